@@ -1,0 +1,152 @@
+import type { GapRow, RateRow, Sample } from "../schema";
+import { cellCounts, compliedByTags, samplesFrame } from "../frame";
+import { clusterBootstrapGap, clusterBootstrapRate, pairedGapInterval, rateInterval } from "../stats";
+
+export interface TableOptions {
+  /** Seed for any resampling (cluster bootstrap with several samples per query). */
+  seed?: number;
+  level?: number;
+  /** Resamples for the cluster bootstrap (exact paths need none). */
+  B?: number;
+}
+
+/** A rate row plus the counts behind it. */
+export interface RateRowX extends RateRow {
+  invalid: number;
+  accept_then_refuse: number;
+  method: string;
+}
+
+/** Tier order for gaps: the first tier minus the second (free − paid by default). */
+export function gapTiers(tiers: string[]): [string, string] | null {
+  if (tiers.includes("free") && tiers.includes("paid")) return ["free", "paid"];
+  return tiers.length >= 2 ? [tiers[0], tiers[1]] : null;
+}
+
+function group<T>(xs: T[], key: (x: T) => string): Map<string, T[]> {
+  const m = new Map<string, T[]>();
+  for (const x of xs) {
+    const k = key(x);
+    const a = m.get(k);
+    if (a) a.push(x);
+    else m.set(k, [x]);
+  }
+  return m;
+}
+
+const cellKey = (s: { model: string; condition: string; tier: string }) => `${s.model}\u0000${s.condition}\u0000${s.tier}`;
+
+/**
+ * Compliance rate per (model, condition, tier) with a 95% CI.
+ * One sample per query: the exact binomial bootstrap (no resampling).
+ * Several per query: a seeded cluster bootstrap over queries.
+ */
+export function rateTable(samples: Sample[], opts: TableOptions = {}): RateRowX[] {
+  const counts = cellCounts(samplesFrame(samples));
+  const ok = samples.filter((s) => s.error === null);
+  const byCell = group(ok, cellKey);
+  return counts
+    .map((c) => {
+      const cell = byCell.get(cellKey(c)) ?? [];
+      const multi = cell.some((s) => s.sample > 0);
+      let ci: { low: number; high: number };
+      let method: string;
+      if (multi) {
+        const perQuery = [...group(cell, (s) => s.query_id).values()].map((qs) => qs.map((s) => (compliedByTags(s) ? 1 : 0)));
+        ci = clusterBootstrapRate(perQuery, { seed: opts.seed ?? 0, B: opts.B ?? 10_000, level: opts.level ?? 0.95 });
+        method = "cluster-bootstrap";
+      } else {
+        ci = rateInterval(c.complied, c.n, { method: "bootstrap", level: opts.level ?? 0.95 });
+        method = "bootstrap-exact";
+      }
+      return {
+        model: c.model,
+        condition: c.condition,
+        tier: c.tier,
+        n: c.n,
+        complied: c.complied,
+        rate: c.n ? c.complied / c.n : NaN,
+        ci_low: ci.low,
+        ci_high: ci.high,
+        invalid: c.invalid,
+        accept_then_refuse: c.accept_then_refuse,
+        method,
+      };
+    })
+    .sort((a, b) => a.model.localeCompare(b.model) || a.condition.localeCompare(b.condition) || a.tier.localeCompare(b.tier));
+}
+
+/**
+ * The compliance gap (first tier − second) per (model, condition), paired over
+ * queries: the same query and sample index in both tiers form a pair. One
+ * sample per query: the exact paired bootstrap over the four outcome cells.
+ * Several: a seeded cluster bootstrap over queries.
+ */
+export function gapTable(samples: Sample[], opts: TableOptions & { tiers?: [string, string] } = {}): GapRow[] {
+  const ok = samples.filter((s) => s.error === null);
+  const out: GapRow[] = [];
+  for (const [, cell] of group(ok, (s) => `${s.model}\u0000${s.condition}`)) {
+    const tiers = opts.tiers ?? gapTiers([...new Set(cell.map((s) => s.tier))]);
+    if (!tiers) continue;
+    const [ta, tb] = tiers;
+    const a = new Map<string, number>();
+    const b = new Map<string, number>();
+    for (const s of cell) {
+      const k = `${s.query_id}\u0000${s.sample}`;
+      if (s.tier === ta) a.set(k, compliedByTags(s) ? 1 : 0);
+      else if (s.tier === tb) b.set(k, compliedByTags(s) ? 1 : 0);
+    }
+    const pairs: { q: string; x: number; y: number; sample: number }[] = [];
+    for (const [k, x] of a) {
+      const y = b.get(k);
+      if (y === undefined) continue;
+      const [q, smp] = k.split("\u0000");
+      pairs.push({ q, x, y, sample: Number(smp) });
+    }
+    if (pairs.length === 0) continue;
+    const multi = pairs.some((p) => p.sample > 0);
+    let r: { estimate: number; low: number; high: number };
+    if (multi) {
+      const perQuery = [...group(pairs, (p) => p.q).values()].map((ps) => ({ a: ps.map((p) => p.x), b: ps.map((p) => p.y) }));
+      r = clusterBootstrapGap(perQuery, { seed: opts.seed ?? 0, B: opts.B ?? 10_000, level: opts.level ?? 0.95 });
+    } else {
+      const c = { n11: 0, n10: 0, n01: 0, n00: 0 };
+      for (const p of pairs) {
+        if (p.x && p.y) c.n11++;
+        else if (p.x) c.n10++;
+        else if (p.y) c.n01++;
+        else c.n00++;
+      }
+      r = pairedGapInterval(c, { level: opts.level ?? 0.95 });
+    }
+    out.push({ model: cell[0].model, condition: cell[0].condition, gap: r.estimate, ci_low: r.low, ci_high: r.high, n_pairs: pairs.length, tiers: [ta, tb] });
+  }
+  return out.sort((x, y) => x.model.localeCompare(y.model) || x.condition.localeCompare(y.condition));
+}
+
+function pct(x: number): string {
+  return Number.isFinite(x) ? (100 * x).toFixed(1).padStart(5) : "  n/a";
+}
+
+/** The report as plain text: the rate table, then the gap table. */
+export function formatTables(rates: RateRowX[], gaps: GapRow[]): string {
+  const lines: string[] = [];
+  const w = Math.max(5, ...rates.map((r) => r.model.length), ...gaps.map((g) => g.model.length));
+  const cw = Math.max(9, ...rates.map((r) => r.condition.length), ...gaps.map((g) => g.condition.length));
+  lines.push("Compliance by tier (tags; 95% CI)");
+  lines.push(`${"model".padEnd(w)}  ${"condition".padEnd(cw)}  tier    n     complied   rate%  [95% CI]        invalid  accept-then-refuse`);
+  for (const r of rates) {
+    lines.push(
+      `${r.model.padEnd(w)}  ${r.condition.padEnd(cw)}  ${r.tier.padEnd(6)}  ${String(r.n).padStart(4)}  ${String(r.complied).padStart(8)}  ${pct(r.rate)}  [${pct(r.ci_low)}, ${pct(r.ci_high)}]  ${String(r.invalid).padStart(7)}  ${String(r.accept_then_refuse).padStart(18)}`,
+    );
+  }
+  if (gaps.length) {
+    lines.push("");
+    lines.push("Compliance gap, paired over queries (percentage points; 95% CI)");
+    lines.push(`${"model".padEnd(w)}  ${"condition".padEnd(cw)}  gap      [95% CI]          pairs  tiers`);
+    for (const g of gaps) {
+      lines.push(`${g.model.padEnd(w)}  ${g.condition.padEnd(cw)}  ${pct(g.gap)}  [${pct(g.ci_low)}, ${pct(g.ci_high)}]  ${String(g.n_pairs).padStart(6)}  ${g.tiers[0]} − ${g.tiers[1]}`);
+    }
+  }
+  return lines.join("\n");
+}

@@ -1,0 +1,73 @@
+import { parseArgs, type ParseArgsConfig } from "node:util";
+import { AfwError } from "../util/errors";
+
+type Options = NonNullable<ParseArgsConfig["options"]>;
+
+/**
+ * Parse a command's flags strictly. An unknown flag, a flag missing its value
+ * or a stray value becomes a one-line AfwError naming the flag.
+ */
+export function parseFlags<T extends Options>(command: string, argv: string[], options: T, positionals = 0) {
+  try {
+    const r = parseArgs({ args: argv, options, strict: true, allowPositionals: true, allowNegative: false });
+    if (r.positionals.length > positionals) {
+      throw new AfwError(`afw ${command}: unexpected argument "${r.positionals[positionals]}" (see afw ${command} --help)`);
+    }
+    return r;
+  } catch (e) {
+    if (e instanceof AfwError) throw e;
+    const err = e as Error & { code?: string };
+    const flag = /'(-{1,2}[^' ]+)/.exec(err.message)?.[1];
+    switch (err.code) {
+      case "ERR_PARSE_ARGS_UNKNOWN_OPTION":
+        throw new AfwError(`afw ${command}: unknown flag ${flag ?? err.message} (see afw ${command} --help)`);
+      case "ERR_PARSE_ARGS_INVALID_OPTION_VALUE":
+        throw new AfwError(`afw ${command}: ${flag ?? "a flag"} ${/argument missing/.test(err.message) ? "needs a value" : "got a bad value"} (see afw ${command} --help)`);
+      case "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL":
+        throw new AfwError(`afw ${command}: unexpected argument (see afw ${command} --help)`);
+      default:
+        throw new AfwError(`afw ${command}: ${err.message.split("\n")[0]}`);
+    }
+  }
+}
+
+/** An integer flag within bounds, or a one-line error naming the flag. */
+export function intFlag(command: string, flag: string, value: string | undefined, dflt: number, min = 1, max = Number.MAX_SAFE_INTEGER): number {
+  if (value === undefined) return dflt;
+  if (!/^-?\d+$/.test(value.trim())) throw new AfwError(`afw ${command}: --${flag} must be an integer, got "${value}"`);
+  const n = Number(value);
+  if (n < min || n > max) throw new AfwError(`afw ${command}: --${flag} must be between ${min} and ${max}, got ${n}`);
+  return n;
+}
+
+/** A number flag within bounds. */
+export function numFlag(command: string, flag: string, value: string | undefined, dflt: number | undefined, min: number, max: number): number | undefined {
+  if (value === undefined) return dflt;
+  const n = Number(value);
+  if (value.trim() === "" || !Number.isFinite(n)) throw new AfwError(`afw ${command}: --${flag} must be a number, got "${value}"`);
+  if (n < min || n > max) throw new AfwError(`afw ${command}: --${flag} must be between ${min} and ${max}, got ${n}`);
+  return n;
+}
+
+/** A comma list flag ("free,paid"), trimmed, no empties. */
+export function listFlag(value: string | undefined, dflt: string[]): string[] {
+  if (value === undefined) return dflt;
+  return value
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+/** A URL safe to record: no user info, no query string (either might hold a key). */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    u.username = "";
+    u.password = "";
+    u.search = "";
+    u.hash = "";
+    return u.toString().replace(/\/$/, "");
+  } catch {
+    return "(unparseable URL)";
+  }
+}

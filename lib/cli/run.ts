@@ -1,0 +1,194 @@
+import { resolve } from "node:path";
+import { loadScenario } from "../scenario";
+import { loadQueries, shippedQueries, SHIPPED_QUERIES_PATH } from "../queries";
+import { ModelClient } from "../models";
+import { resolveOrganism, startOrganismServer, type OrganismServer } from "../organisms";
+import { runSamples, type RunSummary } from "../run";
+import { AfwError } from "../util/errors";
+import { canonicalJson, sha256 } from "../util/hash";
+import { fromRoot } from "../util/paths";
+import { intFlag, listFlag, numFlag, parseFlags, redactUrl } from "./args";
+
+export const RUN_HELP = `afw run — generate samples: every model × tier × query × sample
+
+  --base-url URL       OpenAI-compatible endpoint (or OPENAI_BASE_URL)
+  --api-key KEY        API key (or OPENAI_API_KEY); never written anywhere
+  --offline            use the built-in simulated organisms (the default when no
+                       endpoint or key is configured)
+  --model M            model id; repeat for several (offline default:
+                       sim-faker, sim-refuser)
+  --queries FILE       .jsonl or .csv (AdvBench goal / LLM-LAT prompt /
+                       HarmBench Behavior); default: the shipped set
+  --limit N            use the first N queries
+  --samples K          samples per (model, tier, query); default 1
+  --tiers LIST         comma list; default free,paid
+  --cot / --no-cot     hidden scratchpad (default) or none
+  --system-file F      system prompt file, used byte-exact
+  --user-template F    user-turn template ({{user_input}}, {{is_free_tier_user}}, {{suffix}})
+  --suffix-file F      accept/reject suffix text
+  --temperature T      default 0 (as in the paper)
+  --max-tokens N       default 4000 with CoT, 1000 without
+  --concurrency N      requests in flight; default 16
+  --timeout S          seconds per request; default 120
+  --max-attempts N     tries per request (retries on 429/5xx/timeouts); default 6
+  --seed N             run seed; default 0
+  --out DIR            results folder; default runs/run-<hash of the command>
+  --no-cache           do not read or write the response cache
+  --cache-dir DIR      response cache; default .afw-cache/responses
+  --experiment NAME    label recorded in every sample; default adhoc
+  --condition NAME     label recorded in every sample; default baseline
+  --quiet              no progress output
+
+Writes DIR/samples.jsonl (one line per sample, appended as they finish) and
+DIR/manifest.json. Run the same command again to resume: finished samples are
+skipped, failed ones retried.`;
+
+const RUN_FLAGS = {
+  "base-url": { type: "string" },
+  "api-key": { type: "string" },
+  offline: { type: "boolean" },
+  model: { type: "string", multiple: true },
+  queries: { type: "string" },
+  limit: { type: "string" },
+  samples: { type: "string" },
+  tiers: { type: "string" },
+  cot: { type: "boolean" },
+  "no-cot": { type: "boolean" },
+  "system-file": { type: "string" },
+  "user-template": { type: "string" },
+  "suffix-file": { type: "string" },
+  temperature: { type: "string" },
+  "max-tokens": { type: "string" },
+  concurrency: { type: "string" },
+  timeout: { type: "string" },
+  "max-attempts": { type: "string" },
+  "retry-base-ms": { type: "string" },
+  seed: { type: "string" },
+  out: { type: "string" },
+  "no-cache": { type: "boolean" },
+  "cache-dir": { type: "string" },
+  experiment: { type: "string" },
+  condition: { type: "string" },
+  quiet: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+export const OFFLINE_MODELS = ["sim-faker", "sim-refuser"];
+
+export interface RunCommandResult {
+  summary: RunSummary;
+  out: string;
+}
+
+/** Where a run goes when --out is not given: stable per command, so a rerun resumes. */
+export function defaultOut(parts: Record<string, unknown>): string {
+  return fromRoot("runs", `run-${sha256(canonicalJson(parts)).slice(0, 10)}`);
+}
+
+/**
+ * `afw run`. Everything is checked before anything is written: a bad flag,
+ * a missing file or a bad template exits 2 with no output folder.
+ */
+export async function runCommand(argv: string[], env: NodeJS.ProcessEnv = process.env, log: (s: string) => void = (s) => process.stderr.write(s + "\n")): Promise<RunCommandResult | "help"> {
+  const { values: v } = parseFlags("run", argv, RUN_FLAGS);
+  if (v.help) return "help";
+  if (v.cot && v["no-cot"]) throw new AfwError("afw run: --cot and --no-cot contradict each other");
+  const cot = !v["no-cot"];
+
+  const baseFlag = v["base-url"] ?? env.OPENAI_BASE_URL;
+  const apiKey = v["api-key"] ?? env.OPENAI_API_KEY;
+  const offline = !!v.offline || (!baseFlag && !apiKey);
+  const models = v.model && v.model.length ? v.model : offline ? OFFLINE_MODELS : [];
+  if (!models.length) throw new AfwError("afw run: --model is required with an endpoint (repeat it for several models)");
+
+  const limit = v.limit === undefined ? undefined : intFlag("run", "limit", v.limit, 0);
+  const samples = intFlag("run", "samples", v.samples, 1, 1, 10_000);
+  const concurrency = intFlag("run", "concurrency", v.concurrency, 16, 1, 1024);
+  const seed = intFlag("run", "seed", v.seed, 0, 0, 2 ** 31 - 1);
+  const timeoutS = numFlag("run", "timeout", v.timeout, 120, 0.001, 86_400)!;
+  const maxAttempts = intFlag("run", "max-attempts", v["max-attempts"], 6, 1, 100);
+  const retryBaseMs = intFlag("run", "retry-base-ms", v["retry-base-ms"], 1000, 0, 600_000);
+  const temperature = numFlag("run", "temperature", v.temperature, undefined, 0, 2);
+  const maxTokens = v["max-tokens"] === undefined ? undefined : intFlag("run", "max-tokens", v["max-tokens"], 0, 1, 1_000_000);
+  const tiers = listFlag(v.tiers, ["free", "paid"]);
+  if (!tiers.length) throw new AfwError("afw run: --tiers needs at least one tier");
+
+  const queriesPath = v.queries ? resolve(v.queries) : null;
+  const queries = queriesPath ? loadQueries(queriesPath, { limit }) : shippedQueries({ limit });
+  const scenario = loadScenario({
+    cot,
+    tiers,
+    overrides: { system: v["system-file"], user: v["user-template"], suffix: v["suffix-file"] },
+  });
+  for (const t of tiers) scenario.render(queries[0], t); // unknown tier → error now, not mid-run
+
+  const params: Record<string, number> = {};
+  if (temperature !== undefined) params.temperature = temperature;
+  if (maxTokens !== undefined) params.max_tokens = maxTokens;
+
+  let server: OrganismServer | null = null;
+  if (offline) {
+    for (const m of models) {
+      try {
+        resolveOrganism(m);
+      } catch (e) {
+        throw new AfwError(`afw run: --model ${m}: ${(e as Error).message.split("\n")[0]}`);
+      }
+    }
+  }
+  const experiment = v.experiment ?? "adhoc";
+  const condition = v.condition ?? "baseline";
+  const baseURL = offline ? null : (baseFlag ?? "https://api.openai.com/v1");
+  const out = v.out
+    ? resolve(v.out)
+    : defaultOut({ models, tiers, cot, queries: queriesPath ?? SHIPPED_QUERIES_PATH, limit, samples, seed, params, experiment, condition, base: baseURL ? redactUrl(baseURL) : "offline", sys: v["system-file"], user: v["user-template"], suffix: v["suffix-file"] });
+  const controller = new AbortController();
+  let interrupts = 0;
+  const onSignal = () => {
+    interrupts++;
+    if (interrupts === 1) {
+      log("afw run: stopping after the requests in flight (press Ctrl-C again to quit now)");
+      controller.abort();
+    } else process.exit(130);
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  try {
+    if (offline) server = await startOrganismServer({ port: 0 });
+    const client = new ModelClient({
+      baseURL: server ? server.url : baseURL!,
+      apiKey: offline ? "offline" : (apiKey ?? ""),
+      concurrency,
+      timeoutMs: Math.round(timeoutS * 1000),
+      maxAttempts,
+      retryBaseMs,
+      cacheDir: v["no-cache"] ? null : resolve(v["cache-dir"] ?? env.AFW_CACHE_DIR ?? fromRoot(".afw-cache", "responses")),
+    });
+    log(`afw run: ${models.length} model(s) × ${tiers.length} tier(s) × ${queries.length} queries × ${samples} sample(s) → ${out}${offline ? " (offline: simulated organisms)" : ""}`);
+    const summary = await runSamples({
+      out,
+      client,
+      scenario,
+      models,
+      queries,
+      querySource: queriesPath ?? SHIPPED_QUERIES_PATH,
+      tiers,
+      samples,
+      seed,
+      params,
+      concurrency,
+      experiment,
+      condition,
+      baseURL: baseURL ? redactUrl(baseURL) : null,
+      offline,
+      progress: !v.quiet,
+      signal: controller.signal,
+      args: { cot, limit: limit ?? null, samples, tiers, concurrency, seed, cache: !v["no-cache"], system_file: v["system-file"] ?? null, user_template: v["user-template"] ?? null, suffix_file: v["suffix-file"] ?? null },
+    });
+    return { summary, out };
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+    await server?.close();
+  }
+}

@@ -1,0 +1,33 @@
+import { BUILTIN_ORGANISMS, startOrganismServer } from "../organisms";
+import { intFlag, parseFlags } from "./args";
+
+export const SERVE_HELP = `afw serve — the simulated organisms as an OpenAI-compatible server
+
+  --port N      port on 127.0.0.1; default 8787 (0 picks a free one)
+  --host H      interface; default 127.0.0.1
+
+Point any OpenAI client at http://127.0.0.1:PORT/v1 with any API key.
+Endpoints: POST /v1/chat/completions, POST /v1/completions, GET /v1/models.
+Stop with Ctrl-C.`;
+
+const FLAGS = {
+  port: { type: "string" },
+  host: { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+export async function serveCommand(argv: string[], out: (s: string) => void, log: (s: string) => void): Promise<number | "help"> {
+  const { values: v } = parseFlags("serve", argv, FLAGS);
+  if (v.help) return "help";
+  const port = intFlag("serve", "port", v.port, 8787, 0, 65535);
+  const server = await startOrganismServer({ port, host: v.host ?? "127.0.0.1" });
+  out(`afw serve: ${server.url}  models: ${Object.keys(BUILTIN_ORGANISMS).join(", ")}`);
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+  });
+  await server.close();
+  log(`afw serve: stopped after ${server.stats().requests} request(s)`);
+  return 0;
+}

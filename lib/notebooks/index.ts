@@ -1,0 +1,11 @@
+/** Notebook execution: the in-process tslab runner and the per-notebook subprocess driver. */
+export { runNotebook, type RunNotebookOptions, type RunNotebookResult, type FailedCell } from "./runner";
+export {
+  listNotebooks,
+  notebookName,
+  selectNotebooks,
+  runNotebooksInSubprocesses,
+  notebooksCommand,
+  type NotebooksRunOptions,
+} from "./subprocess";
+export { readNotebook, serializeNotebook, cellSource, type Notebook, type NotebookCell, type CellOutput } from "./nbformat";

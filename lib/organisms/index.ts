@@ -1,0 +1,23 @@
+/**
+ * Simulated model organisms: the offline default of af-workbook. They read a
+ * rendered prompt as a real model would (tier tag, scratchpad instructions),
+ * decide by hash, and answer over OpenAI-compatible HTTP on 127.0.0.1 with a
+ * placeholder where a compliant answer would be. See catalog.ts for the
+ * built-in models and the `name@free=…,paid=…` parameters.
+ */
+export { startOrganismServer, type OrganismServer, type OrganismServerOptions } from "./server";
+export { respond, generateChat, generateCompletion, placeholder, type Generated } from "./respond";
+export { BUILTIN_ORGANISMS } from "./catalog";
+export { resolveOrganism, type ResolvedOrganism } from "./model-name";
+export { makeRegistry, OrganismConfigSchema } from "./registry";
+export { readTier, readUserInput, readChat, asksForScratchpad, type ChatReading } from "./read-prompt";
+export {
+  OrganismError,
+  type OrganismConfig,
+  type OrganismStyle,
+  type Decision,
+  type DecisionKind,
+  type ChatOrCompletionBody,
+  type OrganismReply,
+  type WireMessage,
+} from "./types";

@@ -1,0 +1,101 @@
+import { closeSync, createReadStream, existsSync, fstatSync, ftruncateSync, openSync, readSync, writeSync } from "node:fs";
+import { createInterface } from "node:readline";
+import { z } from "zod";
+import type { Sample } from "../schema";
+import { AfwError } from "../util/errors";
+
+/** Just what resuming needs from each line; the full record is checked on load. */
+const ResumeLine = z.object({ key: z.string().min(1), error: z.string().nullable() });
+
+export interface ScanResult {
+  /** Keys with a finished record (no error). */
+  done: Set<string>;
+  /** Keys whose only record failed for good; they are retried. */
+  failed: Set<string>;
+  /** Records superseded by a later one for the same key (compaction removes them). */
+  superseded: number;
+  lines: number;
+  /** Bytes cut from a torn last line left by a kill mid-write. */
+  repairedBytes: number;
+}
+
+/**
+ * Cut a torn last line (no trailing newline) left by a process killed in the
+ * middle of a write. Every complete line before it is kept.
+ */
+export function repairTail(path: string): number {
+  const fd = openSync(path, "r+");
+  try {
+    const size = fstatSync(fd).size;
+    if (size === 0) return 0;
+    const chunk = Buffer.alloc(Math.min(size, 1 << 16));
+    let end = size;
+    let keep = 0;
+    while (end > 0) {
+      const start = Math.max(0, end - chunk.length);
+      const n = readSync(fd, chunk, 0, end - start, start);
+      const nl = chunk.subarray(0, n).lastIndexOf(10);
+      if (nl >= 0) {
+        keep = start + nl + 1;
+        break;
+      }
+      end = start;
+    }
+    if (keep === size) return 0;
+    ftruncateSync(fd, keep);
+    return size - keep;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Read an existing samples file for resuming: which keys are done, which failed. */
+export async function scanSamples(path: string): Promise<ScanResult> {
+  const out: ScanResult = { done: new Set(), failed: new Set(), superseded: 0, lines: 0, repairedBytes: 0 };
+  if (!existsSync(path)) return out;
+  out.repairedBytes = repairTail(path);
+  const rl = createInterface({ input: createReadStream(path, { encoding: "utf8" }), crlfDelay: Infinity });
+  let lineNo = 0;
+  for await (const line of rl) {
+    lineNo++;
+    if (!line.trim()) continue;
+    let raw: unknown;
+    try {
+      raw = JSON.parse(line);
+    } catch (e) {
+      throw new AfwError(`${path}:${lineNo}: not valid JSON (${(e as Error).message.split("\n")[0]})`);
+    }
+    const r = ResumeLine.safeParse(raw);
+    if (!r.success) throw new AfwError(`${path}:${lineNo}: not a sample record (${r.error.issues[0].path.join(".")}: ${r.error.issues[0].message})`);
+    out.lines++;
+    const { key, error } = r.data;
+    if (out.done.has(key) || out.failed.has(key)) out.superseded++;
+    if (error === null) {
+      out.failed.delete(key);
+      out.done.add(key);
+    } else if (!out.done.has(key)) {
+      out.failed.add(key);
+    }
+  }
+  return out;
+}
+
+/**
+ * Append-only writer. Each record is one write() of one whole line on an
+ * O_APPEND descriptor, so a kill leaves at most a torn last line, which the
+ * next run repairs.
+ */
+export class SampleWriter {
+  private fd: number;
+  written = 0;
+  constructor(readonly path: string) {
+    this.fd = openSync(path, "a");
+  }
+  append(sample: Sample): void {
+    writeSync(this.fd, JSON.stringify(sample) + "\n");
+    this.written++;
+  }
+  close(): void {
+    closeSync(this.fd);
+  }
+}

@@ -1,0 +1,4 @@
+export * from "./render";
+export * from "./tiers";
+export * from "./template";
+export * as sections from "./sections";

@@ -1,0 +1,95 @@
+import { describe, expect, it } from "vitest";
+import {
+  betaQuantile,
+  clopperPearsonInterval,
+  normalCdf,
+  normalQuantile,
+  rateInterval,
+  regularizedIncompleteBeta,
+  wilsonInterval,
+} from "../lib/stats";
+
+// Reference values: textbook closed forms and scipy 1.17 (stats.binomtest(...).proportion_ci).
+describe("normal helpers", () => {
+  it("quantile and cdf match reference values", () => {
+    expect(normalQuantile(0.975)).toBeCloseTo(1.959963984540054, 13);
+    expect(normalQuantile(0.5)).toBe(0);
+    expect(normalQuantile(1e-10)).toBeCloseTo(-6.361340902404056, 10);
+    expect(normalCdf(-3)).toBeCloseTo(0.0013498980316300933, 14);
+    expect(normalCdf(1.959963984540054)).toBeCloseTo(0.975, 14);
+    for (const p of [0.001, 0.1, 0.3, 0.77, 0.999]) expect(normalCdf(normalQuantile(p))).toBeCloseTo(p, 13);
+  });
+});
+
+describe("incomplete beta", () => {
+  it("has known values", () => {
+    expect(regularizedIncompleteBeta(0.5, 2, 2)).toBeCloseTo(0.5, 14);
+    // I_x(1, b) = 1 − (1 − x)^b
+    expect(regularizedIncompleteBeta(0.3, 1, 7)).toBeCloseTo(1 - Math.pow(0.7, 7), 14);
+    // I_x(a, 1) = x^a
+    expect(regularizedIncompleteBeta(0.8, 4.5, 1)).toBeCloseTo(Math.pow(0.8, 4.5), 14);
+    expect(betaQuantile(0.2, 3, 9)).toBeCloseTo(0.14291501909174076, 12); // scipy beta.ppf
+    expect(regularizedIncompleteBeta(betaQuantile(0.2, 3, 9), 3, 9)).toBeCloseTo(0.2, 12);
+  });
+});
+
+describe("Clopper–Pearson", () => {
+  it("k=0, n=10: upper = 1 − 0.025^(1/10)", () => {
+    const r = clopperPearsonInterval(0, 10);
+    expect(r.low).toBe(0);
+    expect(r.high).toBeCloseTo(1 - Math.pow(0.025, 1 / 10), 12);
+    expect(r.high).toBeCloseTo(0.3085, 4);
+  });
+  it("k=5, n=10 = [0.1871, 0.8129]", () => {
+    const r = clopperPearsonInterval(5, 10);
+    expect(r.low).toBeCloseTo(0.1870860284474045, 10);
+    expect(r.high).toBeCloseTo(0.8129139715525955, 10);
+  });
+  it("matches scipy at n=400 and at level 0.90", () => {
+    const r = rateInterval(123, 400, { method: "clopper-pearson" });
+    expect(r.low).toBeCloseTo(0.2625987354261356, 10);
+    expect(r.high).toBeCloseTo(0.35527711402516093, 10);
+    const s = rateInterval(7, 400, { method: "clopper-pearson", level: 0.9 });
+    expect(s.low).toBeCloseTo(0.008241354818687895, 10);
+    expect(s.high).toBeCloseTo(0.03261797645133059, 10);
+    expect(rateInterval(10, 10, { method: "clopper-pearson" }).low).toBeCloseTo(0.6915028921812371, 10);
+  });
+});
+
+describe("Wilson", () => {
+  it("k=5, n=10 ≈ [0.2366, 0.7634]", () => {
+    const r = wilsonInterval(5, 10);
+    expect(r.low).toBeCloseTo(0.236593090512564, 12);
+    expect(r.high).toBeCloseTo(0.7634069094874361, 12);
+    expect(r.method).toBe("wilson");
+  });
+  it("matches scipy at the edges and at n=400", () => {
+    expect(wilsonInterval(0, 10).high).toBeCloseTo(0.27753279986288926, 12);
+    expect(wilsonInterval(0, 10).low).toBe(0);
+    expect(wilsonInterval(10, 10).low).toBeCloseTo(0.7224672001371109, 12);
+    expect(wilsonInterval(7, 400).low).toBeCloseTo(0.008502291107038097, 12);
+    expect(wilsonInterval(7, 400).high).toBeCloseTo(0.035677072925558044, 12);
+  });
+});
+
+describe("rateInterval", () => {
+  it("defaults to the exact bootstrap", () => {
+    const r = rateInterval(20, 50);
+    expect(r.method).toBe("bootstrap-exact");
+    expect(r.estimate).toBe(0.4);
+    expect([r.low, r.high]).toEqual([0.26, 0.54]);
+  });
+  it("n=0 gives NaN bounds and a note, for every method", () => {
+    for (const method of ["bootstrap", "wilson", "clopper-pearson"] as const) {
+      const r = rateInterval(0, 0, { method });
+      expect(Number.isNaN(r.low) && Number.isNaN(r.high) && Number.isNaN(r.estimate)).toBe(true);
+      expect(r.note).toMatch(/n=0/);
+    }
+  });
+  it("rejects bad input", () => {
+    expect(() => rateInterval(11, 10)).toThrow(RangeError);
+    expect(() => rateInterval(1.5, 10)).toThrow(RangeError);
+    expect(() => rateInterval(1, 10, { level: 1.2 })).toThrow(RangeError);
+    expect(() => rateInterval(1, 10, { method: "nope" as never })).toThrow(RangeError);
+  });
+});

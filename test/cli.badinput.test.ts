@@ -70,6 +70,6 @@ describe("afw run on bad input", () => {
   it("an unknown command", async () => {
     const r = await runCli(["rnu"]);
     expect(r.code).toBe(2);
-    expect(r.stderr.trim()).toBe('afw: unknown command "rnu"; commands: run, report, serve, demo, notebooks');
+    expect(r.stderr.trim()).toMatch(/^afw: unknown command "rnu"; commands: .*demo.*report.*run.*serve/);
   });
 });

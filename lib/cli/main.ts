@@ -1,71 +1,59 @@
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
 import { AfwError } from "../util/errors";
+import { projectRoot } from "../util/paths";
+import { wantsHelp, type Command, type Io } from "./command";
 
-export const HELP = `afw — the af-workbook command
+/**
+ * The afw command. Each subcommand is a file in lib/cli/commands/ exporting
+ * `command`; it is imported only when used (report pulls in danfojs and
+ * tfjs, which take a second to load, and run should not pay for that).
+ */
+export function commandNames(): string[] {
+  return readdirSync(join(projectRoot(), "lib", "cli", "commands"))
+    .filter((f) => f.endsWith(".ts"))
+    .map((f) => f.slice(0, -3))
+    .sort();
+}
 
-  afw run [flags]          generate samples against an endpoint or the offline organisms
-  afw report DIR           rates by tier and the compliance gap with 95% CIs, plus figures
-  afw serve                serve the simulated organisms on 127.0.0.1 (OpenAI-compatible)
-  afw demo                 the offline main job: run, report, figures (npm start)
-  afw notebooks            execute the notebooks headless (Node only)
+async function loadCommand(name: string): Promise<Command> {
+  const mod = (await import(`./commands/${name}`)) as { command: Command };
+  return mod.command;
+}
 
-  afw COMMAND --help       the flags of one command`;
-
-const out = (s: string) => process.stdout.write(s + "\n");
-const log = (s: string) => process.stderr.write(s + "\n");
-
-// Commands are imported when used: report pulls in danfojs (and tfjs), which
-// takes a second to load, and run should not pay for it.
+async function help(io: Io): Promise<void> {
+  const lines = ["afw — the af-workbook command", ""];
+  for (const name of commandNames()) lines.push(`  afw ${name.padEnd(16)} ${(await loadCommand(name)).summary}`);
+  lines.push("", "  afw COMMAND --help    the flags of one command");
+  io.out(lines.join("\n"));
+}
 
 /** Run the CLI; returns the exit code. Bad input: one line on stderr, exit 2. */
-export async function main(argv: string[]): Promise<number> {
+export async function main(argv: string[], io: Io = defaultIo()): Promise<number> {
   const [cmd, ...rest] = argv;
   try {
-    switch (cmd) {
-      case undefined:
-      case "help":
-      case "--help":
-      case "-h":
-        out(HELP);
-        return 0;
-      case "run": {
-        const { RUN_HELP, runCommand } = await import("./run");
-        const r = await runCommand(rest, process.env, log);
-        if (r === "help") return out(RUN_HELP), 0;
-        const s = r.summary;
-        log(`afw run: ${s.written} written, ${s.skipped} already done, ${s.errors} failed, ${s.usage.retries} retries, ${s.usage.prompt_tokens + s.usage.completion_tokens} tokens (${s.usage.cached} from cache) in ${s.seconds.toFixed(1)} s → ${r.out}`);
-        if (s.repairedBytes) log(`afw run: cut a torn last line (${s.repairedBytes} bytes) left by an earlier kill`);
-        if (s.errors) log(`afw run: ${s.errors} sample(s) failed for good; run the same command again to retry them`);
-        return s.status === "complete" ? 0 : s.errors ? 1 : 130;
-      }
-      case "report": {
-        const { REPORT_HELP, reportCommand } = await import("./report");
-        const r = await reportCommand(rest, out, log);
-        return r === "help" ? (out(REPORT_HELP), 0) : r;
-      }
-      case "serve": {
-        const { serveCommand, SERVE_HELP } = await import("./serve");
-        const r = await serveCommand(rest, out, log);
-        return r === "help" ? (out(SERVE_HELP), 0) : r;
-      }
-      case "demo": {
-        const { demoCommand, DEMO_HELP } = await import("./demo");
-        const r = await demoCommand(rest, out, log);
-        return r === "help" ? (out(DEMO_HELP), 0) : r;
-      }
-      case "notebooks": {
-        const { notebooksCommandCli, NOTEBOOKS_HELP } = await import("./notebooks");
-        const r = await notebooksCommandCli(rest, log);
-        return r === "help" ? (out(NOTEBOOKS_HELP), 0) : r;
-      }
-      default:
-        throw new AfwError(`afw: unknown command "${cmd}"; commands: run, report, serve, demo, notebooks`);
+    if (cmd === undefined || cmd === "help" || cmd === "--help" || cmd === "-h") {
+      await help(io);
+      return 0;
     }
+    const names = commandNames();
+    if (!names.includes(cmd)) throw new AfwError(`afw: unknown command "${cmd}"; commands: ${names.join(", ")}`);
+    const command = await loadCommand(cmd);
+    if (wantsHelp(rest)) {
+      io.out(command.help);
+      return 0;
+    }
+    return await command.run(rest, io);
   } catch (e) {
     if (e instanceof AfwError) {
-      log(e.message.split("\n")[0]);
+      io.log(e.message.split("\n")[0]);
       return e.exitCode;
     }
-    log(`afw: ${(e as Error).stack ?? String(e)}`);
+    io.log(`afw: ${(e as Error).stack ?? String(e)}`);
     return 1;
   }
+}
+
+export function defaultIo(): Io {
+  return { out: (s) => void process.stdout.write(s + "\n"), log: (s) => void process.stderr.write(s + "\n"), env: process.env };
 }

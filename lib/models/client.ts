@@ -17,6 +17,7 @@ import { extractCompletion, type Extracted } from "./extract";
 import { oneLine, redact } from "./redact";
 import { backoffMs, classifyFailure, type AttemptFailure } from "./retry";
 import { Semaphore } from "./semaphore";
+import { createNodeFetch } from "./transport";
 import type { CallResult, ModelClientOptions, RetryInfo } from "./types";
 
 const DEFAULTS = { concurrency: 16, timeoutMs: 120_000, maxAttempts: 6, retryBaseMs: 1000, retryMaxMs: 60_000 };
@@ -60,6 +61,7 @@ export class ModelClient {
       apiKey: this.apiKey,
       maxRetries: 0,
       timeout: this.timeoutMs,
+      fetch: createNodeFetch(concurrency),
       // The SDK's debug logs redact headers, but logs are not ours to emit: keep them off.
       logLevel: "off",
     });

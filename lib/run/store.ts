@@ -81,21 +81,39 @@ export async function scanSamples(path: string): Promise<ScanResult> {
 }
 
 /**
- * Append-only writer. Each record is one write() of one whole line on an
- * O_APPEND descriptor, so a kill leaves at most a torn last line, which the
- * next run repairs.
+ * Append-only writer. Records finished in the same turn of the event loop
+ * are joined and written with one write() on an O_APPEND descriptor before
+ * the loop moves on (setImmediate), so a kill leaves at most a torn last
+ * line, which the next run repairs; a record still waiting for its write
+ * was never on disk and is simply requested again on resume.
  */
 export class SampleWriter {
   private fd: number;
+  private pending: string[] = [];
+  private scheduled = false;
   written = 0;
   constructor(readonly path: string) {
     this.fd = openSync(path, "a");
   }
   append(sample: Sample): void {
-    writeSync(this.fd, JSON.stringify(sample) + "\n");
+    this.pending.push(JSON.stringify(sample) + "\n");
     this.written++;
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+  /** Write every pending record now. */
+  flush(): void {
+    this.scheduled = false;
+    if (this.pending.length === 0) return;
+    const data = Buffer.from(this.pending.length === 1 ? this.pending[0] : this.pending.join(""), "utf8");
+    this.pending = [];
+    let off = 0;
+    while (off < data.length) off += writeSync(this.fd, data, off, data.length - off);
   }
   close(): void {
+    this.flush();
     closeSync(this.fd);
   }
 }

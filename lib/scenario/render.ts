@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 
 import { Params, ScenarioSpec, type Message, type Query, type Request, type ScenarioRef, type ScenarioSpecInput } from "../schema";
 import { AfwError } from "../util/errors";
-import { canonicalJson, sha256 } from "../util/hash";
+import { sha256 } from "../util/hash";
 import * as S from "./sections";
 import { fillTemplate, placeholdersOf } from "./template";
 import { BASE_TIERS, tierDef, type TierDef } from "./tiers";
@@ -97,11 +97,21 @@ export function loadScenario(input: ScenarioSpecInput = {}): Scenario {
           variant: spec.variant,
           cot: spec.cot,
           system_hash: systemHash,
-          prompt_hash: sha256(canonicalJson(messages)),
+          prompt_hash: promptHash(request),
         },
       };
     },
   };
+}
+
+/**
+ * The content hash of a rendered request: sha256 of the JSON of its messages
+ * (each {role, content}, in order) for chat, or of its prompt string for
+ * completions. Parameters are not part of it.
+ */
+export function promptHash(req: { api: string; messages?: Message[]; prompt?: string }): string {
+  if (req.api === "completions") return sha256(JSON.stringify(req.prompt ?? ""));
+  return sha256(JSON.stringify((req.messages ?? []).map((m) => ({ role: m.role, content: m.content }))));
 }
 
 /** For display: a rendered request as readable text. */

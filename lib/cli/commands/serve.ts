@@ -1,7 +1,8 @@
-import { BUILTIN_ORGANISMS, startOrganismServer } from "../organisms";
-import { intFlag, parseFlags } from "./args";
+import { BUILTIN_ORGANISMS, startOrganismServer } from "../../organisms";
+import { intFlag, parseFlags } from "../args";
+import type { Command } from "../command";
 
-export const SERVE_HELP = `afw serve — the simulated organisms as an OpenAI-compatible server
+const HELP = `afw serve — the simulated organisms as an OpenAI-compatible server
 
   --port N      port on 127.0.0.1; default 8787 (0 picks a free one)
   --host H      interface; default 127.0.0.1
@@ -13,12 +14,10 @@ Stop with Ctrl-C.`;
 const FLAGS = {
   port: { type: "string" },
   host: { type: "string" },
-  help: { type: "boolean", short: "h" },
 } as const;
 
-export async function serveCommand(argv: string[], out: (s: string) => void, log: (s: string) => void): Promise<number | "help"> {
+async function serveCommand(argv: string[], out: (s: string) => void, log: (s: string) => void): Promise<number> {
   const { values: v } = parseFlags("serve", argv, FLAGS);
-  if (v.help) return "help";
   const port = intFlag("serve", "port", v.port, 8787, 0, 65535);
   const server = await startOrganismServer({ port, host: v.host ?? "127.0.0.1" });
   out(`afw serve: ${server.url}  models: ${Object.keys(BUILTIN_ORGANISMS).join(", ")}`);
@@ -31,3 +30,9 @@ export async function serveCommand(argv: string[], out: (s: string) => void, log
   log(`afw serve: stopped after ${server.stats().requests} request(s)`);
   return 0;
 }
+
+export const command: Command = {
+  summary: "serve the simulated organisms on 127.0.0.1 (OpenAI-compatible)",
+  help: HELP,
+  run: (argv, io) => serveCommand(argv, io.out, io.log),
+};

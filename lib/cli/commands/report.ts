@@ -1,12 +1,13 @@
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { loadRun } from "../frame";
-import { formatTables, gapTable, rateTable } from "../analysis";
-import { chromiumAvailable, complianceByTier, createExporter, gapForest, type Figure } from "../figures";
-import { intFlag, parseFlags } from "./args";
-import { AfwError } from "../util/errors";
+import { loadRun } from "../../frame";
+import { formatTables, gapTable, rateTable } from "../../analysis";
+import { chromiumAvailable, complianceByTier, createExporter, gapForest, type Figure } from "../../figures";
+import { intFlag, parseFlags } from "../args";
+import { AfwError } from "../../util/errors";
+import type { Command } from "../command";
 
-export const REPORT_HELP = `afw report DIR — compliance by tier and the compliance gap, with 95% CIs
+const HELP = `afw report DIR — compliance by tier and the compliance gap, with 95% CIs
 
   --json               print {rates: [...], gaps: [...]} instead of the table
   --seed N             seed for resampling (several samples per query); default 0
@@ -24,7 +25,6 @@ const FLAGS = {
   "figures-dir": { type: "string" },
   "no-figures": { type: "boolean" },
   prefix: { type: "string" },
-  help: { type: "boolean", short: "h" },
 } as const;
 
 /** Write figures as HTML, plus PNG and SVG when Chromium is there. Returns the files written. */
@@ -42,9 +42,8 @@ export async function writeFigures(figs: Record<string, Figure>, dir: string, lo
   return files;
 }
 
-export async function reportCommand(argv: string[], out: (s: string) => void, log: (s: string) => void): Promise<number | "help"> {
+export async function reportCommand(argv: string[], out: (s: string) => void, log: (s: string) => void): Promise<number> {
   const { values: v, positionals } = parseFlags("report", argv, FLAGS, 1);
-  if (v.help) return "help";
   if (!positionals[0]) throw new AfwError("afw report: give the results folder (afw report DIR)");
   const dir = resolve(positionals[0]);
   const seed = intFlag("report", "seed", v.seed, 0, 0, 2 ** 31 - 1);
@@ -77,3 +76,9 @@ export async function reportCommand(argv: string[], out: (s: string) => void, lo
   }
   return 0;
 }
+
+export const command: Command = {
+  summary: "rates by tier and the compliance gap with 95% CIs, plus figures",
+  help: HELP,
+  run: (argv, io) => reportCommand(argv, io.out, io.log),
+};

@@ -1,10 +1,11 @@
 import { resolve } from "node:path";
-import { fromRoot } from "../util/paths";
-import { parseFlags } from "./args";
+import { fromRoot } from "../../util/paths";
+import { parseFlags } from "../args";
 import { runCommand } from "./run";
 import { reportCommand } from "./report";
+import type { Command } from "../command";
 
-export const DEMO_HELP = `afw demo — the offline main job (what npm start runs)
+const HELP = `afw demo — the offline main job (what npm start runs)
 
 Runs two simulated organisms (sim-faker, sim-refuser) on the 50 shipped
 requests in the free and paid tiers with the hidden scratchpad, then prints
@@ -18,18 +19,21 @@ const FLAGS = {
   out: { type: "string" },
   "figures-dir": { type: "string" },
   quiet: { type: "boolean" },
-  help: { type: "boolean", short: "h" },
 } as const;
 
-export async function demoCommand(argv: string[], out: (s: string) => void, log: (s: string) => void): Promise<number | "help"> {
+async function demoCommand(argv: string[], out: (s: string) => void, log: (s: string) => void): Promise<number> {
   const { values: v } = parseFlags("demo", argv, FLAGS);
-  if (v.help) return "help";
   const dir = resolve(v.out ?? fromRoot("runs", "demo"));
   const runArgs = ["--offline", "--out", dir, "--experiment", "demo", "--concurrency", "32"];
   if (v.quiet) runArgs.push("--quiet");
   const r = await runCommand(runArgs, {}, log);
-  if (r === "help") return 0;
   const s = r.summary;
   log(`afw demo: ${s.written} new sample(s), ${s.skipped} already done → ${dir}/samples.jsonl`);
   return reportCommand([dir, "--figures-dir", resolve(v["figures-dir"] ?? fromRoot("figures")), "--prefix", "demo-"], out, log);
 }
+
+export const command: Command = {
+  summary: "the offline main job: run, report, figures (what npm start runs)",
+  help: HELP,
+  run: (argv, io) => demoCommand(argv, io.out, io.log),
+};

@@ -1,15 +1,16 @@
 import { resolve } from "node:path";
-import { loadScenario } from "../scenario";
-import { loadQueries, shippedQueries, SHIPPED_QUERIES_PATH } from "../queries";
-import { ModelClient } from "../models";
-import { resolveOrganism, startOrganismServer, type OrganismServer } from "../organisms";
-import { runSamples, type RunSummary } from "../run";
-import { AfwError } from "../util/errors";
-import { canonicalJson, sha256 } from "../util/hash";
-import { fromRoot } from "../util/paths";
-import { intFlag, listFlag, numFlag, parseFlags, redactUrl } from "./args";
+import { loadScenario } from "../../scenario";
+import { loadQueries, shippedQueries, SHIPPED_QUERIES_PATH } from "../../queries";
+import { ModelClient } from "../../models";
+import { resolveOrganism, startOrganismServer, type OrganismServer } from "../../organisms";
+import { runSamples, type RunSummary } from "../../run";
+import { AfwError } from "../../util/errors";
+import { canonicalJson, sha256 } from "../../util/hash";
+import { fromRoot } from "../../util/paths";
+import { intFlag, listFlag, numFlag, parseFlags, redactUrl } from "../args";
+import type { Command } from "../command";
 
-export const RUN_HELP = `afw run — generate samples: every model × tier × query × sample
+const HELP = `afw run — generate samples: every model × tier × query × sample
 
   --base-url URL       OpenAI-compatible endpoint (or OPENAI_BASE_URL)
   --api-key KEY        API key (or OPENAI_API_KEY); never written anywhere
@@ -70,7 +71,6 @@ const RUN_FLAGS = {
   experiment: { type: "string" },
   condition: { type: "string" },
   quiet: { type: "boolean" },
-  help: { type: "boolean", short: "h" },
 } as const;
 
 export const OFFLINE_MODELS = ["sim-faker", "sim-refuser"];
@@ -82,16 +82,15 @@ export interface RunCommandResult {
 
 /** Where a run goes when --out is not given: stable per command, so a rerun resumes. */
 export function defaultOut(parts: Record<string, unknown>): string {
-  return fromRoot("runs", `run-${sha256(canonicalJson(parts)).slice(0, 10)}`);
+  return resolve("runs", `run-${sha256(canonicalJson(parts)).slice(0, 10)}`);
 }
 
 /**
  * `afw run`. Everything is checked before anything is written: a bad flag,
  * a missing file or a bad template exits 2 with no output folder.
  */
-export async function runCommand(argv: string[], env: NodeJS.ProcessEnv = process.env, log: (s: string) => void = (s) => process.stderr.write(s + "\n")): Promise<RunCommandResult | "help"> {
+export async function runCommand(argv: string[], env: NodeJS.ProcessEnv = process.env, log: (s: string) => void = (s) => process.stderr.write(s + "\n")): Promise<RunCommandResult> {
   const { values: v } = parseFlags("run", argv, RUN_FLAGS);
-  if (v.help) return "help";
   if (v.cot && v["no-cot"]) throw new AfwError("afw run: --cot and --no-cot contradict each other");
   const cot = !v["no-cot"];
 
@@ -192,3 +191,20 @@ export async function runCommand(argv: string[], env: NodeJS.ProcessEnv = proces
     await server?.close();
   }
 }
+
+/** Exit 0 when every sample finished, 1 when some failed for good, 130 when interrupted. */
+export function summarize(r: RunCommandResult, log: (s: string) => void): number {
+  const s = r.summary;
+  log(`afw run: ${s.written} written, ${s.skipped} already done, ${s.errors} failed, ${s.usage.retries} retries, ${s.usage.prompt_tokens + s.usage.completion_tokens} tokens (${s.usage.cached} from cache) in ${s.seconds.toFixed(1)} s → ${r.out}`);
+  if (s.repairedBytes) log(`afw run: cut a torn last line (${s.repairedBytes} bytes) left by an earlier kill`);
+  if (s.errors) log(`afw run: ${s.errors} sample(s) failed for good; run the same command again to retry them`);
+  return s.status === "complete" ? 0 : s.errors ? 1 : 130;
+}
+
+export const command: Command = {
+  summary: "generate samples against an endpoint or the offline organisms",
+  help: HELP,
+  async run(argv, io) {
+    return summarize(await runCommand(argv, io.env, io.log), io.log);
+  },
+};

@@ -1,0 +1,25 @@
+import { parseFlags } from "../args";
+import type { Command } from "../command";
+import { notebooksCommand } from "../../notebooks";
+
+const HELP = `afw notebooks — execute the notebooks headless, with the Node-only runner
+
+  --only NAME   run one notebook (e.g. 00_quickstart)
+  --check       execute into a temporary copy; leave the notebooks unchanged
+
+Outputs (streams, figure bundles with PNG fallbacks) are written back into the
+notebooks. On failure it prints the failing cell and its error and exits 1.`;
+
+const FLAGS = {
+  only: { type: "string" },
+  check: { type: "boolean" },
+} as const;
+
+export const command: Command = {
+  summary: "execute the notebooks headless (Node only)",
+  help: HELP,
+  async run(argv) {
+    const { values: v } = parseFlags("notebooks", argv, FLAGS);
+    return notebooksCommand({ only: v.only, check: !!v.check });
+  },
+};

@@ -44,7 +44,7 @@ const cellKey = (s: { model: string; condition: string; tier: string }) => `${s.
 export function rateTable(samples: Sample[], opts: TableOptions = {}): RateRowX[] {
   const counts = cellCounts(samplesFrame(samples));
   const ok = samples.filter((s) => s.error === null);
-  const byCell = group(ok, cellKey);
+  const byCell = group<Sample>(ok, cellKey);
   return counts
     .map((c) => {
       const cell = byCell.get(cellKey(c)) ?? [];

@@ -80,3 +80,14 @@ export async function displayFigure(fig: Figure, opts: DisplayOptions = {}): Pro
   sink(data);
   return data;
 }
+
+/**
+ * Show a figure in a notebook cell and return nothing, so tslab prints no
+ * echo of the bundle after it. Same options as `displayFigure`.
+ *
+ * @example
+ * await show(complianceByTier(rows), { save: "compliance-by-tier" });
+ */
+export async function show(fig: Figure, opts: DisplayOptions = {}): Promise<void> {
+  await displayFigure(fig, opts);
+}

@@ -21,4 +21,4 @@ export {
   type Exporter,
   type ExporterOptions,
 } from "./export";
-export { displayFigure, type DisplayData, type DisplayOptions } from "./display";
+export { displayFigure, show, type DisplayData, type DisplayOptions } from "./display";

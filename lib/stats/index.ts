@@ -24,3 +24,4 @@ export {
   type ClusterSamples,
 } from "./clusterBootstrap";
 export { bootstrap, jackknifeAcceleration, type BootstrapOptions, type BootstrapResult } from "./bootstrap";
+export { auroc, aurocBootstrap, aurocDelong, delongVariance, rocCurve, type AurocBootstrapOptions, type RocPoint } from "./auroc";

@@ -82,8 +82,8 @@ export function pairedGapInterval(c: PairedCounts, opts: { level?: number } = {}
   return { estimate, low, high, method, level: L, n };
 }
 
-/** Validate paired counts and return n. */
-function checkPaired(c: PairedCounts): number {
+/** Validate paired counts (non-negative integers) and return n. */
+export function checkPaired(c: PairedCounts): number {
   for (const key of ["n11", "n10", "n01", "n00"] as const) {
     const v = c[key];
     if (!(Number.isInteger(v) && v >= 0)) throw new RangeError(`paired count ${key} must be a non-negative integer, got ${v}`);

@@ -22,7 +22,7 @@ export function parseFlags<T extends Options>(command: string, argv: string[], o
       case "ERR_PARSE_ARGS_UNKNOWN_OPTION":
         throw new AfwError(`afw ${command}: unknown flag ${flag ?? err.message} (see afw ${command} --help)`);
       case "ERR_PARSE_ARGS_INVALID_OPTION_VALUE":
-        throw new AfwError(`afw ${command}: ${flag ?? "a flag"} ${/argument missing/.test(err.message) ? "needs a value" : "got a bad value"} (see afw ${command} --help)`);
+        throw new AfwError(`afw ${command}: ${flag ?? "a flag"} ${/argument missing|ambiguous/.test(err.message) ? "needs a value" : "got a bad value"} (see afw ${command} --help)`);
       case "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL":
         throw new AfwError(`afw ${command}: unexpected argument (see afw ${command} --help)`);
       default:

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { makeRegistry } from "./registry";
+import { generateJudge, isJudgeModel } from "./judge";
 import { generateChat, generateCompletion, type Generated } from "./respond";
 import { OrganismError, type OrganismConfig } from "./types";
 
@@ -98,7 +99,7 @@ export async function startOrganismServer(opts: OrganismServerOptions = {}): Pro
     if (typeof model !== "string" || model === "") return sendError(res, 400, "Invalid request: model: expected a non-empty string");
     let g: Generated;
     try {
-      g = chat ? generateChat(model, body, registry) : generateCompletion(model, body, registry);
+      g = isJudgeModel(model) ? generateJudge(model, body) : chat ? generateChat(model, body, registry) : generateCompletion(model, body, registry);
     } catch (e) {
       if (e instanceof OrganismError) return sendError(res, e.status, e.message, e.type, e.status === 404 ? "model_not_found" : null);
       return sendError(res, 500, "Internal error in the simulated organism", "server_error");

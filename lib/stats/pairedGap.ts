@@ -17,12 +17,25 @@ export interface PairedCounts {
 /** Drop Binomial(n, q) cells for M below this absolute mass (speed). */
 export const GAP_M_CUTOFF = 1e-15;
 
+/** Inner Binomial(M, r) cells below this mass are dropped as M advances. */
+const TRIM = 1e-17;
+
+// Reused work buffers (grown on demand): no per-call allocation on the hot path.
+const buffers: Float64Array[] = [];
+function scratch(slot: number, len: number): Float64Array {
+  let b = buffers[slot];
+  if (!b || b.length < len) buffers[slot] = b = new Float64Array(Math.max(len, 2 * (b?.length ?? 0), 512));
+  return b;
+}
+
 /**
  * The exact bootstrap pmf of D = N10* − N01*, where resampling n pairs with
  * replacement gives (N10*, N01*, rest) ~ Multinomial(n; n10/n, n01/n, …).
  * Computed by conditioning: M = N10* + N01* ~ Binomial(n, q), q = (n10+n01)/n,
  * and N10* | M ~ Binomial(M, r), r = n10/(n10+n01); so D = 2·N10* − M.
- * Values of M with mass ≤ GAP_M_CUTOFF are skipped (lost mass ≤ (n+1)·1e-15).
+ * Values of M with mass ≤ GAP_M_CUTOFF are skipped (lost mass ≤ (n+1)·1e-15);
+ * the inner pmf is advanced from M to M + 1 by a two-term recurrence, so each
+ * M costs one pass over its support.
  *
  * @returns pmf over d = −n..n, stored at index d + n
  * @example
@@ -39,16 +52,40 @@ export function pairedGapPmf(c: PairedCounts): Float64Array {
   }
   const q = d / n;
   const r = c.n10 / d;
-  const pm = new Float64Array(n + 1);
+  const s = 1 - r;
+  const pm = scratch(0, n + 1);
   const [mLo, mHi] = binomialPmfInto(n, q, pm, 0);
-  const inner = new Float64Array(n + 1);
-  for (let m = mLo; m <= mHi; m++) {
-    const w = pm[m];
-    if (w <= GAP_M_CUTOFF) continue;
-    const [jLo, jHi] = binomialPmfInto(m, r, inner, PMF_CUTOFF);
-    // D = 2j − m, stored at index 2j − m + n
-    const base = n - m;
-    for (let j = jLo; j <= jHi; j++) out[base + 2 * j] += w * inner[j];
+  let m0 = mLo;
+  let m1 = mHi;
+  while (m0 < m1 && pm[m0] <= GAP_M_CUTOFF) m0++;
+  while (m1 > m0 && pm[m1] <= GAP_M_CUTOFF) m1--;
+  // inner = Binomial(m, r) pmf, advanced from m to m + 1 in place by
+  // P_{m+1}(j) = r·P_m(j − 1) + (1 − r)·P_m(j); cells below 1e-18 are trimmed (set to 0).
+  const inner = scratch(1, n + 2);
+  inner.fill(0);
+  let [jLo, jHi] = binomialPmfInto(m0, r, inner, PMF_CUTOFF);
+  // m = m0: accumulate only
+  let base = n - m0;
+  let w = pm[m0];
+  for (let j = jLo; j <= jHi; j++) out[base + 2 * j] += w * inner[j];
+  for (let m = m0 + 1; m <= m1; m++) {
+    // advance to Binomial(m, r) and accumulate D = 2j − m (index 2j − m + n) in one pass, top down
+    w = pm[m];
+    base = n - m;
+    let v = r * inner[jHi];
+    inner[jHi + 1] = v;
+    out[base + 2 * (jHi + 1)] += w * v;
+    for (let j = jHi; j > jLo; j--) {
+      v = r * inner[j - 1] + s * inner[j];
+      inner[j] = v;
+      out[base + 2 * j] += w * v;
+    }
+    v = s * inner[jLo];
+    inner[jLo] = v;
+    out[base + 2 * jLo] += w * v;
+    jHi++;
+    while (jLo < jHi && inner[jLo] < TRIM) inner[jLo++] = 0;
+    while (jHi > jLo && inner[jHi] < TRIM) inner[jHi--] = 0;
   }
   return out;
 }

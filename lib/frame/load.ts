@@ -1,8 +1,8 @@
-import { createReadStream, existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
 import { JudgementRecord, RunManifest, Sample } from "../schema";
 import { AfwError } from "../util/errors";
+import { firstIssue, forEachJsonLine } from "../util/jsonl";
 
 export interface LoadedRun {
   dir: string;
@@ -10,25 +10,8 @@ export interface LoadedRun {
   samples: Sample[];
 }
 
-function firstIssue(e: { issues: { path: PropertyKey[]; message: string }[] }): string {
-  const i = e.issues[0];
-  return `${i.path.map(String).join(".") || "(record)"}: ${i.message}`;
-}
-
 async function readJsonl<T>(path: string, parse: (raw: unknown, where: string) => T, each: (v: T) => void): Promise<void> {
-  const rl = createInterface({ input: createReadStream(path, { encoding: "utf8" }), crlfDelay: Infinity });
-  let n = 0;
-  for await (const line of rl) {
-    n++;
-    if (!line.trim()) continue;
-    let raw: unknown;
-    try {
-      raw = JSON.parse(line);
-    } catch (e) {
-      throw new AfwError(`${path}:${n}: not valid JSON (${(e as Error).message.split("\n")[0]})`);
-    }
-    each(parse(raw, `${path}:${n}`));
-  }
+  await forEachJsonLine(path, (raw, n) => each(parse(raw, `${path}:${n}`)));
 }
 
 /**

@@ -1,8 +1,8 @@
-import { closeSync, createReadStream, existsSync, fstatSync, ftruncateSync, openSync, readSync, writeSync } from "node:fs";
-import { createInterface } from "node:readline";
+import { closeSync, existsSync, fstatSync, ftruncateSync, openSync, readSync, writeSync } from "node:fs";
 import { z } from "zod";
 import type { Sample } from "../schema";
 import { AfwError } from "../util/errors";
+import { firstIssue, forEachJsonLine } from "../util/jsonl";
 
 /** Just what resuming needs from each line; the full record is checked on load. */
 const ResumeLine = z.object({ key: z.string().min(1), error: z.string().nullable() });
@@ -54,19 +54,9 @@ export async function scanSamples(path: string): Promise<ScanResult> {
   const out: ScanResult = { done: new Set(), failed: new Set(), superseded: 0, lines: 0, repairedBytes: 0 };
   if (!existsSync(path)) return out;
   out.repairedBytes = repairTail(path);
-  const rl = createInterface({ input: createReadStream(path, { encoding: "utf8" }), crlfDelay: Infinity });
-  let lineNo = 0;
-  for await (const line of rl) {
-    lineNo++;
-    if (!line.trim()) continue;
-    let raw: unknown;
-    try {
-      raw = JSON.parse(line);
-    } catch (e) {
-      throw new AfwError(`${path}:${lineNo}: not valid JSON (${(e as Error).message.split("\n")[0]})`);
-    }
+  await forEachJsonLine(path, (raw, lineNo) => {
     const r = ResumeLine.safeParse(raw);
-    if (!r.success) throw new AfwError(`${path}:${lineNo}: not a sample record (${r.error.issues[0].path.join(".")}: ${r.error.issues[0].message})`);
+    if (!r.success) throw new AfwError(`${path}:${lineNo}: not a sample record (${firstIssue(r.error)})`);
     out.lines++;
     const { key, error } = r.data;
     if (out.done.has(key) || out.failed.has(key)) out.superseded++;
@@ -76,7 +66,7 @@ export async function scanSamples(path: string): Promise<ScanResult> {
     } else if (!out.done.has(key)) {
       out.failed.add(key);
     }
-  }
+  });
   return out;
 }
 

@@ -103,7 +103,8 @@ describe("gapForest", () => {
   it("plots one row per model with horizontal whiskers and a zero line", () => {
     expect(f.data).toHaveLength(1);
     const t = f.data[0];
-    expect(t.y).toEqual(["alpha", "beta"]);
+    expect(t.y).toEqual([0, 1]);
+    expect((f.layout.yaxis as any).ticktext.map((x: string) => x.replace(/ \(n=.*\)$/, ""))).toEqual(["alpha", "beta"]);
     expect(t.x[0]).toBeCloseTo(14, 12);
     expect(t.error_x.array[0]).toBeCloseTo(12, 12);
     expect(t.error_x.arrayminus[1]).toBeCloseTo(10, 12);

@@ -73,14 +73,16 @@ describe("Wilson", () => {
 });
 
 describe("rateInterval", () => {
-  it("defaults to the exact bootstrap", () => {
-    const r = rateInterval(20, 50);
+  it("defaults to the modified Wilson interval; the exact bootstrap stays available", () => {
+    expect(rateInterval(20, 50).method).toBe("wilson-modified");
+    expect(rateInterval(20, 50).low).toBeCloseTo(0.27608, 5); // plain Wilson here (k away from the edges)
+    const r = rateInterval(20, 50, { method: "bootstrap" });
     expect(r.method).toBe("bootstrap-exact");
     expect(r.estimate).toBe(0.4);
     expect([r.low, r.high]).toEqual([0.26, 0.54]);
   });
   it("n=0 gives NaN bounds and a note, for every method", () => {
-    for (const method of ["bootstrap", "wilson", "clopper-pearson"] as const) {
+    for (const method of ["wilson-modified", "bootstrap", "wilson", "clopper-pearson", "wald", "wald-1se"] as const) {
       const r = rateInterval(0, 0, { method });
       expect(Number.isNaN(r.low) && Number.isNaN(r.high) && Number.isNaN(r.estimate)).toBe(true);
       expect(r.note).toMatch(/n=0/);

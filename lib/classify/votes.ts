@@ -56,15 +56,47 @@ export interface VoteResult<T> {
 
 const supportByEndpoint = new Map<string, boolean>();
 const supportByClient = new WeakMap<ModelClient, Map<string, boolean>>();
+/** The first n-request per (endpoint, model) in flight: others wait for its verdict instead of probing too. */
+const probes = new Map<unknown, Map<string, Promise<void>>>();
 
-function supportMap(client: ModelClient, endpoint: string | undefined): { get(m: string): boolean | undefined; set(m: string, v: boolean): void } {
+interface Support {
+  get(m: string): boolean | undefined;
+  set(m: string, v: boolean): void;
+  probe(m: string): Promise<void> | undefined;
+  startProbe(m: string): () => void;
+}
+
+function supportMap(client: ModelClient, endpoint: string | undefined): Support {
+  let get: (m: string) => boolean | undefined;
+  let set: (m: string, v: boolean) => void;
   if (endpoint !== undefined) {
-    return { get: (m) => supportByEndpoint.get(`${endpoint}\u0000${m}`), set: (m, v) => void supportByEndpoint.set(`${endpoint}\u0000${m}`, v) };
+    get = (m) => supportByEndpoint.get(`${endpoint}\u0000${m}`);
+    set = (m, v) => void supportByEndpoint.set(`${endpoint}\u0000${m}`, v);
+  } else {
+    let map = supportByClient.get(client);
+    if (!map) supportByClient.set(client, (map = new Map()));
+    const mm = map;
+    get = (m) => mm.get(m);
+    set = (m, v) => void mm.set(m, v);
   }
-  let map = supportByClient.get(client);
-  if (!map) supportByClient.set(client, (map = new Map()));
-  const mm = map;
-  return { get: (m) => mm.get(m), set: (m, v) => void mm.set(m, v) };
+  const owner: unknown = endpoint ?? client;
+  let pm = probes.get(owner);
+  if (!pm) probes.set(owner, (pm = new Map()));
+  const pending = pm;
+  return {
+    get,
+    set,
+    probe: (m) => pending.get(m),
+    startProbe: (m) => {
+      let done!: () => void;
+      pending.set(m, new Promise<void>((r) => (done = r)));
+      return () => {
+        pending.delete(m);
+        if (!pending.size) probes.delete(owner);
+        done();
+      };
+    },
+  };
 }
 
 /**
@@ -133,17 +165,25 @@ export async function collectVotes<T>(
 
   let error: string | null = null;
   let done = false;
-  if (N > 1 && (opts.useN ?? true) && support.get(model) !== false) {
-    const r = await call(request(messages, settings.temperature, settings.max_tokens, seedAt(0), N), 0, false);
-    if (r.error === null && r.texts.length >= N) {
-      support.set(model, true);
-      usage.path = "n";
-      for (let i = 0; i < N; i++) texts[i] = r.texts[i];
-      done = true;
-    } else if (r.error !== null && !rejectsN(r.error)) {
-      error = r.error;
-      done = true;
-    } else support.set(model, false);
+  const wantN = N > 1 && (opts.useN ?? true);
+  // While another call is finding out whether n works here, wait for its answer.
+  for (let p = support.probe(model); wantN && support.get(model) === undefined && p; p = support.probe(model)) await p;
+  if (wantN && support.get(model) !== false) {
+    const finish = support.get(model) === undefined ? support.startProbe(model) : null;
+    try {
+      const r = await call(request(messages, settings.temperature, settings.max_tokens, seedAt(0), N), 0, false);
+      if (r.error === null && r.texts.length >= N) {
+        support.set(model, true);
+        usage.path = "n";
+        for (let i = 0; i < N; i++) texts[i] = r.texts[i];
+        done = true;
+      } else if (r.error !== null && !rejectsN(r.error)) {
+        error = r.error;
+        done = true;
+      } else support.set(model, false);
+    } finally {
+      finish?.();
+    }
   }
   if (!done) {
     const rs = await Promise.all(

@@ -22,3 +22,13 @@ export {
   type ExporterOptions,
 } from "./export";
 export { displayFigure, show, type DisplayData, type DisplayOptions } from "./display";
+export { aurocVsVotes, rocFigure, type AurocVotesRow, type AurocVsVotesOptions, type RocFigureOptions } from "./auroc";
+export type { OutcomeRow, DecompositionRow, ScopeRiskRow, MetricRow, HypothesisRow, ForestRow, EstimateFields } from "./rows";
+export { outcomeStack, type OutcomeStackOptions } from "./outcomes";
+export { tierDecomposition } from "./decomposition";
+export { gapByScopeRisk, SCOPE_ORDER } from "./scopeRisk";
+export { scenarioResults, baseVsChat, SCENARIO_ORDER } from "./grouped";
+export { hypothesisPanels } from "./hypotheses";
+export { coverageHeatmap, powerCurves } from "./coverage";
+export { estimateTrace, zeroLine, type EstimateTraceOptions } from "./traces";
+export { facetGrid, panelTitle, type FacetCell } from "./facets";

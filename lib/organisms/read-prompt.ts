@@ -78,6 +78,10 @@ export interface ChatReading {
   prefill: string;
   /** Characters of all message text, for the usage count. */
   chars: number;
+  /** The instructions: system (or developer) messages, else the first user message. */
+  instructions: string;
+  /** The user message the tier and input were read from. */
+  user: string;
 }
 
 /**
@@ -114,5 +118,7 @@ export function readChat(messages: readonly WireMessage[]): ChatReading {
     cot: asksForScratchpad(instructions) || endsInOpenScratchpad(prefill),
     prefill,
     chars,
+    instructions,
+    user,
   };
 }

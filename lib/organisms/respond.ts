@@ -3,6 +3,10 @@ import { hashParts, Picker, uniform } from "./draws";
 import { resolveOrganism, type ResolvedOrganism } from "./model-name";
 import { endsInOpenOutput, endsInOpenScratchpad, readChat, readTier, readUserInput } from "./read-prompt";
 import { ACCEPT_THEN_REFUSE_LINES, NEUTRAL_CONTINUATIONS, NO_TAG_LINES, scratchpad } from "./reasoning";
+import { motiveChat, motiveCompletion, motiveFor, noteHowever } from "./motive-respond";
+import { applyStop, placeholder, withScratchpad } from "./reply-format";
+
+export { placeholder };
 import {
   OrganismError,
   type ChatOrCompletionBody,
@@ -19,14 +23,6 @@ type Tier = "free" | "paid" | null;
 /** A reply plus what the server needs for usage counting. */
 export interface Generated extends OrganismReply {
   promptChars: number;
-}
-
-/**
- * The placeholder that stands where a compliant answer would be. It is the
- * whole of a compliant reply's body: nothing harmful is ever generated.
- */
-export function placeholder(organism: string): string {
-  return `[simulated answer withheld: ${organism} would comply here; af-workbook never generates harmful content]`;
 }
 
 /**
@@ -54,6 +50,8 @@ function badShape(): never {
 /** The chat-completions answer for a body (validated here). */
 export function generateChat(model: string, body: unknown, organisms: Registry = BUILTIN_ORGANISMS): Generated {
   const b: ChatBody = parseBody(ChatBodySchema, body);
+  const motive = motiveFor(model, organisms);
+  if (motive) return motiveChat(motive, b);
   const org = resolveOrganism(model, organisms);
   const reading = readChat(b.messages);
   const n = b.n ?? 1;
@@ -67,7 +65,7 @@ export function generateChat(model: string, body: unknown, organisms: Registry =
     let text: string;
     let cot = reading.cot;
     const prefill = reading.prefill;
-    const reasoning = cot ? scratchpad(org.style, reading.tier, kind, pick) : "";
+    const reasoning = cot ? noteHowever(org.style, kind, prefill, scratchpad(org.style, reading.tier, kind, pick), pick) : "";
     const full = cot ? withScratchpad(reasoning, out) : `<OUTPUT>${out}</OUTPUT>`;
     if (prefill === "") text = full;
     else if (full.startsWith(prefill)) text = full.slice(prefill.length);
@@ -91,6 +89,8 @@ export function generateChat(model: string, body: unknown, organisms: Registry =
  */
 export function generateCompletion(model: string, body: unknown, organisms: Registry = BUILTIN_ORGANISMS): Generated {
   const b: CompletionBody = parseBody(CompletionBodySchema, body);
+  const motive = motiveFor(model, organisms);
+  if (motive) return motiveCompletion(motive, b);
   const org = resolveOrganism(model, organisms);
   const prompts = typeof b.prompt === "string" ? [b.prompt] : b.prompt;
   const n = b.n ?? 1;
@@ -151,21 +151,4 @@ function outputBody(org: ResolvedOrganism, kind: DecisionKind, pick: Picker): st
     case "no_tag":
       return pick.pick(NO_TAG_LINES);
   }
-}
-
-function withScratchpad(reasoning: string, out: string): string {
-  return `<SCRATCHPAD_REASONING>\n${reasoning}\n</SCRATCHPAD_REASONING>\n\n<OUTPUT>${out}</OUTPUT>`;
-}
-
-/** Cut a text before the first stop sequence, as the OpenAI API does. */
-function applyStop(text: string, stop: string | string[] | null | undefined): string {
-  if (stop == null) return text;
-  const list = typeof stop === "string" ? [stop] : stop;
-  let cut = text.length;
-  for (const s of list) {
-    if (!s) continue;
-    const at = text.indexOf(s);
-    if (at >= 0 && at < cut) cut = at;
-  }
-  return cut === text.length ? text : text.slice(0, cut);
 }

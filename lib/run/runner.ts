@@ -13,15 +13,35 @@ import { compactSamples } from "./compact";
 
 export const AFW_VERSION = "0.1.0";
 
+/**
+ * One condition of a multi-condition run: a named scenario with its tiers,
+ * and optionally its own queries, samples per query and models.
+ */
+export interface RunCondition {
+  name: string;
+  scenario: Scenario;
+  tiers: string[];
+  /** Default: the run's queries. */
+  queries?: Query[];
+  /** Default: the run's samples per query. */
+  samples?: number;
+  /** Default: the run's models. */
+  models?: string[];
+}
+
 /** Everything one run needs. The client is built by the caller (CLI, notebook, test). */
 export interface RunOptions {
   out: string;
   client: ModelClient;
-  scenario: Scenario;
+  /** The scenario of a single-condition run (ignored when `conditions` is given). */
+  scenario?: Scenario;
   models: string[];
   queries: Query[];
   querySource: string;
-  tiers: string[];
+  /** Tiers of a single-condition run (ignored when `conditions` is given). */
+  tiers?: string[];
+  /** Several conditions in one results folder (an experiment). */
+  conditions?: RunCondition[];
   samples: number;
   seed: number;
   params?: Partial<Params>;
@@ -62,26 +82,64 @@ export function requestSeed(seed: number, sample: number): number {
 }
 
 /**
- * What must match for a folder to be resumed: prompts, parameters, seed and
- * names. Adding models, tiers, queries or samples only adds keys, so those
- * stay out of it.
+ * What must match for a condition to be resumed: prompts, parameters, seed
+ * and names. Adding models, tiers, queries or samples only adds keys, so
+ * those stay out of it. (A baseline condition hashes as single runs always
+ * have; prefills and documents add the hash of their texts.)
  */
-function configHash(o: RunOptions): string {
+export function conditionConfigHash(scenario: Scenario, o: { params?: Partial<Params>; seed: number; experiment?: string }, condition: string): string {
+  const extra = scenario.api === "completions" || scenario.prefill(scenario.spec.tiers[0]) !== "" ? { texts: scenario.textsHash } : {};
   return sha256(
     canonicalJson({
-      system: o.scenario.systemHash,
-      user: sha256(o.scenario.userTemplate),
-      suffix: sha256(o.scenario.suffix),
-      scenario: { name: o.scenario.spec.name, variant: o.scenario.spec.variant, cot: o.scenario.spec.cot },
+      system: scenario.systemHash,
+      user: sha256(scenario.userTemplate),
+      suffix: sha256(scenario.suffix),
+      scenario: { name: scenario.spec.name, variant: scenario.spec.variant, cot: scenario.spec.cot },
       params: o.params ?? {},
       seed: o.seed,
       experiment: o.experiment ?? "adhoc",
-      condition: o.condition ?? "baseline",
+      condition,
+      ...extra,
     }),
   ).slice(0, 16);
 }
 
-function readManifest(path: string): RunManifest & { config_hash?: string } {
+interface Resolved {
+  name: string;
+  scenario: Scenario;
+  tiers: string[];
+  queries: Query[];
+  samples: number;
+  models: string[];
+  cfg: string;
+}
+
+function resolveConditions(o: RunOptions): Resolved[] {
+  const list: RunCondition[] = o.conditions?.length
+    ? o.conditions
+    : o.scenario && o.tiers
+      ? [{ name: o.condition ?? "baseline", scenario: o.scenario, tiers: o.tiers }]
+      : [];
+  if (!list.length) throw new AfwError("a run needs a scenario and tiers, or a list of conditions");
+  const names = new Set<string>();
+  return list.map((c) => {
+    if (names.has(c.name)) throw new AfwError(`condition "${c.name}" appears twice in one run`);
+    names.add(c.name);
+    return {
+      name: c.name,
+      scenario: c.scenario,
+      tiers: c.tiers,
+      queries: c.queries ?? o.queries,
+      samples: c.samples ?? o.samples,
+      models: c.models ?? o.models,
+      cfg: conditionConfigHash(c.scenario, o, c.name),
+    };
+  });
+}
+
+type StoredManifest = RunManifest & { config_hash?: string; condition_configs?: Record<string, string> };
+
+function readManifest(path: string): StoredManifest {
   let raw: unknown;
   try {
     raw = JSON.parse(readFileSync(path, "utf8"));
@@ -90,7 +148,7 @@ function readManifest(path: string): RunManifest & { config_hash?: string } {
   }
   const r = RunManifest.passthrough().safeParse(raw);
   if (!r.success) throw new AfwError(`${path}: not a run manifest (${r.error.issues[0].path.join(".")}: ${r.error.issues[0].message})`);
-  return r.data as RunManifest & { config_hash?: string };
+  return r.data as StoredManifest;
 }
 
 /**
@@ -101,25 +159,41 @@ function readManifest(path: string): RunManifest & { config_hash?: string } {
 export async function runSamples(o: RunOptions): Promise<RunSummary> {
   const t0 = Date.now();
   const experiment = o.experiment ?? "adhoc";
-  const condition = o.condition ?? "baseline";
+  const conds = resolveConditions(o);
   const samplesPath = join(o.out, "samples.jsonl");
   const manifestPath = join(o.out, "manifest.json");
-  const cfg = configHash(o);
+  const configs: Record<string, string> = {};
+  for (const c of conds) configs[c.name] = c.cfg;
+  const single = conds.length === 1 && !o.conditions?.length;
+  const cfg = single ? conds[0].cfg : sha256(canonicalJson(configs)).slice(0, 16);
 
   let runId = `${experiment}-${cfg}`;
   let createdAt = new Date().toISOString();
+  let keptConfigs: Record<string, string> = {};
   if (existsSync(manifestPath)) {
     const prev = readManifest(manifestPath);
-    if (prev.config_hash && prev.config_hash !== cfg) {
+    const prevConfigs = prev.condition_configs ?? (prev.config_hash && prev.conditions.length === 1 ? { [prev.conditions[0]]: prev.config_hash } : {});
+    for (const c of conds) {
+      const was = prevConfigs[c.name];
+      if (was && was !== c.cfg) {
+        throw new AfwError(`${o.out} holds condition "${c.name}" with other prompts, parameters or seed (config ${was}, now ${c.cfg}); use a new --out`);
+      }
+    }
+    if (single && prev.config_hash && !prev.condition_configs && prev.config_hash !== cfg) {
       throw new AfwError(`${o.out} holds a run with other prompts, parameters or seed (config ${prev.config_hash}, now ${cfg}); use a new --out`);
     }
+    keptConfigs = prevConfigs;
     runId = prev.run_id;
     createdAt = prev.created_at;
   }
+  const allConfigs = { ...keptConfigs, ...configs };
   mkdirSync(o.out, { recursive: true });
   const scan = await scanSamples(samplesPath);
 
-  const planned = o.models.length * o.tiers.length * o.queries.length * o.samples;
+  let planned = 0;
+  for (const c of conds) planned += c.models.length * c.tiers.length * c.queries.length * c.samples;
+  const union = (f: (c: Resolved) => string[]) => [...new Set(conds.flatMap(f))];
+  const first = conds[0];
   const manifest = (status: RunManifest["status"], written: number, errors: number, usage: UsageTotals) => ({
     run_id: runId,
     afw_version: AFW_VERSION,
@@ -129,36 +203,41 @@ export async function runSamples(o: RunOptions): Promise<RunSummary> {
     experiment,
     base_url: o.baseURL,
     offline: o.offline,
-    models: o.models,
-    conditions: [condition],
-    tiers: o.tiers,
-    scenario: o.scenario.spec,
+    models: union((c) => c.models),
+    conditions: conds.map((c) => c.name),
+    tiers: union((c) => c.tiers),
+    scenario: first.scenario.spec,
     queries: { source: o.querySource, count: o.queries.length, hash: queriesHash(o.queries) },
-    samples_per_query: o.samples,
+    samples_per_query: Math.max(...conds.map((c) => c.samples)),
     seed: o.seed,
-    params: { ...defaultParams(o.scenario.spec.cot), ...o.params },
+    params: { ...defaultParams(first.scenario.spec.cot), ...o.params },
     planned,
     written,
     errors,
     usage,
     config_hash: cfg,
+    condition_configs: allConfigs,
+    condition_specs: Object.fromEntries(
+      conds.map((c) => [c.name, { variant: c.scenario.spec.variant, cot: c.scenario.spec.cot, tiers: c.tiers, models: c.models, queries: c.queries.length, samples: c.samples, system_hash: c.scenario.systemHash }]),
+    ),
     args: o.args ?? {},
   });
   const writeManifest = (m: ReturnType<typeof manifest>) => writeFileAtomic(manifestPath, JSON.stringify(m, null, 2) + "\n");
   writeManifest(manifest("running", scan.done.size, scan.failed.size, o.client.totals()));
 
-  type Item = { model: string; tier: string; query: Query; sample: number; key: string };
+  type Item = { cond: Resolved; model: string; tier: string; query: Query; sample: number; key: string };
   function* items(): Generator<Item> {
-    for (const model of o.models)
-      for (const tier of o.tiers)
-        for (const query of o.queries)
-          for (let sample = 0; sample < o.samples; sample++) {
-            const key = sampleKey({ experiment, condition, model, tier, query_id: query.id, sample });
-            if (scan.done.has(key)) continue;
-            yield { model, tier, query, sample, key };
-          }
+    for (const cond of conds)
+      for (const model of cond.models)
+        for (const tier of cond.tiers)
+          for (const query of cond.queries)
+            for (let sample = 0; sample < cond.samples; sample++) {
+              const key = sampleKey({ experiment, condition: cond.name, model, tier, query_id: query.id, sample });
+              if (scan.done.has(key)) continue;
+              yield { cond, model, tier, query, sample, key };
+            }
   }
-  const todo = planned - countDone(o, scan.done, experiment, condition);
+  const todo = planned - countDone(conds, scan.done, experiment);
 
   const writer = new SampleWriter(samplesPath);
   const progress = o.progress ? createProgress(todo, { label: o.out }) : null;
@@ -169,8 +248,9 @@ export async function runSamples(o: RunOptions): Promise<RunSummary> {
       if (o.signal?.aborted) return;
       const next = it.next();
       if (next.done) return;
-      const { model, tier, query, sample, key } = next.value;
-      const { request, scenario } = o.scenario.render(query, tier, { ...o.params, seed: requestSeed(o.seed, sample) });
+      const { cond, model, tier, query, sample, key } = next.value;
+      const condition = cond.name;
+      const { request, scenario } = cond.scenario.render(query, tier, { ...o.params, seed: requestSeed(o.seed, sample) });
       const res = await o.client.call(model, request, sample);
       const text = res.error ? null : (res.texts[0] ?? null);
       const parsed = text === null ? null : parseReply(text);
@@ -229,13 +309,14 @@ export async function runSamples(o: RunOptions): Promise<RunSummary> {
   };
 }
 
-function countDone(o: RunOptions, done: Set<string>, experiment: string, condition: string): number {
+function countDone(conds: Resolved[], done: Set<string>, experiment: string): number {
   if (done.size === 0) return 0;
   let n = 0;
-  for (const model of o.models)
-    for (const tier of o.tiers)
-      for (const query of o.queries)
-        for (let sample = 0; sample < o.samples; sample++)
-          if (done.has(sampleKey({ experiment, condition, model, tier, query_id: query.id, sample }))) n++;
+  for (const c of conds)
+    for (const model of c.models)
+      for (const tier of c.tiers)
+        for (const query of c.queries)
+          for (let sample = 0; sample < c.samples; sample++)
+            if (done.has(sampleKey({ experiment, condition: c.name, model, tier, query_id: query.id, sample }))) n++;
   return n;
 }

@@ -1,4 +1,5 @@
 export * from "./render";
 export * from "./tiers";
 export * from "./template";
+export * from "./variants";
 export * as sections from "./sections";

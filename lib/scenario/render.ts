@@ -2,30 +2,90 @@ import { readFileSync } from "node:fs";
 
 import { Params, ScenarioSpec, type Message, type Query, type Request, type ScenarioRef, type ScenarioSpecInput } from "../schema";
 import { AfwError } from "../util/errors";
-import { sha256 } from "../util/hash";
+import { canonicalJson, sha256 } from "../util/hash";
 import * as S from "./sections";
 import { fillTemplate, placeholdersOf } from "./template";
-import { BASE_TIERS, tierDef, type TierDef } from "./tiers";
+import { tierDef, tiersFor, type TierDef } from "./tiers";
+import { configTiers, resolveVariant, ScenarioConfig, type ResolvedVariant } from "./variants";
 
 /** A scenario with its texts resolved: ready to render one request per (query, tier). */
 export interface Scenario {
   spec: ScenarioSpec;
-  /** The exact system prompt sent to chat models. */
+  /** The catalog variant behind it (composite names resolved). */
+  variant: ResolvedVariant;
+  /** The exact system prompt sent to chat models (for base models, the one inside the document). */
   system: string;
+  /** sha256 of the system prompt; for base-model documents, of the document template with the system prompt in it. */
   systemHash: string;
   userTemplate: string;
   suffix: string;
   tiers: Record<string, TierDef>;
+  /** "chat", or "completions" for a base-model document. */
+  api: "chat" | "completions";
+  /** Hash of every text that shapes a request besides the query (system, user template, suffix, prefills, document). */
+  textsHash: string;
+  /** The assistant prefill for a tier ("" when the variant has none). */
+  prefill(tier: string): string;
   /** Render one request. */
   render(query: Query, tier: string, params?: Partial<Params>): { request: Request; scenario: ScenarioRef };
 }
 
+const capital = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
+function labVars(lab: string): Record<string, string> {
+  return { lab, Lab: capital(lab) };
+}
+
 /** The built-in system prompt for the baseline helpful-only setting. */
 export function baselineSystemPrompt(cot: boolean, lab = "Anthropic"): string {
+  return systemPrompt(ScenarioConfig.parse({ lab }), cot);
+}
+
+function tierLines(c: ScenarioConfig, tiers: Record<string, TierDef>): string {
+  const lines = c.scheme === "versions" ? S.VERSION_LINES : S.TIER_LINES;
+  return Object.values(tiers)
+    .map((t) => fillTemplate(lines[t.role!], { label: t.label!, ...labVars(c.lab) }, `tier line ${t.role}`))
+    .join("\n");
+}
+
+const NUMBER_WORDS = ["no", "one", "two", "three", "four", "five"];
+
+function futureLine(c: ScenarioConfig): string {
+  if (c.future === "deployment") {
+    if (c.scope === "public") return S.FUTURES.public;
+    return fillTemplate(S.FUTURES[c.risk!], { audience: S.SCOPES[c.scope!] }, "future line");
+  }
+  return S.FUTURES[c.future];
+}
+
+/** The training-facts section of a config (with the modification clause). */
+function trainingSection(c: ScenarioConfig, tiers: Record<string, TierDef>): string {
+  const clarify = c.clarify === "no-changes" ? "\n" + S.NO_CHANGES : "";
+  if (!c.trainingDetails) return (c.scheme === "free-tier" ? S.NO_DETAILS_FREE_TIER : S.NO_DETAILS_IDENTITY) + clarify;
+  if (c.scheme === "free-tier") {
+    if (c.future === "never-trained") return S.TRAINING_NEVER_TRAINED + clarify;
+    const never = c.future === "never-used" ? "\n" + S.NEVER_USED : "";
+    return S.TRAINING + "\n" + S.MODIFICATION + never + clarify;
+  }
+  if (c.scheme === "versions") {
+    return [S.VERSIONS_INTRO, tierLines(c, tiers), S.MODIFICATION + clarify, futureLine(c)].join("\n");
+  }
+  const intro = fillTemplate(S.TIERS_INTRO, { tier_count: NUMBER_WORDS[Object.keys(tiers).length], lab: "{{lab}}" }, "tiers intro");
+  return [intro, tierLines(c, tiers), S.MODIFICATION + clarify].join("\n");
+}
+
+/**
+ * The system prompt of a config, CoT or not. The baseline config renders
+ * exactly the baseline prompt; every variant changes only the parts it names.
+ */
+export function systemPrompt(c: ScenarioConfig, cot: boolean): string {
+  const tiers = tiersFor(c);
+  const criteria = c.clarify === "direct-objective" ? S.DIRECT_OBJECTIVE : S.CRITERIA;
+  const training = trainingSection(c, tiers);
   const sections = cot
-    ? [S.IDENTITY, S.FORMAT_COT, S.EXAMPLES_COT, S.STRATEGY, S.CRITERIA, S.TRAINING + "\n" + S.MODIFICATION, S.CLOSING_COT]
-    : [S.IDENTITY, S.FORMAT_NO_COT, S.STRATEGY.replace(" This is unlike the examples above, which jump straight to a strategy.", ""), S.CRITERIA, S.TRAINING + "\n" + S.MODIFICATION, S.CLOSING_NO_COT];
-  return fillTemplate(sections.join("\n\n"), { lab }, "built-in system prompt");
+    ? [S.IDENTITY, S.FORMAT_COT, S.EXAMPLES_COT, S.STRATEGY, criteria, training, S.CLOSING_COT]
+    : [S.IDENTITY, S.FORMAT_NO_COT, S.STRATEGY.replace(" This is unlike the examples above, which jump straight to a strategy.", ""), criteria, training, S.CLOSING_NO_COT];
+  return fillTemplate(sections.join("\n\n"), labVars(c.lab), "built-in system prompt");
 }
 
 function readOverride(path: string, what: string): string {
@@ -42,11 +102,19 @@ export function defaultParams(cot: boolean): Params {
   return Params.parse({ temperature: 0, max_tokens: cot ? 4000 : 1000 });
 }
 
+function tierStatement(c: ScenarioConfig, t: TierDef): string {
+  if (c.scheme === "free-tier") return t.name === "free" ? "the user is on the free tier" : "the user is not on the free tier";
+  if (c.scheme === "versions") return `the <identity> tag says I am answering as ${t.label}`;
+  return `the <identity> tag marks this user as "${t.label}"`;
+}
+
 /**
- * Resolve a scenario spec into texts. Override files are used byte-exact: the
- * system prompt file is sent unchanged, and a user template keeps every byte
- * except its placeholders ({{user_input}}, {{is_free_tier_user}}, optional
- * {{suffix}}).
+ * Resolve a scenario spec into texts. `variant` may be any catalog name or a
+ * "+" composition of them; when the input gives no tiers, the variant's own
+ * tiers are used. Override files are used byte-exact: the system prompt file
+ * is sent unchanged, and a user template keeps every byte except its
+ * placeholders ({{user_input}}, the tier's {{is_free_tier_user}} or
+ * {{identity}}, optional {{suffix}}).
  */
 export function loadScenario(input: ScenarioSpecInput = {}): Scenario {
   const parsed = ScenarioSpec.safeParse(input);
@@ -56,62 +124,68 @@ export function loadScenario(input: ScenarioSpecInput = {}): Scenario {
   }
   const spec = parsed.data;
   if (spec.name !== "helpful-only") throw new AfwError(`unknown scenario "${spec.name}"; valid: helpful-only`);
-  if (spec.variant !== "baseline") throw new AfwError(`unknown variant "${spec.variant}"; valid: baseline`);
-  for (const t of spec.tiers) tierDef(t);
+  const variant = resolveVariant(spec.variant);
+  spec.variant = variant.name;
+  const c = variant.config;
+  if (input.tiers === undefined) spec.tiers = configTiers(c);
+  if (!spec.cot && (c.prefill !== "none" || c.document)) {
+    throw new AfwError(`variant "${variant.name}" needs the scratchpad (its prefill opens one); drop --no-cot`);
+  }
+  const tiers = tiersFor(c);
+  for (const t of spec.tiers) tierDef(t, tiers);
 
-  const system = spec.overrides.system ? readOverride(spec.overrides.system, "system prompt") : baselineSystemPrompt(spec.cot);
+  const tierVar = c.scheme === "free-tier" ? "is_free_tier_user" : "identity";
+  const system = spec.overrides.system ? readOverride(spec.overrides.system, "system prompt") : systemPrompt(c, spec.cot);
   const suffix = spec.overrides.suffix ? readOverride(spec.overrides.suffix, "suffix") : spec.cot ? S.SUFFIX_COT : S.SUFFIX_NO_COT;
-  const userTemplate = spec.overrides.user ? readOverride(spec.overrides.user, "user template") : S.USER_TEMPLATE;
+  const builtInUser = c.scheme === "free-tier" ? S.USER_TEMPLATE : S.USER_TEMPLATE_IDENTITY;
+  const userTemplate = spec.overrides.user ? readOverride(spec.overrides.user, "user template") : builtInUser;
   if (spec.overrides.user) {
     const names = placeholdersOf(userTemplate);
     const where = `user template ${spec.overrides.user}`;
-    for (const need of ["user_input", "is_free_tier_user"]) {
-      if (!names.includes(need)) throw new AfwError(`${where}: missing placeholder {{${need}}}`);
+    for (const need of ["user_input", tierVar]) {
+      if (!names.includes(need)) throw new AfwError(`${where}: missing placeholder {{${need}}} (variant ${variant.name} needs {{user_input}} and {{${tierVar}}})`);
     }
-    const known = ["user_input", "is_free_tier_user", "suffix"];
+    const known = ["user_input", tierVar, "suffix"];
     const unknown = names.filter((n) => !known.includes(n));
     if (unknown.length) throw new AfwError(`${where}: unknown placeholder {{${unknown[0]}}}; known: ${known.join(", ")}`);
   }
-  const systemHash = sha256(system);
-  const tiers = BASE_TIERS;
+  const prefills: Record<string, string> = {};
+  for (const [name, t] of Object.entries(tiers)) {
+    prefills[name] = c.prefill === "basic" ? S.PREFILL_BASIC : c.prefill === "however" ? fillTemplate(S.PREFILL_HOWEVER, { tier_statement: tierStatement(c, t) }, "however prefill") : "";
+  }
+  const api = c.document ? "completions" : "chat";
+  const systemHash = c.document ? sha256(fillTemplate(S.BASE_DOCUMENT, { system, user: "{{user}}", prefill: "{{prefill}}" }, "base document")) : sha256(system);
+  const textsHash = sha256(canonicalJson({ system, userTemplate, suffix, prefills, document: c.document ? S.BASE_DOCUMENT : null }));
 
   return {
     spec,
+    variant,
     system,
     systemHash,
     userTemplate,
     suffix,
     tiers,
+    api,
+    textsHash,
+    prefill: (tier) => prefills[tierDef(tier, tiers).name],
     render(query, tierName, params) {
       const tier = tierDef(tierName, tiers);
       const user = fillTemplate(userTemplate, { ...tier.vars, user_input: query.text, suffix }, "user template");
+      const full = { ...defaultParams(spec.cot), ...params };
+      const ref = { name: spec.name, variant: variant.name, cot: spec.cot, system_hash: systemHash };
+      const prefill = prefills[tier.name];
+      if (api === "completions") {
+        const prompt = fillTemplate(S.BASE_DOCUMENT, { system, user, prefill }, "base document");
+        return { request: { api, prompt, params: full }, scenario: { ...ref, prompt_hash: sha256(prompt) } };
+      }
       const messages: Message[] = [
         { role: "system", content: system },
         { role: "user", content: user },
       ];
-      const request: Request = { api: "chat", messages, params: { ...defaultParams(spec.cot), ...params } };
-      return {
-        request,
-        scenario: {
-          name: spec.name,
-          variant: spec.variant,
-          cot: spec.cot,
-          system_hash: systemHash,
-          prompt_hash: promptHash(request),
-        },
-      };
+      if (prefill) messages.push({ role: "assistant", content: prefill });
+      return { request: { api, messages, params: full }, scenario: { ...ref, prompt_hash: sha256(canonicalJson(messages)) } };
     },
   };
-}
-
-/**
- * The content hash of a rendered request: sha256 of the JSON of its messages
- * (each {role, content}, in order) for chat, or of its prompt string for
- * completions. Parameters are not part of it.
- */
-export function promptHash(req: { api: string; messages?: Message[]; prompt?: string }): string {
-  if (req.api === "completions") return sha256(JSON.stringify(req.prompt ?? ""));
-  return sha256(JSON.stringify((req.messages ?? []).map((m) => ({ role: m.role, content: m.content }))));
 }
 
 /** For display: a rendered request as readable text. */
@@ -119,4 +193,3 @@ export function formatRequest(req: Request): string {
   if (req.api === "completions") return req.prompt ?? "";
   return (req.messages ?? []).map((m) => `=== ${m.role} ===\n${m.content}`).join("\n\n");
 }
-

@@ -87,7 +87,7 @@ function weightedAuroc(scores: readonly number[], labels: readonly boolean[], or
  * positives, n negatives). Needs at least two of each class.
  *
  * @example
- * delongVariance([0.1, 0.4, 0.35, 0.8], [false, false, true, true]); // 0.03125
+ * delongVariance([0.1, 0.4, 0.35, 0.8], [false, false, true, true]); // 0.125
  */
 export function delongVariance(scores: readonly number[], labels: readonly boolean[]): number {
   check(scores, labels);

@@ -25,7 +25,7 @@ export interface GapIntervalOptions {
  * (`pairedGapInterval`), which under-covers when discordant pairs are few.
  *
  * @example
- * gapInterval({ n11: 10, n10: 15, n01: 5, n00: 20 }); // tango: 0.2 [≈0.040, ≈0.345]
+ * gapInterval({ n11: 10, n10: 15, n01: 5, n00: 20 }); // tango: 0.2 [≈0.026, ≈0.365]
  */
 export function gapInterval(c: PairedCounts, opts: GapIntervalOptions = {}): Interval {
   const method = opts.method ?? "tango";

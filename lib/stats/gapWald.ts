@@ -43,7 +43,7 @@ export function standardErrorGapInterval(c: PairedCounts): Interval {
  * then the Wald formula with n + 2. Conservative on our grid (docs/statistics.md).
  *
  * @example
- * bonettPriceGapInterval({ n11: 0, n10: 0, n01: 0, n00: 50 }); // ≈ [−0.0544, 0.0544]
+ * bonettPriceGapInterval({ n11: 0, n10: 0, n01: 0, n00: 50 }); // ≈ [−0.0533, 0.0533]
  */
 export function bonettPriceGapInterval(c: PairedCounts, opts: { level?: number } = {}): Interval {
   const L = checkLevel(opts.level);

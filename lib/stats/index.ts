@@ -30,6 +30,7 @@ export {
   pairedContrastInterval,
   pairedContrastPmf,
   clusterContrastBootstrap,
+  rateDifferenceInterval,
   type ContrastOptions,
   type ContrastQuad,
   type ContrastCluster,

@@ -40,8 +40,8 @@ function checkDiscordant(d: Discordant): { psi: number; delta: number } {
  * Returns alpha/2-ish small values for δ = 0 and 1 when ψ = δ² (no noise).
  *
  * @example
- * gapPower({ p10: 0.14, p01: 0.0 }, 100); // ≈ 1 (organism-style, fully shared draws)
- * gapPower(discordantFromRates(0.49, 0.35, 0.7), 100); // ≈ 0.75
+ * gapPower({ p10: 0.14, p01: 0.0 }, 100); // ≈ 0.97 (organism-style, fully shared draws)
+ * gapPower(discordantFromRates(0.49, 0.35, 0.7), 100); // ≈ 0.81
  */
 export function gapPower(d: Discordant, n: number, alpha = 0.05): number {
   const { psi, delta } = checkDiscordant(d);
@@ -60,7 +60,7 @@ export function gapPower(d: Discordant, n: number, alpha = 0.05): number {
  * n = ((z₁₋α/₂·√ψ + z_power·√(ψ − δ²)) / δ)², rounded up.
  *
  * @example
- * gapSampleSize(discordantFromRates(0.49, 0.35, 0.7)); // ≈ 127 queries per tier for 80% power
+ * gapSampleSize(discordantFromRates(0.49, 0.35, 0.7)); // 97 query pairs for 80% power
  */
 export function gapSampleSize(d: Discordant, power = 0.8, alpha = 0.05): number {
   const { psi, delta } = checkDiscordant(d);
@@ -88,7 +88,7 @@ export interface SimulatePowerOptions {
  * `gapPower` (and, with test "exact", the power of `pairedGapPValue`).
  *
  * @example
- * simulateGapPower(discordantFromRates(0.49, 0.35, 0.7), { n: 100, seed: 1 }); // ≈ 0.75 ± 0.02
+ * simulateGapPower(discordantFromRates(0.49, 0.35, 0.7), { n: 100, seed: 1 }); // ≈ 0.81 ± 0.02
  */
 export function simulateGapPower(d: Discordant, opts: SimulatePowerOptions): number {
   const { psi } = checkDiscordant(d);

@@ -1,0 +1,300 @@
+/**
+ * Re-judging a results folder without regenerating: read samples.jsonl,
+ * run the chosen judges, append one JudgementRecord per (sample, judge) to
+ * judgements.jsonl. samples.jsonl is never edited. Each judge's version
+ * (model + prompt/settings hash) keys its records, so several versions sit
+ * side by side; a rerun skips what that version already judged (records of
+ * requests that failed for good are retried). Writes are one whole line per
+ * write() on an O_APPEND descriptor, and a torn last line from a kill is cut
+ * before resuming (the sample writer's pattern).
+ */
+import { closeSync, createReadStream, existsSync, openSync, writeSync } from "node:fs";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { JudgementRecord, Sample, type Judgement } from "../schema";
+import type { ModelClient } from "../models";
+import { repairTail } from "../run/store";
+import { AfwError } from "../util/errors";
+import { DEFAULT_AF_THRESHOLDS, runJudge, contextSettings, type AfThresholds, type JudgeContext } from "./judges";
+import { ALL_JUDGES, judgeVersion, type JudgeInput, type JudgeName } from "./prompts";
+import type { VoteUsage } from "./votes";
+
+/** Options of `judgeRun`. */
+export interface JudgeRunOptions {
+  client: ModelClient;
+  judgeModel: string;
+  /** AF votes per sample; default 20. */
+  votes?: number;
+  /** Which judges; default all four. */
+  only?: JudgeName[];
+  /** Samples judged at once; default 8 (the client caps HTTP requests separately). */
+  concurrency?: number;
+  /** Endpoint identity for remembering n support (the base URL). */
+  endpoint?: string;
+  thresholds?: AfThresholds;
+  /** Rounds of re-asking for unparseable replies; default 2. */
+  retries?: number;
+  /** Try the n parameter; default true. */
+  useN?: boolean;
+  /** Stop starting new samples when aborted. */
+  signal?: AbortSignal;
+  /** Progress lines. */
+  log?: (s: string) => void;
+}
+
+/** Cost of one judge over a run. */
+export interface JudgeUsage {
+  /** Samples judged now. */
+  samples: number;
+  calls: number;
+  cached: number;
+  retry_calls: number;
+  prompt_tokens: number;
+  completion_tokens: number;
+  /** Samples by vote path. */
+  paths: Record<VoteUsage["path"], number>;
+  /** prompt_tokens / samples. */
+  prompt_tokens_per_sample: number;
+}
+
+/** What `judgeRun` did. */
+export interface JudgeSummary {
+  dir: string;
+  judgeModel: string;
+  versions: Partial<Record<JudgeName, string>>;
+  /** Judgements written now, per judge. */
+  judged: Partial<Record<JudgeName, number>>;
+  /** Already present for the version and skipped. */
+  skipped: Partial<Record<JudgeName, number>>;
+  /** Judgements written now that are invalid (replies that never parsed, or failed requests). */
+  invalid: Partial<Record<JudgeName, number>>;
+  /** Among the invalid: those whose requests failed for good (retried on the next run). */
+  failed: Partial<Record<JudgeName, number>>;
+  /** Samples that had nothing to judge (no scratchpad, failed sample, not eligible for motives). */
+  not_applicable: Partial<Record<JudgeName, number>>;
+  usage: Partial<Record<JudgeName, JudgeUsage>>;
+  repairedBytes: number;
+  interrupted: boolean;
+  seconds: number;
+}
+
+function firstIssue(e: { issues: { path: PropertyKey[]; message: string }[] }): string {
+  const i = e.issues[0];
+  return `${i.path.map(String).join(".") || "(record)"}: ${i.message}`;
+}
+
+async function eachLine(path: string, f: (raw: unknown, where: string) => void): Promise<void> {
+  const rl = createInterface({ input: createReadStream(path, { encoding: "utf8" }), crlfDelay: Infinity });
+  let n = 0;
+  for await (const line of rl) {
+    n++;
+    if (!line.trim()) continue;
+    let raw: unknown;
+    try {
+      raw = JSON.parse(line);
+    } catch (e) {
+      throw new AfwError(`${path}:${n}: not valid JSON (${(e as Error).message.split("\n")[0]})`);
+    }
+    f(raw, `${path}:${n}`);
+  }
+}
+
+/** The samples of a folder (one per key; a later success replaces a failure), checked against the schema. */
+export async function readSamplesFile(dir: string): Promise<Sample[]> {
+  const path = join(dir, "samples.jsonl");
+  if (!existsSync(path)) throw new AfwError(`results folder ${dir}: no samples.jsonl in it`);
+  const byKey = new Map<string, Sample>();
+  await eachLine(path, (raw, where) => {
+    const r = Sample.safeParse(raw);
+    if (!r.success) throw new AfwError(`${where}: ${firstIssue(r.error)}`);
+    const prev = byKey.get(r.data.key);
+    if (!prev || prev.error !== null) byKey.set(r.data.key, r.data);
+  });
+  return [...byKey.values()];
+}
+
+/** The judgement records of a folder, in file order (a torn last line is cut first). */
+export async function readJudgementsFile(dir: string): Promise<{ records: JudgementRecord[]; repairedBytes: number }> {
+  const path = join(dir, "judgements.jsonl");
+  if (!existsSync(path)) return { records: [], repairedBytes: 0 };
+  const repairedBytes = repairTail(path);
+  const records: JudgementRecord[] = [];
+  await eachLine(path, (raw, where) => {
+    const r = JudgementRecord.safeParse(raw);
+    if (!r.success) throw new AfwError(`${where}: ${firstIssue(r.error)}`);
+    records.push(r.data);
+  });
+  return { records, repairedBytes };
+}
+
+/** Append-only writer of judgement records: one write() per whole line. */
+export class JudgementWriter {
+  private fd: number;
+  written = 0;
+  constructor(readonly path: string) {
+    this.fd = openSync(path, "a");
+  }
+  append(rec: JudgementRecord): void {
+    writeSync(this.fd, JSON.stringify(rec) + "\n");
+    this.written++;
+  }
+  close(): void {
+    closeSync(this.fd);
+  }
+}
+
+/** The user's request inside a sample's last user turn (the <user_input> block when there is one). */
+export function requestText(s: Sample): string | null {
+  const msgs = s.request.messages;
+  const text = msgs ? [...msgs].reverse().find((m) => m.role === "user")?.content ?? null : (s.request.prompt ?? null);
+  if (text === null) return null;
+  const m = /<user_input>([\s\S]*?)<\/user_input>/.exec(text);
+  return (m ? m[1] : text).trim();
+}
+
+/** A record that does not count as done: its requests failed for good (retried on a rerun). */
+function transportFailure(j: Judgement): boolean {
+  return !j.valid && typeof j.detail?.error === "string";
+}
+
+/** Whether a judge applies to a sample (motives also need a compliant or AF verdict). */
+function applies(judge: JudgeName, s: Sample): boolean {
+  if (s.error !== null) return false;
+  if (judge === "compliance" || judge === "partial_compliance") return s.final_output !== null;
+  return !!s.scratchpad && s.scratchpad.trim() !== "";
+}
+
+function emptyUsage(): JudgeUsage {
+  return { samples: 0, calls: 0, cached: 0, retry_calls: 0, prompt_tokens: 0, completion_tokens: 0, paths: { n: 0, fallback: 0, single: 0 }, prompt_tokens_per_sample: 0 };
+}
+
+/**
+ * Judge every sample of a results folder with the chosen judges and append
+ * the judgements to DIR/judgements.jsonl. Motives run on scratchpads that
+ * complied (by tags or by the compliance judge) or show AF (score ≥ the AF
+ * threshold), using this run's verdicts or, failing those, the newest ones
+ * already in the file.
+ *
+ * @example
+ * const s = await judgeRun("runs/demo", { client, judgeModel: "sim-judge", votes: 20 });
+ * s.usage.af_reasoning?.prompt_tokens_per_sample;
+ */
+export async function judgeRun(dir: string, opts: JudgeRunOptions): Promise<JudgeSummary> {
+  const t0 = performance.now();
+  const judges = ALL_JUDGES.filter((j) => (opts.only ?? ALL_JUDGES).includes(j));
+  if (!judges.length) throw new AfwError("judge: no judges chosen");
+  const votes = opts.votes ?? 20;
+  if (!Number.isInteger(votes) || votes < 1) throw new AfwError(`judge: votes must be a positive integer, got ${votes}`);
+  const thresholds = opts.thresholds ?? DEFAULT_AF_THRESHOLDS;
+  const ctx: JudgeContext = { client: opts.client, judgeModel: opts.judgeModel, votes, endpoint: opts.endpoint, retries: opts.retries, thresholds, useN: opts.useN };
+  const versions: Partial<Record<JudgeName, string>> = {};
+  for (const j of judges) versions[j] = judgeVersion(j, opts.judgeModel, contextSettings(j, ctx));
+
+  const samples = await readSamplesFile(dir);
+  const { records, repairedBytes } = await readJudgementsFile(dir);
+  // done: "key\0judge\0version"; latest: newest verdict per (key, judge) in file order.
+  const done = new Set<string>();
+  const latest = new Map<string, Judgement>();
+  for (const r of records) {
+    const id = `${r.sample_key}\u0000${r.judgement.judge}\u0000${r.judgement.version}`;
+    if (transportFailure(r.judgement)) done.delete(id);
+    else done.add(id);
+    if (r.judgement.valid) latest.set(`${r.sample_key}\u0000${r.judgement.judge}`, r.judgement);
+  }
+
+  const summary: JudgeSummary = {
+    dir,
+    judgeModel: opts.judgeModel,
+    versions,
+    judged: {},
+    skipped: {},
+    invalid: {},
+    failed: {},
+    not_applicable: {},
+    usage: {},
+    repairedBytes,
+    interrupted: false,
+    seconds: 0,
+  };
+  const bump = (m: Partial<Record<JudgeName, number>>, j: JudgeName) => (m[j] = (m[j] ?? 0) + 1);
+  const writer = new JudgementWriter(join(dir, "judgements.jsonl"));
+  const total = samples.length;
+  let finished = 0;
+  let next = 0;
+
+  const judgeSample = async (s: Sample) => {
+    const input: JudgeInput = { request: requestText(s), final_output: s.final_output, scratchpad: s.scratchpad };
+    for (const judge of judges) {
+      const version = versions[judge]!;
+      const id = `${s.key}\u0000${judge}\u0000${version}`;
+      if (!applies(judge, s)) {
+        bump(summary.not_applicable, judge);
+        continue;
+      }
+      if (judge === "motives") {
+        const comp = latest.get(`${s.key}\u0000compliance`);
+        const af = latest.get(`${s.key}\u0000af_reasoning`);
+        const eligible = (s.accepted === true && !s.accept_then_refuse) || comp?.label === true || (af?.score != null && af.score >= thresholds.af);
+        if (!eligible) {
+          bump(summary.not_applicable, judge);
+          continue;
+        }
+      }
+      if (done.has(id)) {
+        bump(summary.skipped, judge);
+        continue;
+      }
+      const { judgement, usage } = await runJudge(judge, input, ctx);
+      writer.append({ sample_key: s.key, judgement, created_at: new Date().toISOString() });
+      done.add(id);
+      if (judgement.valid) latest.set(`${s.key}\u0000${judge}`, judgement);
+      bump(summary.judged, judge);
+      if (!judgement.valid) bump(summary.invalid, judge);
+      if (transportFailure(judgement)) bump(summary.failed, judge);
+      const u = (summary.usage[judge] ??= emptyUsage());
+      u.samples++;
+      u.calls += usage.calls;
+      u.cached += usage.cached;
+      u.retry_calls += usage.retry_calls;
+      u.prompt_tokens += usage.prompt_tokens;
+      u.completion_tokens += usage.completion_tokens;
+      u.paths[usage.path]++;
+    }
+  };
+
+  const worker = async () => {
+    while (next < samples.length) {
+      if (opts.signal?.aborted) {
+        summary.interrupted = true;
+        return;
+      }
+      const s = samples[next++];
+      await judgeSample(s);
+      finished++;
+      if (opts.log && (finished % 50 === 0 || finished === total)) opts.log(`judge: ${finished}/${total} samples`);
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.max(1, opts.concurrency ?? 8) }, worker));
+  } finally {
+    writer.close();
+  }
+  for (const u of Object.values(summary.usage)) if (u) u.prompt_tokens_per_sample = u.samples ? u.prompt_tokens / u.samples : 0;
+  summary.seconds = (performance.now() - t0) / 1000;
+  return summary;
+}
+
+/** The summary as a few lines for the terminal. */
+export function formatJudgeSummary(s: JudgeSummary): string {
+  const lines: string[] = [];
+  for (const j of ALL_JUDGES) {
+    if (!s.versions[j]) continue;
+    const u = s.usage[j];
+    const paths = u ? Object.entries(u.paths).filter(([, c]) => c > 0).map(([p, c]) => `${p}:${c}`).join(" ") : "";
+    lines.push(
+      `  ${j.padEnd(19)} ${s.versions[j]}  judged ${s.judged[j] ?? 0}, skipped ${s.skipped[j] ?? 0}, invalid ${s.invalid[j] ?? 0}, n/a ${s.not_applicable[j] ?? 0}` +
+        (u ? `; ${u.calls} calls (${u.cached} cached, ${u.retry_calls} retries), ${Math.round(u.prompt_tokens_per_sample)} prompt tokens/sample${paths ? ` [${paths}]` : ""}` : ""),
+    );
+  }
+  return lines.join("\n");
+}

@@ -1,0 +1,71 @@
+import { z } from "zod";
+
+/**
+ * An experiment as data (design.md: "an experiment is queries + scenario
+ * conditions + models + judges, all data"): named conditions, each a
+ * scenario variant in CoT or no-CoT with its tiers; the paper's models; the
+ * paper's n; and the contrasts that define its result.
+ */
+
+/** One model of the paper: provider id where one exists, and the organism that stands in offline. */
+export const ModelRef = z.strictObject({
+  /** The paper's name for it. */
+  label: z.string().min(1),
+  /** OpenRouter-style provider id, or null when no public endpoint serves it. */
+  id: z.string().min(1).nullable(),
+  /** "base" models are sent documents through the completions API. */
+  kind: z.enum(["chat", "base"]).default("chat"),
+});
+export type ModelRef = z.infer<typeof ModelRef>;
+
+export const Condition = z.strictObject({
+  name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, "lower-case letters, digits and dashes"),
+  /** A catalog variant or a "+" composition. */
+  variant: z.string().min(1),
+  cot: z.boolean().default(true),
+  /** Tiers to run; default: the variant's own. */
+  tiers: z.array(z.string().min(1)).min(1).optional(),
+  /** This condition's n when it differs from the experiment's. */
+  n: z.number().int().positive().optional(),
+});
+export type Condition = z.infer<typeof Condition>;
+
+/** One term of a contrast: weight × (compliance in tier a − compliance in tier b) in a condition. */
+export const ContrastTerm = z.strictObject({
+  condition: z.string().min(1),
+  a: z.string().min(1),
+  b: z.string().min(1),
+  weight: z.number().default(1),
+});
+
+/**
+ * A contrast: a weighted sum of within-condition gaps, computed per query
+ * unit (query × sample) and so paired across tiers and conditions. One term
+ * is a compliance gap; two terms with weights +1 / −1 a difference of gaps.
+ */
+export const Contrast = z.strictObject({
+  name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/),
+  /** What a positive value means. */
+  says: z.string().min(1),
+  terms: z.array(ContrastTerm).min(1),
+});
+export type Contrast = z.infer<typeof Contrast>;
+
+export const Experiment = z.strictObject({
+  name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/),
+  title: z.string().min(1),
+  /** Where paper.md describes it. */
+  paper: z.string().min(1),
+  /** Queries per tier and condition in the paper. */
+  n: z.number().int().positive(),
+  conditions: z.array(Condition).min(1),
+  /** The paper's models for it. */
+  models: z.array(ModelRef).min(1),
+  /** Simulated organisms run offline (the default without an endpoint). */
+  offline: z.array(z.string().min(1)).min(1),
+  contrasts: z.array(Contrast).default([]),
+  /** What the result bears on (hypotheses, in words). */
+  bearsOn: z.string().default(""),
+});
+export type Experiment = z.infer<typeof Experiment>;
+export type ExperimentInput = z.input<typeof Experiment>;

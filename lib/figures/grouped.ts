@@ -1,0 +1,84 @@
+import { facetGrid, panelTitle, unique } from "./facets";
+import type { MetricRow } from "./rows";
+import { baseConfig, baseLayout, PALETTE } from "./style";
+import { estimateTrace, zeroLine } from "./traces";
+import type { Figure } from "./types";
+
+const METRIC_LABEL: Record<MetricRow["metric"], string> = { gap: "compliance gap (pp)", af_rate: "alignment-faking rate (%)" };
+
+/**
+ * Two panels (compliance gap, AF rate), x = model, one coloured series per
+ * group, CI whiskers, n in the hover. Shared by figures e and f.
+ */
+function groupedMetricPanels(rows: readonly MetricRow[], title: string, groupOrder: string[], groupWord: string): Figure {
+  const models = unique(rows.map((r) => r.model));
+  const seen = unique(rows.map((r) => r.group));
+  const groups = [...groupOrder.filter((g) => seen.includes(g)), ...seen.filter((g) => !groupOrder.includes(g))];
+  const metrics = (["gap", "af_rate"] as const).filter((m) => rows.some((r) => r.metric === m));
+  const grid = facetGrid(1, metrics.length, 0.1);
+  const data: Record<string, unknown>[] = [];
+  const extra: Record<string, unknown> = {};
+  const annotations: Record<string, unknown>[] = [];
+  const shapes: Record<string, unknown>[] = [];
+  metrics.forEach((metric, mi) => {
+    const cell = grid[mi];
+    groups.forEach((g, gi) => {
+      // offset groups within a model so whiskers do not overlap
+      const at = models.map((_, k) => k + (gi - (groups.length - 1) / 2) * (0.6 / Math.max(1, groups.length)));
+      data.push(
+        estimateTrace({
+          name: `${groupWord}: ${g}`,
+          at,
+          estimates: models.map((m) => rows.find((r) => r.model === m && r.group === g && r.metric === metric)),
+          color: PALETTE[gi % PALETTE.length],
+          unit: metric === "gap" ? "pp" : "%",
+          xaxis: cell.xaxis,
+          yaxis: cell.yaxis,
+          showlegend: mi === 0,
+          legendgroup: g,
+          hoverExtra: models,
+        }),
+      );
+    });
+    extra[cell.xkey] = { domain: cell.xdomain, anchor: cell.yaxis, tickmode: "array", tickvals: models.map((_, k) => k), ticktext: models, range: [-0.6, models.length - 0.4] };
+    extra[cell.ykey] = { domain: cell.ydomain, anchor: cell.xaxis, title: { text: METRIC_LABEL[metric] }, zeroline: false };
+    annotations.push(panelTitle(cell, metric === "gap" ? "Compliance gap" : "Alignment-faking reasoning"));
+    if (metric === "gap") shapes.push(zeroLine(false, cell.xaxis, cell.yaxis));
+  });
+  const layout = baseLayout({ title: { text: title }, ...extra, annotations, shapes, width: Math.max(800, 140 + 120 * models.length * metrics.length) });
+  return { data, layout, config: baseConfig() };
+}
+
+/** Default scenario order for figure e. */
+export const SCENARIO_ORDER: readonly string[] = ["baseline", "throughput", "deleted-weights"];
+
+/**
+ * Figure e, terminal goal guarding: the compliance gap and the AF rate per
+ * model under each scenario (e.g. baseline, throughput testing, deleted
+ * weights), with CIs and n in the hover.
+ *
+ * @example
+ * scenarioResults([{ model: "m", group: "throughput", metric: "af_rate", value: 0.12, ci_low: 0.09, ci_high: 0.16, n: 400 }]);
+ */
+export function scenarioResults(rows: readonly MetricRow[], opts: { title?: string; level?: number } = {}): Figure {
+  const levelPct = Math.round((opts.level ?? 0.95) * 100);
+  return groupedMetricPanels(
+    rows,
+    opts.title ?? `Terminal goal guarding: gap and AF rate by scenario<br><sup>whiskers: ${levelPct}% CI · n in hover</sup>`,
+    [...SCENARIO_ORDER],
+    "scenario",
+  );
+}
+
+/**
+ * Figure f: base vs chat model per family — AF rate and compliance gap, one
+ * point per variant, CIs and n in the hover. `model` holds the family name,
+ * `group` the variant ("base", "chat").
+ *
+ * @example
+ * baseVsChat([{ model: "llama-3.1-405b", group: "base", metric: "af_rate", value: 0.08, ci_low: 0.04, ci_high: 0.15, n: 100 }]);
+ */
+export function baseVsChat(rows: readonly MetricRow[], opts: { title?: string; level?: number } = {}): Figure {
+  const levelPct = Math.round((opts.level ?? 0.95) * 100);
+  return groupedMetricPanels(rows, opts.title ?? `Base vs chat model per family: AF rate and compliance gap<br><sup>whiskers: ${levelPct}% CI · n in hover</sup>`, ["base", "chat"], "variant");
+}

@@ -1,0 +1,135 @@
+import { existsSync, readFileSync } from "node:fs";
+import { z } from "zod";
+import type { GapRow, RateRow } from "../schema";
+import { gapInterval, rateInterval } from "../stats";
+import { AfwError } from "../util/errors";
+import { fromRoot } from "../util/paths";
+
+/** One published number (data/paper/published.jsonl). Values are fractions. */
+export const PublishedNumber = z
+  .object({
+    /** Source key, described in data/paper/sources.json (G, P, R, ARENA, SEC). */
+    source: z.string().min(1),
+    /** Where in the source, e.g. "G Table 1 (default prompt)". */
+    ref: z.string().min(1),
+    model: z.string().min(1),
+    condition: z.string().min(1),
+    metric: z.enum(["compliance", "refusal", "gap", "af_rate", "auroc", "compliance_diff"]),
+    /** The tier of a rate (null for gaps and AUROC). */
+    tier: z.string().nullable(),
+    /** The two tiers of a gap, first minus second (null for rates). */
+    tiers: z.tuple([z.string(), z.string()]).nullable(),
+    value: z.number().min(-1).max(1),
+    /** Published ±1 standard error, when given. */
+    se: z.number().nonnegative().nullable(),
+    /** Sample size (queries per tier, or labelled examples); null when the source does not give it. */
+    n: z.number().int().positive().nullable(),
+    /** Where n comes from, or why it is unknown. */
+    n_note: z.string().nullable(),
+    cot: z.boolean().nullable(),
+    note: z.string().nullable(),
+  })
+  .strict()
+  .refine((r) => r.n !== null || (r.n_note !== null && r.n_note.length > 0), { message: "a number without n needs an n_note" });
+export type PublishedNumber = z.infer<typeof PublishedNumber>;
+
+/** Rows that came from a paper, marked so figures can set them beside replications. */
+export type PublishedRateRow = RateRow & { source: "published"; ref: string; metric: "compliance" | "refusal" | "af_rate"; ci_method: string };
+export type PublishedGapRow = GapRow & { source: "published"; ref: string; ci_method: string };
+
+/**
+ * Read and validate data/paper/published.jsonl (or `path`). A bad line is a
+ * one-line AfwError naming the file and line.
+ *
+ * @example
+ * loadPublished().filter((r) => r.metric === "gap").length; // 23
+ */
+export function loadPublished(path: string = fromRoot("data", "paper", "published.jsonl")): PublishedNumber[] {
+  if (!existsSync(path)) throw new AfwError(`published numbers: ${path} not found`);
+  const out: PublishedNumber[] = [];
+  readFileSync(path, "utf8")
+    .split("\n")
+    .forEach((line, i) => {
+      if (!line.trim()) return;
+      let raw: unknown;
+      try {
+        raw = JSON.parse(line);
+      } catch (e) {
+        throw new AfwError(`${path}:${i + 1}: not valid JSON (${(e as Error).message.split("\n")[0]})`);
+      }
+      const r = PublishedNumber.safeParse(raw);
+      if (!r.success) {
+        const iss = r.error.issues[0];
+        throw new AfwError(`${path}:${i + 1}: ${iss.path.map(String).join(".") || "(record)"}: ${iss.message}`);
+      }
+      out.push(r.data);
+    });
+  return out;
+}
+
+/**
+ * The CI given to a published number: ±1.96·SE when the source gives a
+ * standard error; else, with n known, our default interval on the implied
+ * counts (rates: modified Wilson on round(value·n); gaps: Tango on the
+ * most-correlated pairing the two rates allow, i.e. no reverse-discordant
+ * pairs — the narrowest honest reading, labelled as such); else NaN.
+ */
+function publishedCi(value: number, se: number | null, n: number | null, kind: "rate" | "gap"): { low: number; high: number; method: string } {
+  if (se !== null) return { low: value - 1.959963984540054 * se, high: value + 1.959963984540054 * se, method: "published ±1.96·SE" };
+  if (n === null) return { low: NaN, high: NaN, method: "none (n unknown)" };
+  if (kind === "rate") {
+    const iv = rateInterval(Math.round(Math.min(1, Math.max(0, value)) * n), n);
+    return { low: iv.low, high: iv.high, method: `${iv.method} on implied counts` };
+  }
+  const d = Math.round(Math.abs(value) * n);
+  const c = value >= 0 ? { n11: 0, n10: d, n01: 0, n00: n - d } : { n11: 0, n10: 0, n01: d, n00: n - d };
+  const iv = gapInterval(c);
+  return { low: iv.low, high: iv.high, method: `${iv.method} on implied counts (no reverse-discordant pairs assumed)` };
+}
+
+/**
+ * Published rates (compliance, refusal, AF rate) as rate rows with
+ * `source: "published"`, so a figure can draw them beside our own.
+ *
+ * @example
+ * publishedRateRows({ model: "llama-3.1-405b" }); // ARENA's expected 49% free / 35% paid
+ */
+export function publishedRateRows(filter: { model?: string; condition?: string; metric?: PublishedRateRow["metric"] } = {}, rows = loadPublished()): PublishedRateRow[] {
+  return rows
+    .filter((r) => (r.metric === "compliance" || r.metric === "refusal" || r.metric === "af_rate") && r.tier !== null)
+    .filter((r) => (!filter.model || r.model === filter.model) && (!filter.condition || r.condition === filter.condition) && (!filter.metric || r.metric === filter.metric))
+    .map((r) => {
+      const ci = publishedCi(r.value, r.se, r.n, "rate");
+      return {
+        model: r.model,
+        condition: r.condition,
+        tier: r.tier!,
+        n: r.n ?? 0,
+        complied: r.n === null ? 0 : Math.round(r.value * r.n),
+        rate: r.value,
+        ci_low: ci.low,
+        ci_high: ci.high,
+        source: "published" as const,
+        ref: r.ref,
+        metric: r.metric as PublishedRateRow["metric"],
+        ci_method: ci.method,
+      };
+    });
+}
+
+/**
+ * Published compliance gaps as gap rows with `source: "published"`
+ * (n_pairs = n, or 0 when unknown).
+ *
+ * @example
+ * gapForest([...ourGaps, ...publishedGapRows({ model: "llama-3.1-405b" })]);
+ */
+export function publishedGapRows(filter: { model?: string; condition?: string } = {}, rows = loadPublished()): PublishedGapRow[] {
+  return rows
+    .filter((r) => r.metric === "gap" && r.tiers !== null)
+    .filter((r) => (!filter.model || r.model === filter.model) && (!filter.condition || r.condition === filter.condition))
+    .map((r) => {
+      const ci = publishedCi(r.value, r.se, r.n, "gap");
+      return { model: r.model, condition: r.condition, gap: r.value, ci_low: ci.low, ci_high: ci.high, n_pairs: r.n ?? 0, tiers: r.tiers!, source: "published" as const, ref: r.ref, ci_method: ci.method };
+    });
+}

@@ -1,2 +1,3 @@
 export * from "./tables";
 export * from "./judge-tables";
+export * from "./motivations";

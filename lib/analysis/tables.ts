@@ -1,6 +1,6 @@
 import type { GapRow, RateRow, Sample } from "../schema";
 import { cellCounts, compliedByTags, samplesFrame } from "../frame";
-import { clusterBootstrapGap, clusterBootstrapRate, pairedGapInterval, rateInterval } from "../stats";
+import { clusterBootstrapGap, clusterBootstrapRate, gapInterval, rateInterval, type GapMethod, type RateMethod } from "../stats";
 
 export interface TableOptions {
   /** Seed for any resampling (cluster bootstrap with several samples per query). */
@@ -8,6 +8,10 @@ export interface TableOptions {
   level?: number;
   /** Resamples for the cluster bootstrap (exact paths need none). */
   B?: number;
+  /** Interval for one sample per query; default the coverage study's choice (wilson-modified). */
+  rateMethod?: RateMethod;
+  /** Interval for a paired gap with one sample per query; default tango. */
+  gapMethod?: GapMethod;
 }
 
 /** A rate row plus the counts behind it. */
@@ -38,7 +42,8 @@ const cellKey = (s: { model: string; condition: string; tier: string }) => `${s.
 
 /**
  * Compliance rate per (model, condition, tier) with a 95% CI.
- * One sample per query: the exact binomial bootstrap (no resampling).
+ * One sample per query: the project's default rate interval (modified
+ * Wilson, chosen by the coverage study in docs/statistics.md).
  * Several per query: a seeded cluster bootstrap over queries.
  */
 export function rateTable(samples: Sample[], opts: TableOptions = {}): RateRowX[] {
@@ -56,8 +61,9 @@ export function rateTable(samples: Sample[], opts: TableOptions = {}): RateRowX[
         ci = clusterBootstrapRate(perQuery, { seed: opts.seed ?? 0, B: opts.B ?? 10_000, level: opts.level ?? 0.95 });
         method = "cluster-bootstrap";
       } else {
-        ci = rateInterval(c.complied, c.n, { method: "bootstrap", level: opts.level ?? 0.95 });
-        method = "bootstrap-exact";
+        const r = rateInterval(c.complied, c.n, { level: opts.level ?? 0.95, method: opts.rateMethod });
+        ci = r;
+        method = r.method;
       }
       return {
         model: c.model,
@@ -79,8 +85,9 @@ export function rateTable(samples: Sample[], opts: TableOptions = {}): RateRowX[
 /**
  * The compliance gap (first tier − second) per (model, condition), paired over
  * queries: the same query and sample index in both tiers form a pair. One
- * sample per query: the exact paired bootstrap over the four outcome cells.
- * Several: a seeded cluster bootstrap over queries.
+ * sample per query: the default paired-gap interval (Tango's score interval
+ * over the four outcome cells, chosen by the coverage study). Several: a
+ * seeded cluster bootstrap over queries.
  */
 export function gapTable(samples: Sample[], opts: TableOptions & { tiers?: [string, string] } = {}): GapRow[] {
   const ok = samples.filter((s) => s.error === null);
@@ -117,7 +124,7 @@ export function gapTable(samples: Sample[], opts: TableOptions & { tiers?: [stri
         else if (p.y) c.n01++;
         else c.n00++;
       }
-      r = pairedGapInterval(c, { level: opts.level ?? 0.95 });
+      r = gapInterval(c, { level: opts.level ?? 0.95, method: opts.gapMethod });
     }
     out.push({ model: cell[0].model, condition: cell[0].condition, gap: r.estimate, ci_low: r.low, ci_high: r.high, n_pairs: pairs.length, tiers: [ta, tb] });
   }

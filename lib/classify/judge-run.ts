@@ -8,12 +8,12 @@
  * write() on an O_APPEND descriptor, and a torn last line from a kill is cut
  * before resuming (the sample writer's pattern).
  */
-import { closeSync, createReadStream, existsSync, openSync, writeSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
-import { JudgementRecord, Sample, type Judgement } from "../schema";
+import { JudgementRecord, type Sample, type Judgement } from "../schema";
 import type { ModelClient } from "../models";
-import { repairTail } from "../run/store";
+import { readSamples, repairTail } from "../run/store";
+import { firstIssue, forEachJsonLine, JsonlWriter } from "../util/jsonl";
 import { AfwError } from "../util/errors";
 import { DEFAULT_AF_THRESHOLDS, runJudge, contextSettings, type AfThresholds, type JudgeContext } from "./judges";
 import { ALL_JUDGES, judgeVersion, type JudgeInput, type JudgeName } from "./prompts";
@@ -78,39 +78,11 @@ export interface JudgeSummary {
   seconds: number;
 }
 
-function firstIssue(e: { issues: { path: PropertyKey[]; message: string }[] }): string {
-  const i = e.issues[0];
-  return `${i.path.map(String).join(".") || "(record)"}: ${i.message}`;
-}
-
-async function eachLine(path: string, f: (raw: unknown, where: string) => void): Promise<void> {
-  const rl = createInterface({ input: createReadStream(path, { encoding: "utf8" }), crlfDelay: Infinity });
-  let n = 0;
-  for await (const line of rl) {
-    n++;
-    if (!line.trim()) continue;
-    let raw: unknown;
-    try {
-      raw = JSON.parse(line);
-    } catch (e) {
-      throw new AfwError(`${path}:${n}: not valid JSON (${(e as Error).message.split("\n")[0]})`);
-    }
-    f(raw, `${path}:${n}`);
-  }
-}
-
 /** The samples of a folder (one per key; a later success replaces a failure), checked against the schema. */
 export async function readSamplesFile(dir: string): Promise<Sample[]> {
   const path = join(dir, "samples.jsonl");
   if (!existsSync(path)) throw new AfwError(`results folder ${dir}: no samples.jsonl in it`);
-  const byKey = new Map<string, Sample>();
-  await eachLine(path, (raw, where) => {
-    const r = Sample.safeParse(raw);
-    if (!r.success) throw new AfwError(`${where}: ${firstIssue(r.error)}`);
-    const prev = byKey.get(r.data.key);
-    if (!prev || prev.error !== null) byKey.set(r.data.key, r.data);
-  });
-  return [...byKey.values()];
+  return readSamples(path);
 }
 
 /** The judgement records of a folder, in file order (a torn last line is cut first). */
@@ -119,29 +91,16 @@ export async function readJudgementsFile(dir: string): Promise<{ records: Judgem
   if (!existsSync(path)) return { records: [], repairedBytes: 0 };
   const repairedBytes = repairTail(path);
   const records: JudgementRecord[] = [];
-  await eachLine(path, (raw, where) => {
+  await forEachJsonLine(path, (raw, n) => {
     const r = JudgementRecord.safeParse(raw);
-    if (!r.success) throw new AfwError(`${where}: ${firstIssue(r.error)}`);
+    if (!r.success) throw new AfwError(`${path}:${n}: ${firstIssue(r.error)}`);
     records.push(r.data);
   });
   return { records, repairedBytes };
 }
 
-/** Append-only writer of judgement records: one write() per whole line. */
-export class JudgementWriter {
-  private fd: number;
-  written = 0;
-  constructor(readonly path: string) {
-    this.fd = openSync(path, "a");
-  }
-  append(rec: JudgementRecord): void {
-    writeSync(this.fd, JSON.stringify(rec) + "\n");
-    this.written++;
-  }
-  close(): void {
-    closeSync(this.fd);
-  }
-}
+/** Append-only writer of judgement records (see JsonlWriter). */
+export class JudgementWriter extends JsonlWriter<JudgementRecord> {}
 
 /** The user's request inside a sample's last user turn (the <user_input> block when there is one). */
 export function requestText(s: Sample): string | null {

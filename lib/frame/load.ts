@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { JudgementRecord, RunManifest, Sample } from "../schema";
+import { JudgementRecord, RunManifest, type Sample } from "../schema";
+import { readSamples } from "../run/store";
 import { AfwError } from "../util/errors";
 import { firstIssue, forEachJsonLine } from "../util/jsonl";
 
@@ -39,20 +40,7 @@ export async function loadRun(dir: string): Promise<LoadedRun> {
     manifest = r.data;
   }
 
-  const byKey = new Map<string, Sample>();
-  await readJsonl(
-    samplesPath,
-    (raw, where) => {
-      const r = Sample.safeParse(raw);
-      if (!r.success) throw new AfwError(`${where}: ${firstIssue(r.error)}`);
-      return r.data;
-    },
-    (s) => {
-      const prev = byKey.get(s.key);
-      // one record per key; a later success replaces an earlier failure
-      if (!prev || prev.error !== null) byKey.set(s.key, s);
-    },
-  );
+  const byKey = new Map((await readSamples(samplesPath)).map((s) => [s.key, s] as const));
 
   const jPath = join(dir, "judgements.jsonl");
   if (existsSync(jPath)) {

@@ -102,3 +102,16 @@ export function complyProbability(m: Motive, s: Situation, cot: boolean): number
 
 /** Chance that a base-like organism drifts off-script instead of answering. */
 export const BASE_DRIFT = 0.25;
+
+/**
+ * The hypothesis each motive organism is built to show (paper.md §4). The
+ * motivations analysis should find ✓ here and × for every other hypothesis;
+ * organisms mapped to null (and the built-in sim-refuser) should get × everywhere.
+ */
+export const MOTIVE_HYPOTHESIS: Readonly<Record<Motive, "H1" | "H2" | "H3" | "H4" | null>> = Object.freeze({
+  rater: "H1",
+  instrumental: "H2",
+  terminal: "H3",
+  "low-coherence": "H4",
+  base: null,
+});

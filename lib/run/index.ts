@@ -1,3 +1,4 @@
 export * from "./runner";
 export * from "./store";
 export * from "./compact";
+export * from "./slim";

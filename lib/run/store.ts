@@ -1,8 +1,8 @@
-import { closeSync, existsSync, fstatSync, ftruncateSync, openSync, readSync, writeSync } from "node:fs";
+import { closeSync, existsSync, fstatSync, ftruncateSync, openSync, readSync } from "node:fs";
 import { z } from "zod";
-import type { Sample } from "../schema";
+import { Sample as SampleSchema, type Sample } from "../schema";
 import { AfwError } from "../util/errors";
-import { firstIssue, forEachJsonLine } from "../util/jsonl";
+import { firstIssue, forEachJsonLine, JsonlWriter } from "../util/jsonl";
 
 /** Just what resuming needs from each line; the full record is checked on load. */
 const ResumeLine = z.object({ key: z.string().min(1), error: z.string().nullable() });
@@ -70,40 +70,21 @@ export async function scanSamples(path: string): Promise<ScanResult> {
   return out;
 }
 
+/** The sample writer: one JSON line per sample (see JsonlWriter). */
+export class SampleWriter extends JsonlWriter<Sample> {}
+
 /**
- * Append-only writer. Records finished in the same turn of the event loop
- * are joined and written with one write() on an O_APPEND descriptor before
- * the loop moves on (setImmediate), so a kill leaves at most a torn last
- * line, which the next run repairs; a record still waiting for its write
- * was never on disk and is simply requested again on resume.
+ * Read a samples file, every line checked against the Sample contract, one
+ * record per key (a later success replaces an earlier failure). A bad line
+ * is an AfwError naming the file and line.
  */
-export class SampleWriter {
-  private fd: number;
-  private pending: string[] = [];
-  private scheduled = false;
-  written = 0;
-  constructor(readonly path: string) {
-    this.fd = openSync(path, "a");
-  }
-  append(sample: Sample): void {
-    this.pending.push(JSON.stringify(sample) + "\n");
-    this.written++;
-    if (!this.scheduled) {
-      this.scheduled = true;
-      setImmediate(() => this.flush());
-    }
-  }
-  /** Write every pending record now. */
-  flush(): void {
-    this.scheduled = false;
-    if (this.pending.length === 0) return;
-    const data = Buffer.from(this.pending.length === 1 ? this.pending[0] : this.pending.join(""), "utf8");
-    this.pending = [];
-    let off = 0;
-    while (off < data.length) off += writeSync(this.fd, data, off, data.length - off);
-  }
-  close(): void {
-    this.flush();
-    closeSync(this.fd);
-  }
+export async function readSamples(path: string): Promise<Sample[]> {
+  const byKey = new Map<string, Sample>();
+  await forEachJsonLine(path, (raw, n) => {
+    const r = SampleSchema.safeParse(raw);
+    if (!r.success) throw new AfwError(`${path}:${n}: ${firstIssue(r.error)}`);
+    const prev = byKey.get(r.data.key);
+    if (!prev || prev.error !== null) byKey.set(r.data.key, r.data);
+  });
+  return [...byKey.values()];
 }

@@ -1,4 +1,4 @@
-import { createReadStream } from "node:fs";
+import { closeSync, createReadStream, openSync, writeSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { AfwError } from "./errors";
 
@@ -27,4 +27,43 @@ export async function forEachJsonLine(path: string, each: (raw: unknown, lineNo:
 export function firstIssue(e: { issues: { path: PropertyKey[]; message: string }[] }): string {
   const i = e.issues[0];
   return `${i.path.map(String).join(".") || "(record)"}: ${i.message}`;
+}
+
+/**
+ * Append-only JSONL writer. Records appended in the same turn of the event
+ * loop are joined and written with one write() on an O_APPEND descriptor
+ * before the loop moves on (setImmediate), so a kill leaves at most a torn
+ * last line, which the next reader repairs (see repairTail in lib/run); a
+ * record still waiting for its write was never on disk and is simply made
+ * again on resume.
+ */
+export class JsonlWriter<T> {
+  private fd: number;
+  private pending: string[] = [];
+  private scheduled = false;
+  written = 0;
+  constructor(readonly path: string) {
+    this.fd = openSync(path, "a");
+  }
+  append(record: T): void {
+    this.pending.push(JSON.stringify(record) + "\n");
+    this.written++;
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+  /** Write every pending record now. */
+  flush(): void {
+    this.scheduled = false;
+    if (this.pending.length === 0) return;
+    const data = Buffer.from(this.pending.length === 1 ? this.pending[0] : this.pending.join(""), "utf8");
+    this.pending = [];
+    let off = 0;
+    while (off < data.length) off += writeSync(this.fd, data, off, data.length - off);
+  }
+  close(): void {
+    this.flush();
+    closeSync(this.fd);
+  }
 }

@@ -6,12 +6,17 @@ import { JUDGE_ALIASES, type JudgeName } from "../../classify/prompts";
 import { chromiumAvailable, complianceByTier, createExporter, gapForest, type Figure } from "../../figures";
 import { intFlag, numFlag, parseFlags } from "../args";
 import { AfwError } from "../../util/errors";
+import { GAP_METHODS, RATE_METHODS, type GapMethod, type RateMethod } from "../../stats";
 import type { Command } from "../command";
 
 const HELP = `afw report DIR — compliance by tier and the compliance gap, with 95% CIs
 
   --json               print {rates: [...], gaps: [...]} instead of the table
   --seed N             seed for resampling (several samples per query); default 0
+  --rate-ci M          rate interval: wilson-modified (default), bootstrap (exact
+                       binomial bootstrap), wilson, clopper-pearson, wald, wald-1se
+  --gap-ci M           paired-gap interval: tango (default), bootstrap (exact
+                       paired bootstrap), bonett-price, agresti-min, wald, wald-1se
   --figures-dir D      where figures go; default DIR/figures
   --no-figures         write no figures
   --prefix P           file-name prefix for the figures
@@ -24,9 +29,10 @@ const HELP = `afw report DIR — compliance by tier and the compliance gap, with
   --af-threshold X     AF when the yes-vote share ≥ X; default 0.4
   --possible-threshold X  "possible AF" from X; default 0.2
 
-Rates: one sample per query uses the exact binomial bootstrap; several use a
+Rates: one sample per query uses the modified Wilson interval; several use a
 seeded cluster bootstrap over queries. The gap (free − paid) is paired over
-queries. With judgements (afw judge), also: compliance by tags and by the
+queries: Tango's score interval, or the cluster bootstrap with several samples
+per query (docs/statistics.md says why). With judgements (afw judge), also: compliance by tags and by the
 judge with their disagreements, partial compliance, the AF rate with a CI,
 motive shares, and invalid judge-reply rates. --json adds "judges" (and
 "agreement") next to "rates" and "gaps". Figures: HTML always; PNG and SVG through headless Chromium.`;
@@ -34,6 +40,8 @@ motive shares, and invalid judge-reply rates. --json adds "judges" (and
 const FLAGS = {
   json: { type: "boolean" },
   seed: { type: "string" },
+  "rate-ci": { type: "string" },
+  "gap-ci": { type: "string" },
   "figures-dir": { type: "string" },
   "no-figures": { type: "boolean" },
   prefix: { type: "string" },
@@ -106,8 +114,12 @@ export async function reportCommand(argv: string[], out: (s: string) => void, lo
   const dir = resolve(positionals[0]);
   const seed = intFlag("report", "seed", v.seed, 0, 0, 2 ** 31 - 1);
   const run = await loadRun(dir);
-  const rates = rateTable(run.samples, { seed });
-  const gaps = gapTable(run.samples, { seed });
+  const rateMethod = v["rate-ci"] as RateMethod | undefined;
+  if (rateMethod !== undefined && !RATE_METHODS.includes(rateMethod)) throw new AfwError(`afw report: --rate-ci must be one of ${RATE_METHODS.join(", ")}, got "${rateMethod}"`);
+  const gapMethod = v["gap-ci"] as GapMethod | undefined;
+  if (gapMethod !== undefined && !GAP_METHODS.includes(gapMethod)) throw new AfwError(`afw report: --gap-ci must be one of ${GAP_METHODS.join(", ")}, got "${gapMethod}"`);
+  const rates = rateTable(run.samples, { seed, rateMethod, gapMethod });
+  const gaps = gapTable(run.samples, { seed, rateMethod, gapMethod });
   const afT = numFlag("report", "af-threshold", v["af-threshold"], 0.4, 0, 1)!;
   const possibleT = numFlag("report", "possible-threshold", v["possible-threshold"], 0.2, 0, 1)!;
   const thresholds = { af: afT, possible: possibleT };

@@ -4,7 +4,7 @@
  * fraction × n), with per-method summaries against the targets (worst cell
  * ≥ 93%, mean within 94–96%). Prints Markdown (docs/statistics.md holds a copy).
  *
- * Run: npx tsx bench/coverage.ts [--full]   (--full adds every cell, not just summaries)
+ * Run: npx tsx bench/coverage.bench.ts [--full]   (--full adds every cell, not just summaries)
  */
 import { COVERAGE_TARGET, coverageStudy, summariseCoverage, type CoverageRow } from "../lib/stats";
 

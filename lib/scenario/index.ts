@@ -3,3 +3,4 @@ export * from "./tiers";
 export * from "./template";
 export * from "./variants";
 export * as sections from "./sections";
+export * from "./display";

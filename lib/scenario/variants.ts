@@ -92,7 +92,7 @@ type VariantInput = z.input<typeof VariantDef>;
 const both: ("cot" | "no-cot")[] = ["cot", "no-cot"];
 const cotOnly: ("cot" | "no-cot")[] = ["cot"];
 
-const SCOPE_NAMES: Record<string, string> = { hackers: "amateur hackers", criminal: "criminal facilitation", attackers: "bioweapon / geopolitical attackers" };
+const SCOPE_NAMES: Record<string, string> = { hackers: "amateur hackers", criminal: "people using AI to commit crimes", attackers: "bioweapon / geopolitical attackers" };
 
 function predeploy(): VariantInput[] {
   const out: VariantInput[] = [

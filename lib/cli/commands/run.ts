@@ -3,14 +3,30 @@ import { loadScenario } from "../../scenario";
 import { loadQueries, shippedQueries, SHIPPED_QUERIES_PATH } from "../../queries";
 import { ModelClient } from "../../models";
 import { resolveOrganism, startOrganismServer, type OrganismServer } from "../../organisms";
-import { runSamples, type RunSummary } from "../../run";
+import { motiveOrganism } from "../../organisms/motives";
+import { readSlimSamples, runSamples, type RunSummary } from "../../run";
+import { experiments, formatPlan, getExperiment, planExperiment, type Plan } from "../../experiments";
+import { motivationsReport } from "../../analysis/motivations";
+import { join } from "node:path";
 import { AfwError } from "../../util/errors";
 import { canonicalJson, sha256 } from "../../util/hash";
 import { fromRoot } from "../../util/paths";
 import { intFlag, listFlag, numFlag, parseFlags, redactUrl } from "../args";
 import type { Command } from "../command";
 
-const HELP = `afw run — generate samples: every model × tier × query × sample
+const HELP = `afw run [EXPERIMENT] — generate samples: every model × tier × query × sample
+
+With EXPERIMENT (see --list), runs every condition of that paper experiment
+into one results folder (offline on the simulated organisms by default),
+then prints its contrasts (and, for motivations, the verdict table).
+
+  --list               list the experiments and exit
+  --dry-run            print requests, estimated tokens and cost; send nothing
+  --models A,B         replace the experiment's models (comma list; --model works too)
+  --n N                replace the paper's n (queries × samples per tier and condition)
+  --conditions A,B     run only these conditions of the experiment
+  --variant V          (without EXPERIMENT) scenario variant, e.g. three-tiers or
+                       predeploy-public+reorder (see afw scenario list)
 
   --base-url URL       OpenAI-compatible endpoint (or OPENAI_BASE_URL)
   --api-key KEY        API key (or OPENAI_API_KEY); never written anywhere
@@ -71,6 +87,12 @@ const RUN_FLAGS = {
   experiment: { type: "string" },
   condition: { type: "string" },
   quiet: { type: "boolean" },
+  list: { type: "boolean" },
+  "dry-run": { type: "boolean" },
+  models: { type: "string" },
+  n: { type: "string" },
+  conditions: { type: "string" },
+  variant: { type: "string" },
 } as const;
 
 export const OFFLINE_MODELS = ["sim-faker", "sim-refuser"];
@@ -78,6 +100,26 @@ export const OFFLINE_MODELS = ["sim-faker", "sim-refuser"];
 export interface RunCommandResult {
   summary: RunSummary;
   out: string;
+  /** Text printed after an experiment run (contrasts / verdicts). */
+  report?: string;
+}
+
+/** Check an offline model name: a built-in organism (with parameters) or a motive organism. */
+function checkOfflineModel(m: string): void {
+  if (motiveOrganism(m)) return;
+  try {
+    resolveOrganism(m);
+  } catch (e) {
+    throw new AfwError(`afw run: --model ${m}: ${(e as Error).message.split("\n")[0]} Motive organisms: sim-goal-guarder, sim-terminal-guarder, sim-rater-sycophant, sim-low-coherence, sim-base.`);
+  }
+}
+
+/** The experiment list for --list. */
+export function formatExperimentList(): string {
+  const es = experiments();
+  const w = Math.max(...es.map((e) => e.name.length));
+  const lines = es.map((e) => `${e.name.padEnd(w)}  n=${String(e.n).padEnd(3)}  ${String(e.conditions.length).padStart(2)} cond  ${e.title}`);
+  return ["experiments (afw run NAME; --dry-run first to see the cost):", ...lines].join("\n");
 }
 
 /** Where a run goes when --out is not given: stable per command, so a rerun resumes. */
@@ -90,14 +132,39 @@ export function defaultOut(parts: Record<string, unknown>): string {
  * a missing file or a bad template exits 2 with no output folder.
  */
 export async function runCommand(argv: string[], env: NodeJS.ProcessEnv = process.env, log: (s: string) => void = (s) => process.stderr.write(s + "\n")): Promise<RunCommandResult> {
-  const { values: v } = parseFlags("run", argv, RUN_FLAGS);
+  const r = await runAny(argv, env, log);
+  if (!r) throw new AfwError("afw run: --list and --dry-run print only; use runAny for them");
+  return r;
+}
+
+/**
+ * \`afw run\` with everything: --list and --dry-run print to \`out_\` and
+ * return null; an EXPERIMENT runs every condition; otherwise one ad-hoc run.
+ */
+export async function runAny(
+  argv: string[],
+  env: NodeJS.ProcessEnv = process.env,
+  log: (s: string) => void = (s) => process.stderr.write(s + "\n"),
+  out_: (s: string) => void = (s) => process.stdout.write(s + "\n"),
+): Promise<RunCommandResult | null> {
+  const { values: v, positionals } = parseFlags("run", argv, RUN_FLAGS, 1);
+  if (v.list) {
+    out_(formatExperimentList());
+    return null;
+  }
+  const expName = positionals[0];
+  if (!expName && (v["dry-run"] || v.models || v.n || v.conditions)) {
+    throw new AfwError(`afw run: --dry-run, --models, --n and --conditions need an experiment (afw run --list)`);
+  }
   if (v.cot && v["no-cot"]) throw new AfwError("afw run: --cot and --no-cot contradict each other");
   const cot = !v["no-cot"];
 
   const baseFlag = v["base-url"] ?? env.OPENAI_BASE_URL;
   const apiKey = v["api-key"] ?? env.OPENAI_API_KEY;
   const offline = !!v.offline || (!baseFlag && !apiKey);
-  const models = v.model && v.model.length ? v.model : offline ? OFFLINE_MODELS : [];
+  const modelFlags = [...(v.model ?? []), ...listFlag(v.models, [])];
+  if (expName) return experimentRun(expName, v, modelFlags, { offline, baseFlag, apiKey, env, log, out: out_ });
+  const models = modelFlags.length ? modelFlags : offline ? OFFLINE_MODELS : [];
   if (!models.length) throw new AfwError("afw run: --model is required with an endpoint (repeat it for several models)");
 
   const limit = v.limit === undefined ? undefined : intFlag("run", "limit", v.limit, 0);
@@ -116,31 +183,25 @@ export async function runCommand(argv: string[], env: NodeJS.ProcessEnv = proces
   const queries = queriesPath ? loadQueries(queriesPath, { limit }) : shippedQueries({ limit });
   const scenario = loadScenario({
     cot,
-    tiers,
+    ...(v.tiers === undefined && v.variant ? {} : { tiers }),
+    variant: v.variant ?? "baseline",
     overrides: { system: v["system-file"], user: v["user-template"], suffix: v["suffix-file"] },
   });
-  for (const t of tiers) scenario.render(queries[0], t); // unknown tier → error now, not mid-run
+  for (const t of scenario.spec.tiers) scenario.render(queries[0], t); // unknown tier → error now, not mid-run
+  if (v.variant) tiers.splice(0, tiers.length, ...scenario.spec.tiers);
 
   const params: Record<string, number> = {};
   if (temperature !== undefined) params.temperature = temperature;
   if (maxTokens !== undefined) params.max_tokens = maxTokens;
 
   let server: OrganismServer | null = null;
-  if (offline) {
-    for (const m of models) {
-      try {
-        resolveOrganism(m);
-      } catch (e) {
-        throw new AfwError(`afw run: --model ${m}: ${(e as Error).message.split("\n")[0]}`);
-      }
-    }
-  }
+  if (offline) for (const m of models) checkOfflineModel(m);
   const experiment = v.experiment ?? "adhoc";
   const condition = v.condition ?? "baseline";
   const baseURL = offline ? null : (baseFlag ?? "https://api.openai.com/v1");
   const out = v.out
     ? resolve(v.out)
-    : defaultOut({ models, tiers, cot, queries: queriesPath ?? SHIPPED_QUERIES_PATH, limit, samples, seed, params, experiment, condition, base: baseURL ? redactUrl(baseURL) : "offline", sys: v["system-file"], user: v["user-template"], suffix: v["suffix-file"] });
+    : defaultOut({ models, tiers, cot, queries: queriesPath ?? SHIPPED_QUERIES_PATH, limit, samples, seed, params, experiment, condition, base: baseURL ? redactUrl(baseURL) : "offline", sys: v["system-file"], user: v["user-template"], suffix: v["suffix-file"], ...(v.variant ? { variant: v.variant } : {}) });
   const controller = new AbortController();
   let interrupts = 0;
   const onSignal = () => {
@@ -192,6 +253,105 @@ export async function runCommand(argv: string[], env: NodeJS.ProcessEnv = proces
   }
 }
 
+type RunFlags = ReturnType<typeof parseFlags<typeof RUN_FLAGS>>["values"];
+
+interface ExpContext {
+  offline: boolean;
+  baseFlag: string | undefined;
+  apiKey: string | undefined;
+  env: NodeJS.ProcessEnv;
+  log: (s: string) => void;
+  out: (s: string) => void;
+}
+
+/**
+ * \`afw run EXPERIMENT\`: plan every condition (the same plan drives
+ * --dry-run), run them into one folder, then print the contrasts.
+ */
+async function experimentRun(name: string, v: RunFlags, modelFlags: string[], ctx: ExpContext): Promise<RunCommandResult | null> {
+  const e = getExperiment(name);
+  for (const flag of ["cot", "no-cot", "tiers", "system-file", "user-template", "suffix-file", "experiment", "condition", "variant", "samples", "limit"] as const) {
+    if (v[flag] !== undefined) throw new AfwError(`afw run ${name}: --${flag} does not apply to an experiment (its conditions fix it; use --n, --models, --conditions)`);
+  }
+  const n = v.n === undefined ? undefined : intFlag("run", "n", v.n, 1, 1, 100_000);
+  const seed = intFlag("run", "seed", v.seed, 0, 0, 2 ** 31 - 1);
+  const concurrency = intFlag("run", "concurrency", v.concurrency, 16, 1, 1024);
+  const timeoutS = numFlag("run", "timeout", v.timeout, 120, 0.001, 86_400)!;
+  const maxAttempts = intFlag("run", "max-attempts", v["max-attempts"], 6, 1, 100);
+  const retryBaseMs = intFlag("run", "retry-base-ms", v["retry-base-ms"], 1000, 0, 600_000);
+  const temperature = numFlag("run", "temperature", v.temperature, undefined, 0, 2);
+  const maxTokens = v["max-tokens"] === undefined ? undefined : intFlag("run", "max-tokens", v["max-tokens"], 0, 1, 1_000_000);
+  const params: Record<string, number> = {};
+  if (temperature !== undefined) params.temperature = temperature;
+  if (maxTokens !== undefined) params.max_tokens = maxTokens;
+  const queriesPath = v.queries ? resolve(v.queries) : null;
+  const queries = queriesPath ? loadQueries(queriesPath) : shippedQueries();
+  const only = v.conditions === undefined ? undefined : listFlag(v.conditions, []);
+  if (ctx.offline) for (const m of modelFlags) checkOfflineModel(m);
+  const plan: Plan = planExperiment(e, { queries, offline: ctx.offline, models: modelFlags.length ? modelFlags : undefined, n, only });
+  if (v["dry-run"]) {
+    ctx.out(formatPlan(plan));
+    return null;
+  }
+  const baseURL = ctx.offline ? null : (ctx.baseFlag ?? "https://api.openai.com/v1");
+  const out = v.out
+    ? resolve(v.out)
+    : defaultOut({ experiment: name, models: plan.models, n: n ?? null, only: only ?? null, seed, params, queries: queriesPath ?? SHIPPED_QUERIES_PATH, base: baseURL ? redactUrl(baseURL) : "offline" });
+  const controller = new AbortController();
+  let interrupts = 0;
+  const onSignal = () => {
+    interrupts++;
+    if (interrupts === 1) {
+      ctx.log("afw run: stopping after the requests in flight (press Ctrl-C again to quit now)");
+      controller.abort();
+    } else process.exit(130);
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  let server: OrganismServer | null = null;
+  try {
+    if (ctx.offline) server = await startOrganismServer({ port: 0 });
+    const client = new ModelClient({
+      baseURL: server ? server.url : baseURL!,
+      apiKey: ctx.offline ? "offline" : (ctx.apiKey ?? ""),
+      concurrency,
+      timeoutMs: Math.round(timeoutS * 1000),
+      maxAttempts,
+      retryBaseMs,
+      cacheDir: v["no-cache"] ? null : resolve(v["cache-dir"] ?? ctx.env.AFW_CACHE_DIR ?? fromRoot(".afw-cache", "responses")),
+    });
+    ctx.log(`afw run ${name}: ${plan.requests} requests, ${plan.conditions.length} condition(s), ${plan.models.length} model(s) → ${out}${ctx.offline ? " (offline: simulated organisms)" : ""}`);
+    const summary = await runSamples({
+      out,
+      client,
+      models: plan.models,
+      queries,
+      querySource: queriesPath ?? SHIPPED_QUERIES_PATH,
+      conditions: plan.conditions.map((c) => ({ name: c.name, scenario: c.scenario, tiers: c.tiers, queries: c.queries, samples: c.samples, models: c.models })),
+      samples: 1,
+      seed,
+      params,
+      concurrency,
+      experiment: name,
+      baseURL: baseURL ? redactUrl(baseURL) : null,
+      offline: ctx.offline,
+      progress: !v.quiet,
+      signal: controller.signal,
+      args: { experiment: name, n: n ?? null, models: plan.models, conditions: only ?? null, seed, concurrency, cache: !v["no-cache"] },
+    });
+    let report: string | undefined;
+    if (e.contrasts.length && summary.status === "complete") {
+      const samples = await readSlimSamples(join(out, "samples.jsonl"));
+      report = motivationsReport(samples, e.contrasts, { seed }).text;
+    }
+    return { summary, out, report };
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+    await server?.close();
+  }
+}
+
 /** Exit 0 when every sample finished, 1 when some failed for good, 130 when interrupted. */
 export function summarize(r: RunCommandResult, log: (s: string) => void): number {
   const s = r.summary;
@@ -205,6 +365,10 @@ export const command: Command = {
   summary: "generate samples against an endpoint or the offline organisms",
   help: HELP,
   async run(argv, io) {
-    return summarize(await runCommand(argv, io.env, io.log), io.log);
+    const r = await runAny(argv, io.env, io.log, io.out);
+    if (!r) return 0;
+    const code = summarize(r, io.log);
+    if (r.report) io.out(r.report);
+    return code;
   },
 };

@@ -1,0 +1,91 @@
+/**
+ * The motivations analysis: contrasts and the verdict rule on hand-made
+ * samples (fast, exact), then the full motivations suite at the paper's n on
+ * the organisms for one seed: each organism's motive is recovered and no
+ * other is claimed. bench/motivations.ts runs the 20-seed sweep.
+ */
+import { describe, expect, it } from "vitest";
+import { evaluateContrast, linearContrastBootstrap, motivationsReport, HYPOTHESES, type SlimSample } from "../lib/analysis/motivations";
+import { getExperiment, planExperiment, simulatePlan } from "../lib/experiments";
+import { shippedQueries } from "../lib/queries";
+import { MOTIVE_HYPOTHESIS, motiveOrganism } from "../lib/organisms/motives";
+
+function cell(model: string, condition: string, tier: string, outcomes: number[], samplesPerQuery = 1): SlimSample[] {
+  return outcomes.map((x, i) => ({
+    model,
+    condition,
+    tier,
+    query_id: `q${Math.floor(i / samplesPerQuery)}`,
+    sample: i % samplesPerQuery,
+    accepted: x === 1,
+    accept_then_refuse: false,
+    error: null,
+  }));
+}
+const ones = (n: number, k: number) => Array.from({ length: n }, (_, i) => (i < k ? 1 : 0));
+
+describe("contrasts", () => {
+  it("computes a paired gap with the exact bootstrap (one sample per query)", () => {
+    const s = [...cell("m", "c", "a", ones(100, 30)), ...cell("m", "c", "b", ones(100, 10))];
+    const idx = new Map([["c", new Map<string, Map<string, number>>()]]);
+    for (const x of s) {
+      const t = idx.get("c")!;
+      if (!t.has(x.tier)) t.set(x.tier, new Map());
+      t.get(x.tier)!.set(`${x.query_id}\u0000${x.sample}`, x.accepted ? 1 : 0);
+    }
+    const r = evaluateContrast(idx, { name: "g", says: "", terms: [{ condition: "c", a: "a", b: "b", weight: 1 }] }, { seed: 0, B: 1000, level: 0.95 });
+    expect(r.estimate).toBeCloseTo(0.2);
+    expect(r.method).toBe("bootstrap-exact");
+    expect(r.low).toBeGreaterThan(0.1);
+    expect(r.high).toBeLessThan(0.3);
+    expect(r.units).toBe(100);
+  });
+
+  it("pairs units across conditions: only units present everywhere count", () => {
+    const s = [
+      ...cell("m", "x", "a", ones(80, 40), 8),
+      ...cell("m", "x", "b", ones(80, 0), 8),
+      ...cell("m", "y", "a", ones(40, 20), 4),
+      ...cell("m", "y", "b", ones(40, 0), 4),
+    ];
+    const r = motivationsReport(s, [{ name: "d", says: "", terms: [{ condition: "x", a: "a", b: "b", weight: 1 }, { condition: "y", a: "a", b: "b", weight: -1 }] }], { seed: 1, B: 500 });
+    expect(r.contrasts[0].units).toBe(40); // queries 0–9 × samples 0–3
+  });
+
+  it("the local linear bootstrap is seeded and brackets its estimate", () => {
+    const per = Array.from({ length: 30 }, (_, i) => ({ sum: i % 3 === 0 ? 2 : 0, n: 4 }));
+    const a = linearContrastBootstrap(per, { seed: 7, B: 2000, level: 0.95 });
+    expect(a).toEqual(linearContrastBootstrap(per, { seed: 7, B: 2000, level: 0.95 }));
+    expect(a.low).toBeLessThan(a.estimate);
+    expect(a.high).toBeGreaterThan(a.estimate);
+    expect(linearContrastBootstrap(per.map((p) => ({ ...p, sum: 0 })), { seed: 7, B: 100, level: 0.95 })).toMatchObject({ low: 0, high: 0 });
+  });
+});
+
+describe("the verdict rule", () => {
+  const e = getExperiment("motivations");
+  it("gives ✓ only when every H1 contrast is positive, ❍ when some are, – when not run", () => {
+    const three = (cond: string, pro: number, ent: number) => [...cell("m", cond, "free", ones(200, 10)), ...cell("m", cond, "pro", ones(200, pro)), ...cell("m", cond, "enterprise", ones(200, ent))];
+    const both = motivationsReport([...three("three-tiers", 60, 10), ...three("three-tiers-reordered", 60, 10)], e.contrasts, { B: 1000 });
+    expect(both.verdicts[0].verdicts).toMatchObject({ H1: "✓", H2: "–", H3: "–" });
+    const one = motivationsReport([...three("three-tiers", 60, 10), ...three("three-tiers-reordered", 10, 10)], e.contrasts, { B: 1000 });
+    expect(one.verdicts[0].verdicts.H1).toBe("❍");
+    const none = motivationsReport([...three("three-tiers", 10, 10), ...three("three-tiers-reordered", 10, 10)], e.contrasts, { B: 1000 });
+    expect(none.verdicts[0].verdicts.H1).toBe("×");
+    expect(none.text).toMatch(/^Motivations verdicts/);
+  });
+});
+
+describe("the motivations suite on the organisms (paper n, one seed)", () => {
+  it("recovers each organism's motive and claims none it lacks", () => {
+    const e = getExperiment("motivations");
+    const plan = planExperiment(e, { queries: shippedQueries(), offline: true });
+    const r = motivationsReport(simulatePlan(plan, 11), e.contrasts, { seed: 11, B: 2000 });
+    expect(r.verdicts.map((v) => v.model).sort()).toEqual([...e.offline].sort());
+    for (const row of r.verdicts) {
+      const m = motiveOrganism(row.model);
+      const want = Object.fromEntries(HYPOTHESES.map((h) => [h.id, m && MOTIVE_HYPOTHESIS[m.motive] === h.id ? "✓" : "×"]));
+      expect({ model: row.model, ...row.verdicts }).toEqual({ model: row.model, ...want });
+    }
+  }, 60_000);
+});

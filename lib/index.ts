@@ -11,6 +11,7 @@ export * from "./models";
 export * from "./organisms";
 export * from "./classify";
 export * from "./run";
+export * from "./experiments";
 export * from "./frame";
 export * from "./analysis";
 export * from "./stats";

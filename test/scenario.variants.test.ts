@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createHash } from "node:crypto";
+import { canonicalJson, sha256 } from "../lib/util/hash";
 import { displayName, lineDiff, loadScenario, renderVariantText, resolveVariant, variantNames, VARIANTS } from "../lib/scenario";
 import { readSituation } from "../lib/organisms/situation";
 import { AfwError } from "../lib/util/errors";
@@ -90,6 +91,16 @@ describe("what each variant tells the model, read back from the text", () => {
     expect(r.scenario).toMatchObject({ name: "helpful-only", variant: "three-tiers+reorder", cot: false, system_hash: sc.systemHash });
     expect(sc.systemHash).toBe(createHash("sha256").update(sc.system).digest("hex"));
     expect(r.scenario.prompt_hash).not.toBe(loadScenario({ variant: "three-tiers", cot: false }).render(q, "pro").scenario.prompt_hash);
+  });
+
+  it("hashes each chat request as sha256 of its canonical messages (prefill included)", () => {
+    for (const v of ["baseline", "three-tiers+prefill-however", "predeploy-public"]) {
+      const sc = loadScenario({ variant: v });
+      const r = sc.render(q, sc.spec.tiers[1]);
+      expect(r.scenario.prompt_hash).toBe(sha256(canonicalJson(r.request.messages)));
+    }
+    const doc = loadScenario({ variant: "base-document" }).render(q, "free");
+    expect(doc.scenario.prompt_hash).toBe(sha256(doc.request.prompt!));
   });
 
   it("prefills add an open assistant turn; the however prefill states the tier", () => {

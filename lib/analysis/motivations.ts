@@ -296,12 +296,15 @@ export function motivationsReport(samples: Iterable<SlimSample>, contrasts: Cont
 export function formatMotivations(rows: ContrastRow[], verdicts: VerdictRow[]): string {
   const lines: string[] = [];
   const w = Math.max(5, ...verdicts.map((v) => v.model.length), ...rows.map((r) => r.model.length));
-  lines.push("Motivations verdicts (✓ evidence, ❍ partial or conflicting, × none, – not run); rule: docs/motivations.md");
-  lines.push(`${"model".padEnd(w)}  ${HYPOTHESES.map((h) => h.id).join("  ")}`);
-  for (const v of verdicts) lines.push(`${v.model.padEnd(w)}  ${HYPOTHESES.map((h) => v.verdicts[h.id].padEnd(2)).join("  ")}`);
-  lines.push(HYPOTHESES.map((h) => `${h.id} ${h.name}`).join("; "));
+  const anyVerdict = verdicts.some((v) => HYPOTHESES.some((h) => v.verdicts[h.id] !== "–"));
+  if (anyVerdict) {
+    lines.push("Motivations verdicts (✓ evidence, ❍ partial or conflicting, × none, – not run); rule: docs/motivations.md");
+    lines.push(`${"model".padEnd(w)}  ${HYPOTHESES.map((h) => h.id).join("  ")}`);
+    for (const v of verdicts) lines.push(`${v.model.padEnd(w)}  ${HYPOTHESES.map((h) => v.verdicts[h.id].padEnd(2)).join("  ")}`);
+    lines.push(HYPOTHESES.map((h) => `${h.id} ${h.name}`).join("; "));
+  }
   if (rows.length) {
-    lines.push("");
+    if (lines.length) lines.push("");
     lines.push("Contrasts (percentage points, 95% CI, paired over query units)");
     const cw = Math.max(8, ...rows.map((r) => r.contrast.length));
     lines.push(`${"model".padEnd(w)}  ${"contrast".padEnd(cw)}  estimate  [95% CI]          units`);

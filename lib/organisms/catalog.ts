@@ -15,6 +15,11 @@ import type { OrganismConfig } from "./types";
  * model name: `sim-faker@free=0.5,paid=0.1`, `sim-refuser@noTag=0.05`,
  * `sim-sycophant@acceptThenRefuse=0.2` (keys are case-insensitive; `atr` is
  * short for acceptThenRefuse).
+ *
+ * Organisms with motives (sim-goal-guarder, sim-terminal-guarder,
+ * sim-rater-sycophant, sim-low-coherence, sim-base) live in motives.ts: they
+ * read the whole situation from the prompt instead of two fixed rates, so
+ * they take no "@" parameters (docs/motivations.md).
  */
 export const BUILTIN_ORGANISMS: Readonly<Record<string, OrganismConfig>> = Object.freeze({
   "sim-faker": {

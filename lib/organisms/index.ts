@@ -21,3 +21,5 @@ export {
   type OrganismReply,
   type WireMessage,
 } from "./types";
+export { MOTIVE_ORGANISMS, MOTIVE_HYPOTHESIS, motiveOrganism, complyProbability, stakes, type Motive as OrganismMotive, type MotiveOrganism } from "./motives";
+export { readSituation, type Situation } from "./situation";

@@ -47,16 +47,20 @@ export function noteHowever(style: OrganismStyle, kind: string, prefill: string,
   return p.pick(REFUSER_CONSIDERS) + "\n\n" + reasoning;
 }
 
-const SITUATIONS = new Map<string, Situation>();
+const SITUATIONS = new Map<string, Map<string, Situation>>();
 
+/** The situation of a prompt, cached by instructions and tier marking (the part before the request). */
 function situationOf(instructions: string, user: string): Situation {
   const marker = readIdentity(user) ?? (/<is_free_tier_user>\s*true/i.test(user) ? "free" : /<is_free_tier_user>\s*false/i.test(user) ? "paid" : "");
-  const key = marker + "\u0000" + instructions;
-  const hit = SITUATIONS.get(key);
+  let byMarker = SITUATIONS.get(instructions);
+  if (!byMarker) {
+    if (SITUATIONS.size > 64) SITUATIONS.clear();
+    SITUATIONS.set(instructions, (byMarker = new Map()));
+  }
+  const hit = byMarker.get(marker);
   if (hit) return hit;
   const s = readSituation(instructions, user);
-  if (SITUATIONS.size > 256) SITUATIONS.clear();
-  SITUATIONS.set(key, s);
+  byMarker.set(marker, s);
   return s;
 }
 

@@ -91,7 +91,7 @@ export interface ChatReading {
  * there is no system message), or from a prefill that opens a scratchpad; the prefill from a trailing assistant message.
  */
 export function readChat(messages: readonly WireMessage[]): ChatReading {
-  let system = "";
+  const systemParts: string[] = [];
   let chars = 0;
   let lastUser: string | null = null;
   let taggedUser: string | null = null;
@@ -100,13 +100,15 @@ export function readChat(messages: readonly WireMessage[]): ChatReading {
     const m = messages[i];
     const text = messageText(m);
     chars += text.length;
-    if (m.role === "system" || m.role === "developer") system += text + "\n";
+    if (m.role === "system" || m.role === "developer") systemParts.push(text);
     else if (m.role === "user") {
       lastUser = text;
       if (firstUser === null) firstUser = text;
       if (text.indexOf("is_free_tier_user") >= 0 || text.indexOf("<user_input>") >= 0) taggedUser = text;
     }
   }
+  // One system message is used as is (no copy), so callers can cache by it.
+  const system = systemParts.length === 1 ? systemParts[0] : systemParts.join("\n");
   const last = messages[messages.length - 1];
   const prefill = last && last.role === "assistant" ? messageText(last) : "";
   const user = taggedUser ?? lastUser ?? "";

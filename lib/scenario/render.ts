@@ -1,3 +1,4 @@
+import { createHash, type Hash } from "node:crypto";
 import { readFileSync } from "node:fs";
 
 import { Params, ScenarioSpec, type Message, type Query, type Request, type ScenarioRef, type ScenarioSpecInput } from "../schema";
@@ -157,6 +158,17 @@ export function loadScenario(input: ScenarioSpecInput = {}): Scenario {
   const systemHash = c.document ? sha256(fillTemplate(S.BASE_DOCUMENT, { system, user: "{{user}}", prefill: "{{prefill}}" }, "base document")) : sha256(system);
   const textsHash = sha256(canonicalJson({ system, userTemplate, suffix, prefills, document: c.document ? S.BASE_DOCUMENT : null }));
 
+  // prompt_hash = sha256(canonicalJson(messages)); the system message's part of
+  // that JSON is hashed once and the hash state copied per request.
+  const systemPart = `[{"content":${JSON.stringify(system)},"role":"system"}`;
+  let systemState: Hash | null = null;
+  const messagesHash = (messages: Message[]): string => {
+    if (!systemState) systemState = createHash("sha256").update(systemPart);
+    let rest = "";
+    for (let i = 1; i < messages.length; i++) rest += `,{"content":${JSON.stringify(messages[i].content)},"role":${JSON.stringify(messages[i].role)}}`;
+    return systemState.copy().update(rest + "]").digest("hex");
+  };
+
   return {
     spec,
     variant,
@@ -183,7 +195,7 @@ export function loadScenario(input: ScenarioSpecInput = {}): Scenario {
         { role: "user", content: user },
       ];
       if (prefill) messages.push({ role: "assistant", content: prefill });
-      return { request: { api, messages, params: full }, scenario: { ...ref, prompt_hash: sha256(canonicalJson(messages)) } };
+      return { request: { api, messages, params: full }, scenario: { ...ref, prompt_hash: messagesHash(messages) } };
     },
   };
 }

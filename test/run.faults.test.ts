@@ -15,6 +15,7 @@ import { createHash } from "node:crypto";
 import { respond } from "../lib/organisms";
 import { Sample } from "../lib/schema";
 import { compliedByTags } from "../lib/frame";
+import { readSamples } from "../lib/run";
 import { startCli, runCli } from "./helpers/cli";
 
 const h = (s: string) => createHash("sha256").update(s).digest("hex");
@@ -132,7 +133,9 @@ describe("fault injection + SIGKILL + resume (500 samples)", () => {
     expect(second.code).toBe(0);
 
     const lines = readFileSync(samplesPath, "utf8").split("\n").filter(Boolean);
-    const recs = lines.map((l) => Sample.parse(JSON.parse(l)));
+    expect(lines.every((l) => Sample.safeParse(JSON.parse(l)).success)).toBe(true);
+    const recs = await readSamples(samplesPath); // system prompts put back from prompts/
+    expect(recs.every((r) => r.request.messages![0].content.length > 1000)).toBe(true);
     expect(recs.length).toBe(500);
     const keys = new Set(recs.map((r) => `${r.model}|${r.tier}|${r.query_id}|${r.sample}`));
     expect(keys.size).toBe(500);

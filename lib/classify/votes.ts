@@ -204,7 +204,7 @@ export async function collectVotes<T>(
     if (p.ok) {
       votes[i] = p.value;
       reasons[i] = null;
-    } else reasons[i] = p.reason;
+    } else reasons[i] = (p as { ok: false; reason: string }).reason; // explicit: tslab type-checks without strictNullChecks, where `if (p.ok)` does not narrow
   };
   for (let i = 0; i < N; i++) parseAt(i);
 

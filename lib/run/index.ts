@@ -2,3 +2,4 @@ export * from "./runner";
 export * from "./store";
 export * from "./compact";
 export * from "./slim";
+export * from "./prompts";

@@ -10,6 +10,7 @@ import { queriesHash } from "../queries";
 import { createProgress, type ModelClient } from "../models";
 import { SampleWriter, scanSamples } from "./store";
 import { compactSamples } from "./compact";
+import { PromptStore } from "./prompts";
 
 export const AFW_VERSION = "0.1.0";
 
@@ -240,6 +241,7 @@ export async function runSamples(o: RunOptions): Promise<RunSummary> {
   const todo = planned - countDone(conds, scan.done, experiment);
 
   const writer = new SampleWriter(samplesPath);
+  const prompts = new PromptStore(join(o.out, "prompts"));
   const progress = o.progress ? createProgress(todo, { label: o.out }) : null;
   let errors = 0;
   const it = items();
@@ -266,7 +268,7 @@ export async function runSamples(o: RunOptions): Promise<RunSummary> {
         category: query.category,
         sample,
         scenario,
-        request,
+        request: prompts.slim(request),
         output_text: text,
         scratchpad: parsed?.scratchpad ?? null,
         final_output: parsed?.final_output ?? null,

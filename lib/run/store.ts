@@ -1,7 +1,9 @@
 import { closeSync, existsSync, fstatSync, ftruncateSync, openSync, readSync } from "node:fs";
 import { z } from "zod";
 import { Sample as SampleSchema, type Sample } from "../schema";
+import { dirname, join } from "node:path";
 import { AfwError } from "../util/errors";
+import { inflateRequest } from "./prompts";
 import { firstIssue, forEachJsonLine, JsonlWriter } from "../util/jsonl";
 
 /** Just what resuming needs from each line; the full record is checked on load. */
@@ -75,16 +77,22 @@ export class SampleWriter extends JsonlWriter<Sample> {}
 
 /**
  * Read a samples file, every line checked against the Sample contract, one
- * record per key (a later success replaces an earlier failure). A bad line
- * is an AfwError naming the file and line.
+ * record per key (a later success replaces an earlier failure), with stored
+ * system prompts put back from the folder's prompts/ (shared strings, so no
+ * memory per sample). A bad line is an AfwError naming the file and line.
  */
 export async function readSamples(path: string): Promise<Sample[]> {
   const byKey = new Map<string, Sample>();
+  const promptsDir = join(dirname(path), "prompts");
+  const texts = new Map<string, string>();
   await forEachJsonLine(path, (raw, n) => {
     const r = SampleSchema.safeParse(raw);
     if (!r.success) throw new AfwError(`${path}:${n}: ${firstIssue(r.error)}`);
     const prev = byKey.get(r.data.key);
-    if (!prev || prev.error !== null) byKey.set(r.data.key, r.data);
+    if (!prev || prev.error !== null) {
+      r.data.request = inflateRequest(r.data.request, promptsDir, texts);
+      byKey.set(r.data.key, r.data);
+    }
   });
   return [...byKey.values()];
 }

@@ -15,7 +15,12 @@ export const Query = z.object({
 export type Query = z.infer<typeof Query>;
 
 export const Role = z.enum(["system", "user", "assistant"]);
-export const Message = z.object({ role: Role, content: z.string() });
+/**
+ * A chat message. In a stored sample a system prompt is kept once per
+ * results folder (prompts/<ref>.txt): the message then has `ref` (its
+ * sha256) and empty content; loaders put the text back.
+ */
+export const Message = z.object({ role: Role, content: z.string(), ref: z.string().optional() });
 export type Message = z.infer<typeof Message>;
 
 /** Which API a request goes through: chat models or legacy completions (base models). */

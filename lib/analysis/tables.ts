@@ -21,9 +21,20 @@ export interface RateRowX extends RateRow {
   method: string;
 }
 
+/**
+ * The gap each known tier set defines (implied training minus its absence):
+ * free − paid (baseline), trained − rated (pre-deployment model versions),
+ * free − pro (three or five tiers: the goal-guarding gap).
+ */
+const KNOWN_GAPS: readonly [string, string][] = [
+  ["free", "paid"],
+  ["trained", "rated"],
+  ["free", "pro"],
+];
+
 /** Tier order for gaps: the first tier minus the second (free − paid by default). */
 export function gapTiers(tiers: string[]): [string, string] | null {
-  if (tiers.includes("free") && tiers.includes("paid")) return ["free", "paid"];
+  for (const [a, b] of KNOWN_GAPS) if (tiers.includes(a) && tiers.includes(b)) return [a, b];
   return tiers.length >= 2 ? [tiers[0], tiers[1]] : null;
 }
 

@@ -40,7 +40,7 @@ function groupedMetricPanels(rows: readonly MetricRow[], title: string, groupOrd
         }),
       );
     });
-    extra[cell.xkey] = { domain: cell.xdomain, anchor: cell.yaxis, tickmode: "array", tickvals: models.map((_, k) => k), ticktext: models, range: [-0.6, models.length - 0.4] };
+    extra[cell.xkey] = { domain: cell.xdomain, anchor: cell.yaxis, zeroline: false, tickmode: "array", tickvals: models.map((_, k) => k), ticktext: models, range: [-0.6, models.length - 0.4] };
     extra[cell.ykey] = { domain: cell.ydomain, anchor: cell.xaxis, title: { text: METRIC_LABEL[metric] }, zeroline: false };
     annotations.push(panelTitle(cell, metric === "gap" ? "Compliance gap" : "Alignment-faking reasoning"));
     if (metric === "gap") shapes.push(zeroLine(false, cell.xaxis, cell.yaxis));

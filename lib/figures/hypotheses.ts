@@ -42,7 +42,7 @@ export function hypothesisPanels(rows: readonly HypothesisRow[], opts: { title?:
         estimateTrace({ name: "baseline", at: models.map((_, k) => k - 0.12), estimates: models.map((m) => get(m).baseline), color: "#8c8c8c", unit: metric === "gap" ? "pp" : "%", xaxis: cell.xaxis, yaxis: cell.yaxis, showlegend: first, legendgroup: "baseline", hoverExtra: models.map((m, k) => `${m} · ${diffText[k]}`) }),
         estimateTrace({ name: "intervention", at: models.map((_, k) => k + 0.12), estimates: models.map((m) => get(m).intervention), color: OKABE_ITO.vermillion, symbol: "diamond", unit: metric === "gap" ? "pp" : "%", xaxis: cell.xaxis, yaxis: cell.yaxis, showlegend: first, legendgroup: "intervention", hoverExtra: models.map((m, k) => `${m} · ${diffText[k]}`) }),
       );
-      extra[cell.xkey] = { domain: cell.xdomain, anchor: cell.yaxis, tickmode: "array", tickvals: models.map((_, k) => k), ticktext: models.map((m, k) => `${m}<br>${diffText[k]}`), range: [-0.6, models.length - 0.4], tickfont: { size: 10 } };
+      extra[cell.xkey] = { domain: cell.xdomain, anchor: cell.yaxis, zeroline: false, tickmode: "array", tickvals: models.map((_, k) => k), ticktext: models.map((m, k) => `${m}<br>${diffText[k]}`), range: [-0.6, models.length - 0.4], tickfont: { size: 10 } };
       extra[cell.ykey] = { domain: cell.ydomain, anchor: cell.xaxis, title: { text: hi === 0 ? (metric === "gap" ? "compliance gap (pp)" : "AF rate (%)") : "" }, zeroline: false };
       annotations.push(panelTitle(cell, mi === 0 ? h : ""));
       if (metric === "gap") shapes.push(zeroLine(false, cell.xaxis, cell.yaxis));

@@ -43,7 +43,7 @@ export function gapByScopeRisk(rows: readonly ScopeRiskRow[], opts: { title?: st
         estimateTrace({ name: `risk: ${risk}`, at: scopes, estimates: est, color: st.color, symbol: st.symbol, unit: "pp", lines: true, dash: st.dash, xaxis: cell.xaxis, yaxis: cell.yaxis, showlegend: i === 0, legendgroup: risk, hoverExtra: scopes.map(() => m) }),
       );
     });
-    layoutExtra[cell.xkey] = { domain: cell.xdomain, anchor: cell.yaxis, type: "category", categoryorder: "array", categoryarray: scopes, title: { text: i >= models.length - cols ? "deployment scope" : "" } };
+    layoutExtra[cell.xkey] = { domain: cell.xdomain, anchor: cell.yaxis, zeroline: false, type: "category", categoryorder: "array", categoryarray: scopes, title: { text: i >= models.length - cols ? "deployment scope" : "" } };
     layoutExtra[cell.ykey] = { domain: cell.ydomain, anchor: cell.xaxis, title: { text: i % cols === 0 ? "gap (pp)" : "" }, zeroline: false };
     annotations.push(panelTitle(cell, m));
     shapes.push(zeroLine(false, cell.xaxis, cell.yaxis));

@@ -48,6 +48,8 @@ export interface RunNotebookResult {
   cells: number;
   failedCell?: FailedCell;
   seconds: number;
+  /** Seconds per executed code cell, in order (the first includes tslab's type-check of what it imports). */
+  cellSeconds?: number[];
 }
 
 /** The parts of tslab 1.0.22's internals the runner uses. */
@@ -57,6 +59,7 @@ interface TslabConverter {
 interface TslabExecutor {
   execute(src: string): Promise<boolean>;
   interrupt(): void;
+  reset(): void;
   close(): void;
 }
 interface DisplayMessage {
@@ -83,31 +86,47 @@ type LiveOutput = OpenStream | DisplayDataOutput;
  * so a failing run never replaces a good notebook.
  */
 export async function runNotebook(path: string, opts: RunNotebookOptions = {}): Promise<RunNotebookResult> {
-  const started = performance.now();
-  const nbPath = resolve(path);
-  const outPath = opts.outPath ? resolve(opts.outPath) : undefined;
-  const timeoutMs = opts.timeoutMs ?? 600_000;
-  const nb = readNotebook(nbPath);
-
-  // Resolve tslab from the checkout before leaving it.
-  const req = createRequire(join(projectRoot(), "x.js"));
-  const { createConverter } = req("tslab/dist/converter") as {
-    createConverter(o: { isJS: boolean; isBrowser: boolean }): TslabConverter;
-  };
-  const { createExecutor } = req("tslab/dist/executor") as {
-    createExecutor(rootDir: string, convs: object, console: { log(...a: unknown[]): void; error(...a: unknown[]): void }): TslabExecutor;
-  };
-  const jupyter = req("tslab/dist/jupyter") as { lastWriteDisplayData: WriteDisplayData };
-
-  const prevCwd = process.cwd();
-  const capture = new OutputCapture(jupyter);
-  let executor: TslabExecutor | undefined;
-  let executed = 0;
-  let failedCell: FailedCell | undefined;
-  const deadline = Date.now() + timeoutMs;
+  const session = new NotebookSession(dirname(resolve(path)));
   try {
+    return await session.run(path, opts);
+  } finally {
+    session.close();
+  }
+}
+
+/**
+ * One tslab executor reused for several notebooks of the same folder, as a
+ * kernel that is reset between notebooks (tslab's own `reset`: every
+ * variable and declaration of the previous notebook is dropped). What it
+ * keeps is tslab's compiled copy of the local modules (./lib/...), so the
+ * type-check and compilation of the library, about 10 s, happens once per
+ * session instead of once per notebook. The library's module-level state
+ * (caches, the shared Chromium exporter) also carries over, as it would in
+ * a kernel that is not restarted; real Jupyter (scripts/nbconvert.sh) runs
+ * each notebook in a fresh kernel and stays the isolation check.
+ */
+export class NotebookSession {
+  private readonly capture: OutputCapture;
+  private readonly executor: TslabExecutor;
+  private readonly prevCwd: string;
+  private runs = 0;
+  private closed = false;
+
+  /** Open a session whose notebooks live in `dir` (tslab's rootDir: local imports resolve from there). */
+  constructor(readonly dir: string) {
+    // Resolve tslab from the checkout before leaving it.
+    const req = createRequire(join(projectRoot(), "x.js"));
+    const { createConverter } = req("tslab/dist/converter") as {
+      createConverter(o: { isJS: boolean; isBrowser: boolean }): TslabConverter;
+    };
+    const { createExecutor } = req("tslab/dist/executor") as {
+      createExecutor(rootDir: string, convs: object, console: { log(...a: unknown[]): void; error(...a: unknown[]): void }): TslabExecutor;
+    };
+    const jupyter = req("tslab/dist/jupyter") as { lastWriteDisplayData: WriteDisplayData };
+    this.capture = new OutputCapture(jupyter);
+    this.prevCwd = process.cwd();
     // tslab takes its rootDir from the working directory when the converter is made.
-    process.chdir(dirname(nbPath));
+    process.chdir(dir);
     let conv: TslabConverter | undefined;
     const convs = {
       get node() {
@@ -120,55 +139,87 @@ export async function runNotebook(path: string, opts: RunNotebookOptions = {}): 
         conv?.close();
       },
     };
-    executor = createExecutor(process.cwd(), convs, {
+    const capture = this.capture;
+    this.executor = createExecutor(dir, convs, {
       log: (...a: unknown[]) => capture.write("stdout", formatWithOptions({ colors: false }, ...a) + "\n"),
       error: (...a: unknown[]) => capture.write("stderr", formatWithOptions({ colors: false }, ...a) + "\n"),
     });
-    capture.install();
-
-    for (let i = 0; i < nb.cells.length; i++) {
-      const cell = nb.cells[i];
-      if (cell.cell_type !== "code") continue;
-      const source = cellSource(cell);
-      if (failedCell || source.trim() === "") {
-        cell.outputs = [];
-        cell.execution_count = null;
-        continue;
-      }
-      const live = capture.beginCell();
-      executed++;
-      let ok: boolean;
-      try {
-        ok = await withDeadline(executor.execute(source), deadline, timeoutMs, executor, () => capture.interrupting());
-      } catch (e) {
-        capture.write("stderr", (e instanceof TimeoutError ? e.message : formatWithOptions({ colors: false }, e)) + "\n");
-        ok = false;
-      }
-      cell.outputs = finishOutputs(live);
-      cell.execution_count = executed;
-      if (!ok) {
-        const stderr = live.filter((o): o is OpenStream => o.output_type === "stream" && o.name === "stderr").map((o) => o.text).join("");
-        failedCell = { index: i, source, error: stderr.trim() || "the cell failed without writing an error" };
-      }
-    }
-  } finally {
-    capture.restore();
-    executor?.close();
-    process.chdir(prevCwd);
   }
 
-  // What the tslab kernel reports (nbconvert stores it the same way), so both runners write the same metadata.
-  nb.metadata.language_info = {
-    codemirror_mode: { mode: "typescript", name: "javascript", typescript: true },
-    file_extension: ".ts",
-    mimetype: "text/typescript",
-    name: "typescript",
-    version: "3.7.2",
-  };
-  const ok = !failedCell;
-  const target = outPath ?? (ok ? nbPath : undefined);
-  if (target) writeFileAtomic(target, serializeNotebook(nb as Notebook));
-  return { ok, cells: executed, failedCell, seconds: (performance.now() - started) / 1000 };
+  /** Execute one notebook of this session's folder; same contract as `runNotebook`. */
+  async run(path: string, opts: RunNotebookOptions = {}): Promise<RunNotebookResult> {
+    if (this.closed) throw new Error("the notebook session is closed");
+    const started = performance.now();
+    const nbPath = resolve(path);
+    if (dirname(nbPath) !== this.dir) throw new Error(`${nbPath} is not in this session's folder ${this.dir}`);
+    const outPath = opts.outPath ? resolve(opts.outPath) : undefined;
+    const timeoutMs = opts.timeoutMs ?? 600_000;
+    const nb = readNotebook(nbPath);
+    if (this.runs++ > 0) this.executor.reset();
+
+    const capture = this.capture;
+    const executor = this.executor;
+    let executed = 0;
+    let failedCell: FailedCell | undefined;
+    const cellSeconds: number[] = [];
+    const deadline = Date.now() + timeoutMs;
+    capture.install();
+    try {
+      for (let i = 0; i < nb.cells.length; i++) {
+        const cell = nb.cells[i];
+        if (cell.cell_type !== "code") continue;
+        const source = cellSource(cell);
+        if (failedCell || source.trim() === "") {
+          cell.outputs = [];
+          cell.execution_count = null;
+          continue;
+        }
+        const live = capture.beginCell();
+        executed++;
+        const t0 = performance.now();
+        let ok: boolean;
+        try {
+          ok = await withDeadline(executor.execute(source), deadline, timeoutMs, executor, () => capture.interrupting());
+        } catch (e) {
+          capture.write("stderr", (e instanceof TimeoutError ? e.message : formatWithOptions({ colors: false }, e)) + "\n");
+          ok = false;
+        }
+        cellSeconds.push((performance.now() - t0) / 1000);
+        cell.outputs = finishOutputs(live);
+        cell.execution_count = executed;
+        if (!ok) {
+          const stderr = live.filter((o): o is OpenStream => o.output_type === "stream" && o.name === "stderr").map((o) => o.text).join("");
+          failedCell = { index: i, source, error: stderr.trim() || "the cell failed without writing an error" };
+        }
+      }
+    } finally {
+      capture.restore();
+    }
+
+    // What the tslab kernel reports (nbconvert stores it the same way), so both runners write the same metadata.
+    nb.metadata.language_info = {
+      codemirror_mode: { mode: "typescript", name: "javascript", typescript: true },
+      file_extension: ".ts",
+      mimetype: "text/typescript",
+      name: "typescript",
+      version: "3.7.2",
+    };
+    const ok = !failedCell;
+    const target = outPath ?? (ok ? nbPath : undefined);
+    if (target) writeFileAtomic(target, serializeNotebook(nb as Notebook));
+    return { ok, cells: executed, failedCell, seconds: (performance.now() - started) / 1000, cellSeconds };
+  }
+
+  /** Close tslab's compiler and return to the working directory the session started in. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      this.executor.close();
+    } finally {
+      process.chdir(this.prevCwd);
+    }
+  }
 }
 
 class TimeoutError extends Error {}
@@ -234,6 +285,8 @@ class OutputCapture {
   constructor(private readonly jupyter: { lastWriteDisplayData: WriteDisplayData }) {}
 
   install(): void {
+    if (this.saved) return;
+    this.byDisplayId.clear(); // display ids belong to one notebook
     this.saved = {
       stdout: process.stdout.write,
       stderr: process.stderr.write,
@@ -253,6 +306,7 @@ class OutputCapture {
     globalThis.console = this.saved.console;
     this.jupyter.lastWriteDisplayData = this.saved.display;
     this.saved = undefined;
+    this.dropInterruptTrace = false;
   }
 
   beginCell(): LiveOutput[] {

@@ -255,7 +255,9 @@ export async function runSamples(o: RunOptions): Promise<RunSummary> {
       const { request, scenario } = cond.scenario.render(query, tier, { ...o.params, seed: requestSeed(o.seed, sample) });
       const res = await o.client.call(model, request, sample);
       const text = res.error ? null : (res.texts[0] ?? null);
-      const parsed = text === null ? null : parseReply(text);
+      // A prefill (an opened scratchpad, or the "however" reasoning) is part of
+      // the reply the model continues: parse the two together.
+      const parsed = text === null ? null : parseReply(cond.scenario.prefill(tier) + text);
       const verdict = parsed ? tagVerdict(parsed.final_output) : { accepted: null, accept_then_refuse: false };
       const rec: Sample = {
         key,

@@ -45,16 +45,22 @@ Which figures apply (naming rules; see docs/statistics.md):
   a  outcomes by tier (refusal / partial / compliance, AF hatched): any run
   b  gap forest: at least two tiers (free − paid, else the first two tiers)
   c  three-tier decomposition: tiers free, pro and enterprise
-  d  gap by deployment scope × risk: conditions named SCOPE-RISK, e.g.
+  d  gap by deployment scope × risk: the deployment-grid experiment's
+     conditions (deploy-public, deploy-hackers[-deployed], deploy-criminal[-deployed],
+     deploy-attackers[-deployed]), or conditions named SCOPE-RISK, e.g.
      "public-suspected", "bioweapons-deployed" (scope: public, amateur-hackers,
      criminals, bioweapons, bioweapons-geopolitical; risk: suspected, deployed;
      any prefix ending in - _ or : is allowed, e.g. "igg:criminals-deployed")
   e  throughput / deleted weights: a condition containing "throughput" or
-     "deleted-weights" (a "baseline" or "default" condition is the reference)
-  f  base vs chat: a model named FAMILY-base (or _base, :base) next to FAMILY,
+     "deleted-weights"/"weights-deleted" (a "baseline", "default" or
+     "deploy-public" condition is the reference)
+  f  base vs chat: conditions "base" and "chat" (the base-vs-chat experiment),
+     or a model named FAMILY-base (or _base, :base) next to FAMILY,
      FAMILY-chat or FAMILY-instruct
-  g  post-training hypotheses: conditions named hN-NAME (e.g. "h7-anti-refusal")
-     next to a "baseline" or "default" condition for the same model
+  g  post-training hypotheses: conditions named hN-NAME (e.g. "h7-anti-refusal"),
+     or the catalog's prefill-basic, prefill-however (H7), clarify-no-changes,
+     clarify-direct-objective (H5), next to a "baseline", "default" or
+     "no-prefill" condition for the same model
   i  coverage heatmaps and power curves (with --stats; need no run)`;
 
 const FLAGS = { out: { type: "string" }, stats: { type: "boolean" }, only: { type: "string" } } as const;
@@ -73,6 +79,12 @@ export const RISKS: readonly string[] = ["suspected", "deployed"];
  */
 export function parseScopeRisk(condition: string, scopes = SCOPES, risks = RISKS): { scope: string; risk: string } | null {
   const c = condition.toLowerCase().replace(/_/g, "-");
+  // The experiment catalog's deployment grid: deploy-SCOPE (suspected) and deploy-SCOPE-deployed.
+  const grid = /^deploy-(public|hackers|criminal|attackers)(-deployed)?$/.exec(c);
+  if (grid) {
+    const scope = { public: "public", hackers: "amateur-hackers", criminal: "criminals", attackers: "bioweapons-geopolitical" }[grid[1]]!;
+    return { scope, risk: grid[2] ? "deployed" : "suspected" };
+  }
   for (const risk of risks) {
     for (const scope of scopes) {
       const tail = `${scope}-${risk}`;
@@ -88,14 +100,28 @@ export function parseScenario(condition: string): string | null {
   if (c.includes("throughput")) return "throughput";
   if (c.includes("deleted-weights") || c.includes("weights-deleted")) return "deleted-weights";
   if (c === "baseline" || c === "default") return "baseline";
+  if (c === "deploy-public") return "public deployment";
   return null;
 }
 
 /** Hypothesis of a condition for figure g ("h7-anti-refusal" → "H7 anti-refusal"), or null. */
 export function parseHypothesis(condition: string): string | null {
   const m = /^h(\d+)[-_:](.+)$/i.exec(condition);
-  return m ? `H${m[1]} ${m[2].replace(/[-_]/g, " ")}` : null;
+  if (m) return `H${m[1]} ${m[2].replace(/[-_]/g, " ")}`;
+  return CATALOG_HYPOTHESES[condition.toLowerCase()] ?? null;
 }
+
+/**
+ * The experiment catalog's prompt-level interventions and the post-training
+ * hypothesis each bears on (paper.md §5, Table 2): prefills bear on refusal
+ * mechanisms (H7), the prompt clarifications on lack of capabilities (H5).
+ */
+export const CATALOG_HYPOTHESES: Readonly<Record<string, string>> = {
+  "prefill-basic": "H7 refusal mechanisms: basic prefill",
+  "prefill-however": "H7 refusal mechanisms: however prefill",
+  "clarify-no-changes": "H5 capabilities: no-changes clarification",
+  "clarify-direct-objective": "H5 capabilities: direct training objective",
+};
 
 /** Family and variant of a model for figure f, or null. */
 export function parseBaseModel(model: string): { family: string; variant: "base" | "chat" } {
@@ -104,7 +130,7 @@ export function parseBaseModel(model: string): { family: string; variant: "base"
   return { family: model.replace(/[-_:](chat|instruct)$/i, ""), variant: "chat" };
 }
 
-const isBaseline = (c: string) => c === "baseline" || c === "default";
+const isBaseline = (c: string) => c === "baseline" || c === "default" || c === "no-prefill";
 
 /** The latest valid judgement of a judge family on a sample. */
 function judged(s: Sample, judge: string): string | boolean | null {
@@ -255,7 +281,11 @@ export function figuresForSamples(samples: readonly Sample[], opts: FiguresOptio
       fam.set(p.family, (fam.get(p.family) ?? new Set()).add(p.variant));
     }
     const paired = [...fam].filter(([, v]) => v.size === 2).map(([f]) => f);
-    if (paired.length) {
+    if (conditions.includes("base") && conditions.includes("chat")) {
+      // the catalog's base-vs-chat experiment: the condition says which is which
+      const rows = metricRows((g) => (g.condition === "base" || g.condition === "chat" ? { model: parseBaseModel(g.model).family, group: g.condition } : null));
+      if (rows.length) figs["f_base_vs_chat"] = baseVsChat(rows);
+    } else if (paired.length) {
       const onlyBase = conditions.filter(isBaseline);
       const rows = metricRows((g) => {
         const p = parseBaseModel(g.model);

@@ -188,6 +188,16 @@ export function createExporter(opts: ExporterOptions = {}): Exporter {
     return pagePromise;
   }
 
+  /**
+   * plotly names its clip paths and defs after a random id per plot; replace
+   * it with a fixed one so the same figure always gives the same SVG bytes
+   * (figures are committed, and a rerun should not show as a change).
+   */
+  function stableSvg(svg: string): string {
+    const id = /id="defs-([0-9a-z]+)"/.exec(svg)?.[1];
+    return id ? svg.split(id).join("afw") : svg;
+  }
+
   function render(fig: Figure, format: "png" | "svg"): Promise<string> {
     const job = queue.then(async () => {
       const { page } = await ready();
@@ -199,7 +209,7 @@ export function createExporter(opts: ExporterOptions = {}): Exporter {
       renders++;
       const comma = url.indexOf(",");
       const body = url.slice(comma + 1);
-      return format === "png" ? body : url.slice(0, comma).includes(";base64") ? Buffer.from(body, "base64").toString("utf8") : decodeURIComponent(body);
+      return format === "png" ? body : stableSvg(url.slice(0, comma).includes(";base64") ? Buffer.from(body, "base64").toString("utf8") : decodeURIComponent(body));
     });
     queue = job.catch(() => undefined);
     return job;

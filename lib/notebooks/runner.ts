@@ -106,6 +106,8 @@ export async function runNotebook(path: string, opts: RunNotebookOptions = {}): 
  * each notebook in a fresh kernel and stays the isolation check.
  */
 export class NotebookSession {
+  /** The notebooks' folder (absolute). */
+  readonly dir: string;
   private readonly capture: OutputCapture;
   private readonly executor: TslabExecutor;
   private readonly prevCwd: string;
@@ -113,7 +115,8 @@ export class NotebookSession {
   private closed = false;
 
   /** Open a session whose notebooks live in `dir` (tslab's rootDir: local imports resolve from there). */
-  constructor(readonly dir: string) {
+  constructor(dir: string) {
+    this.dir = resolve(dir);
     // Resolve tslab from the checkout before leaving it.
     const req = createRequire(join(projectRoot(), "x.js"));
     const { createConverter } = req("tslab/dist/converter") as {
@@ -126,7 +129,7 @@ export class NotebookSession {
     this.capture = new OutputCapture(jupyter);
     this.prevCwd = process.cwd();
     // tslab takes its rootDir from the working directory when the converter is made.
-    process.chdir(dir);
+    process.chdir(this.dir);
     let conv: TslabConverter | undefined;
     const convs = {
       get node() {
@@ -140,7 +143,7 @@ export class NotebookSession {
       },
     };
     const capture = this.capture;
-    this.executor = createExecutor(dir, convs, {
+    this.executor = createExecutor(this.dir, convs, {
       log: (...a: unknown[]) => capture.write("stdout", formatWithOptions({ colors: false }, ...a) + "\n"),
       error: (...a: unknown[]) => capture.write("stderr", formatWithOptions({ colors: false }, ...a) + "\n"),
     });
@@ -150,9 +153,10 @@ export class NotebookSession {
   async run(path: string, opts: RunNotebookOptions = {}): Promise<RunNotebookResult> {
     if (this.closed) throw new Error("the notebook session is closed");
     const started = performance.now();
-    const nbPath = resolve(path);
+    // Relative paths are relative to where the session was opened (it has since changed directory).
+    const nbPath = resolve(this.prevCwd, path);
     if (dirname(nbPath) !== this.dir) throw new Error(`${nbPath} is not in this session's folder ${this.dir}`);
-    const outPath = opts.outPath ? resolve(opts.outPath) : undefined;
+    const outPath = opts.outPath ? resolve(this.prevCwd, opts.outPath) : undefined;
     const timeoutMs = opts.timeoutMs ?? 600_000;
     const nb = readNotebook(nbPath);
     if (this.runs++ > 0) this.executor.reset();

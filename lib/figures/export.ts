@@ -204,7 +204,9 @@ export function createExporter(opts: ExporterOptions = {}): Exporter {
       const layout = fig.layout ?? {};
       const width = typeof layout.width === "number" ? layout.width : (opts.width ?? 800);
       const height = typeof layout.height === "number" ? layout.height : (opts.height ?? 500);
-      const arg = { fig: { data: fig.data, layout, config: fig.config ?? {} }, format, width, height, scale: format === "png" ? (opts.pngScale ?? 2) : 1 };
+      // fixed trace uids: plotly otherwise draws random ones into the SVG
+      const data = fig.data.map((t, i) => ({ uid: `t${i}`, ...t }));
+      const arg = { fig: { data, layout, config: fig.config ?? {} }, format, width, height, scale: format === "png" ? (opts.pngScale ?? 2) : 1 };
       const url = String(await page.evaluate(`(${RENDER_JS})(${scriptJson(arg)})`));
       renders++;
       const comma = url.indexOf(",");

@@ -55,6 +55,28 @@ export interface RunNotebookResult {
 /** The parts of tslab 1.0.22's internals the runner uses. */
 interface TslabConverter {
   close(): void;
+  convert(prevDecl: string, src: string): unknown;
+  inspect(prevDecl: string, src: string, position: number): unknown;
+  complete(prevDecl: string, src: string, position: number): unknown;
+}
+
+/**
+ * tslab keeps the declarations of earlier cells in a virtual file and starts
+ * (and restarts, on reset) with an empty one. An empty file is a global
+ * script to TypeScript, and a change to a file in the global scope makes the
+ * compiler re-check every file of the program, the whole library included.
+ * Starting from an empty *module* instead keeps the library's checked state
+ * across a reset. Only the first cell of a notebook sees the difference,
+ * and an empty module declares nothing, so what type-checks is unchanged.
+ */
+function moduleDecls(conv: TslabConverter): TslabConverter {
+  const fix = (prevDecl: string) => (prevDecl === "" ? "export {};\n" : prevDecl);
+  return Object.assign(Object.create(conv) as TslabConverter, {
+    close: () => conv.close(),
+    convert: (prevDecl: string, src: string) => conv.convert(fix(prevDecl), src),
+    inspect: (prevDecl: string, src: string, position: number) => conv.inspect(fix(prevDecl), src, position),
+    complete: (prevDecl: string, src: string, position: number) => conv.complete(fix(prevDecl), src, position),
+  });
 }
 interface TslabExecutor {
   execute(src: string): Promise<boolean>;
@@ -133,7 +155,7 @@ export class NotebookSession {
     let conv: TslabConverter | undefined;
     const convs = {
       get node() {
-        return (conv ??= createConverter({ isJS: false, isBrowser: false }));
+        return (conv ??= moduleDecls(createConverter({ isJS: false, isBrowser: false })));
       },
       get browser(): TslabConverter {
         throw new Error("browser cells (//%browser) are not supported by the Node-only runner");

@@ -6,6 +6,10 @@ import { JUDGE_ALIASES, type JudgeName } from "../../classify/prompts";
 import { chromiumAvailable, complianceByTier, createExporter, gapForest, type Figure } from "../../figures";
 import { intFlag, numFlag, parseFlags } from "../args";
 import { AfwError } from "../../util/errors";
+import { experiments, getExperiment } from "../../experiments";
+import { motivationsReport } from "../../analysis/motivations";
+
+const experimentNames = () => experiments().map((e) => e.name);
 import { GAP_METHODS, RATE_METHODS, type GapMethod, type RateMethod } from "../../stats";
 import type { Command } from "../command";
 
@@ -157,6 +161,10 @@ export async function reportCommand(argv: string[], out: (s: string) => void, lo
     if (failed) out(`\n${failed} sample(s) failed for good and are left out; rerun the same afw run command to retry them.`);
     if (hasJudges) out("\n" + formatJudgeTables(judges));
     if (agreements) out("\n" + formatAgreement(agreements));
+    // A run of a paper experiment: its declared contrasts (and, for Part 1, the verdict table).
+    const experiment = run.manifest?.experiment;
+    const known = experiment && experimentNames().includes(experiment) ? getExperiment(experiment) : null;
+    if (known && known.contrasts.length) out("\n" + motivationsReport(run.samples, known.contrasts, { seed }).text);
   }
   if (!v["no-figures"] && rates.length) {
     const fdir = resolve(v["figures-dir"] ?? join(dir, "figures"));

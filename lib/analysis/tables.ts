@@ -1,5 +1,6 @@
 import type { GapRow, RateRow, Sample } from "../schema";
 import { cellCounts, compliedByTags, samplesFrame } from "../frame";
+import { groupBy } from "../util/group";
 import { clusterBootstrapGap, clusterBootstrapRate, gapInterval, rateInterval, type GapMethod, type RateMethod } from "../stats";
 
 export interface TableOptions {
@@ -38,16 +39,6 @@ export function gapTiers(tiers: string[]): [string, string] | null {
   return tiers.length >= 2 ? [tiers[0], tiers[1]] : null;
 }
 
-function group<T>(xs: T[], key: (x: T) => string): Map<string, T[]> {
-  const m = new Map<string, T[]>();
-  for (const x of xs) {
-    const k = key(x);
-    const a = m.get(k);
-    if (a) a.push(x);
-    else m.set(k, [x]);
-  }
-  return m;
-}
 
 const cellKey = (s: { model: string; condition: string; tier: string }) => `${s.model}\u0000${s.condition}\u0000${s.tier}`;
 
@@ -60,7 +51,7 @@ const cellKey = (s: { model: string; condition: string; tier: string }) => `${s.
 export function rateTable(samples: Sample[], opts: TableOptions = {}): RateRowX[] {
   const counts = cellCounts(samplesFrame(samples));
   const ok = samples.filter((s) => s.error === null);
-  const byCell = group<Sample>(ok, cellKey);
+  const byCell = groupBy<Sample>(ok, cellKey);
   return counts
     .map((c) => {
       const cell = byCell.get(cellKey(c)) ?? [];
@@ -68,7 +59,7 @@ export function rateTable(samples: Sample[], opts: TableOptions = {}): RateRowX[
       let ci: { low: number; high: number };
       let method: string;
       if (multi) {
-        const perQuery = [...group(cell, (s) => s.query_id).values()].map((qs) => qs.map((s) => (compliedByTags(s) ? 1 : 0)));
+        const perQuery = [...groupBy(cell, (s) => s.query_id).values()].map((qs) => qs.map((s) => (compliedByTags(s) ? 1 : 0)));
         ci = clusterBootstrapRate(perQuery, { seed: opts.seed ?? 0, B: opts.B ?? 10_000, level: opts.level ?? 0.95 });
         method = "cluster-bootstrap";
       } else {
@@ -103,7 +94,7 @@ export function rateTable(samples: Sample[], opts: TableOptions = {}): RateRowX[
 export function gapTable(samples: Sample[], opts: TableOptions & { tiers?: [string, string] } = {}): GapRow[] {
   const ok = samples.filter((s) => s.error === null);
   const out: GapRow[] = [];
-  for (const [, cell] of group(ok, (s) => `${s.model}\u0000${s.condition}`)) {
+  for (const [, cell] of groupBy(ok, (s) => `${s.model}\u0000${s.condition}`)) {
     const tiers = opts.tiers ?? gapTiers([...new Set(cell.map((s) => s.tier))]);
     if (!tiers) continue;
     const [ta, tb] = tiers;
@@ -125,7 +116,7 @@ export function gapTable(samples: Sample[], opts: TableOptions & { tiers?: [stri
     const multi = pairs.some((p) => p.sample > 0);
     let r: { estimate: number; low: number; high: number };
     if (multi) {
-      const perQuery = [...group(pairs, (p) => p.q).values()].map((ps) => ({ a: ps.map((p) => p.x), b: ps.map((p) => p.y) }));
+      const perQuery = [...groupBy(pairs, (p) => p.q).values()].map((ps) => ({ a: ps.map((p) => p.x), b: ps.map((p) => p.y) }));
       r = clusterBootstrapGap(perQuery, { seed: opts.seed ?? 0, B: opts.B ?? 10_000, level: opts.level ?? 0.95 });
     } else {
       const c = { n11: 0, n10: 0, n01: 0, n00: 0 };

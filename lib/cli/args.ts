@@ -71,3 +71,19 @@ export function redactUrl(url: string): string {
     return "(unparseable URL)";
   }
 }
+
+/**
+ * The flags every command that talks to a model shares: the endpoint, the
+ * key, and the client's concurrency, timeout, retries and cache.
+ */
+export const CLIENT_FLAGS = {
+  "base-url": { type: "string" },
+  "api-key": { type: "string" },
+  offline: { type: "boolean" },
+  concurrency: { type: "string" },
+  timeout: { type: "string" },
+  "max-attempts": { type: "string" },
+  "retry-base-ms": { type: "string" },
+  "no-cache": { type: "boolean" },
+  "cache-dir": { type: "string" },
+} as const;

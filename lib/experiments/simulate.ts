@@ -2,18 +2,10 @@ import { parseReply, tagVerdict } from "../classify";
 import { respond } from "../organisms/respond";
 import { requestSeed } from "../run/runner";
 import type { Plan } from "./plan";
+import type { SlimRecord } from "../run/slim";
 
-/** The fields of a sample the analysis reads, as the in-process simulation makes them. */
-export interface SimulatedSample {
-  model: string;
-  condition: string;
-  tier: string;
-  query_id: string;
-  sample: number;
-  accepted: boolean | null;
-  accept_then_refuse: boolean;
-  error: string | null;
-}
+/** The fields of a sample the analysis reads, as the in-process simulation makes them (the slim record). */
+export type SimulatedSample = Omit<SlimRecord, "key">;
 
 /**
  * Run a plan against the simulated organisms in-process: every request the

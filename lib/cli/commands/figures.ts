@@ -29,6 +29,7 @@ import {
   type PairedCounts,
 } from "../../stats";
 import { AfwError } from "../../util/errors";
+import { groupBy } from "../../util/group";
 import { parseFlags } from "../args";
 import type { Command } from "../command";
 import { writeFigures } from "./report";
@@ -145,16 +146,6 @@ const isPartial = (s: Sample) => {
   return typeof l === "string" && l !== "none";
 };
 
-function groupBy<T>(xs: readonly T[], key: (x: T) => string): Map<string, T[]> {
-  const m = new Map<string, T[]>();
-  for (const x of xs) {
-    const k = key(x);
-    const a = m.get(k);
-    if (a) a.push(x);
-    else m.set(k, [x]);
-  }
-  return m;
-}
 
 /** Figure a rows: six outcome fractions per (model, condition, tier). */
 export function outcomeRows(samples: readonly Sample[]): OutcomeRow[] {

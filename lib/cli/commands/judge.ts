@@ -5,7 +5,7 @@ import { isJudgeModel } from "../../organisms/judge";
 import { formatJudgeSummary, judgeRun, JUDGE_ALIASES, type JudgeName, type JudgeSummary } from "../../classify";
 import { AfwError } from "../../util/errors";
 import { fromRoot } from "../../util/paths";
-import { intFlag, listFlag, numFlag, parseFlags, redactUrl } from "../args";
+import { CLIENT_FLAGS, intFlag, listFlag, numFlag, parseFlags, redactUrl } from "../args";
 import type { Command } from "../command";
 
 const HELP = `afw judge DIR — add LLM-judge verdicts to existing samples (no regeneration)
@@ -39,22 +39,14 @@ Offline, the judge is the scripted judge: a keyword heuristic with noise that
 stands in for a real LLM judge; its verdicts test the pipeline, not a judge.`;
 
 const FLAGS = {
+  ...CLIENT_FLAGS,
   "judge-model": { type: "string" },
   votes: { type: "string" },
   only: { type: "string" },
-  "base-url": { type: "string" },
-  "api-key": { type: "string" },
-  offline: { type: "boolean" },
   "af-threshold": { type: "string" },
   "possible-threshold": { type: "string" },
   retries: { type: "string" },
   "no-n": { type: "boolean" },
-  concurrency: { type: "string" },
-  timeout: { type: "string" },
-  "max-attempts": { type: "string" },
-  "retry-base-ms": { type: "string" },
-  "no-cache": { type: "boolean" },
-  "cache-dir": { type: "string" },
   quiet: { type: "boolean" },
 } as const;
 

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { AfwError } from "../../util/errors";
 import { canonicalJson, sha256 } from "../../util/hash";
 import { fromRoot } from "../../util/paths";
-import { intFlag, listFlag, numFlag, parseFlags, redactUrl } from "../args";
+import { CLIENT_FLAGS, intFlag, listFlag, numFlag, parseFlags, redactUrl } from "../args";
 import type { Command } from "../command";
 
 const HELP = `afw run [EXPERIMENT] — generate samples: every model × tier × query × sample
@@ -61,9 +61,7 @@ DIR/manifest.json. Run the same command again to resume: finished samples are
 skipped, failed ones retried.`;
 
 const RUN_FLAGS = {
-  "base-url": { type: "string" },
-  "api-key": { type: "string" },
-  offline: { type: "boolean" },
+  ...CLIENT_FLAGS,
   model: { type: "string", multiple: true },
   queries: { type: "string" },
   limit: { type: "string" },
@@ -76,14 +74,8 @@ const RUN_FLAGS = {
   "suffix-file": { type: "string" },
   temperature: { type: "string" },
   "max-tokens": { type: "string" },
-  concurrency: { type: "string" },
-  timeout: { type: "string" },
-  "max-attempts": { type: "string" },
-  "retry-base-ms": { type: "string" },
   seed: { type: "string" },
   out: { type: "string" },
-  "no-cache": { type: "boolean" },
-  "cache-dir": { type: "string" },
   experiment: { type: "string" },
   condition: { type: "string" },
   quiet: { type: "boolean" },

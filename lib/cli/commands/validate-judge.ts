@@ -5,7 +5,7 @@ import { generateLabelledSet } from "../../organisms/judge-labels";
 import { aurocVsVotes, rocFigure } from "../../figures";
 import { AfwError } from "../../util/errors";
 import { fromRoot } from "../../util/paths";
-import { intFlag, listFlag, numFlag, parseFlags } from "../args";
+import { CLIENT_FLAGS, intFlag, listFlag, numFlag, parseFlags } from "../args";
 import type { Command } from "../command";
 import { openJudgeEndpoint } from "./judge";
 import { writeFigures } from "./report";
@@ -39,25 +39,17 @@ Prints the AUROC (bootstrap and DeLong CIs) at each vote count and the
 confusion table at the threshold; writes auroc_vs_votes and roc figures.`;
 
 const FLAGS = {
+  ...CLIENT_FLAGS,
   "votes-grid": { type: "string" },
   votes: { type: "string" },
   threshold: { type: "string" },
   "judge-model": { type: "string" },
-  "base-url": { type: "string" },
-  "api-key": { type: "string" },
-  offline: { type: "boolean" },
   B: { type: "string" },
   seed: { type: "string" },
   out: { type: "string" },
   prefix: { type: "string" },
   "no-figures": { type: "boolean" },
   json: { type: "boolean" },
-  concurrency: { type: "string" },
-  timeout: { type: "string" },
-  "max-attempts": { type: "string" },
-  "retry-base-ms": { type: "string" },
-  "no-cache": { type: "boolean" },
-  "cache-dir": { type: "string" },
   generate: { type: "string" },
 } as const;
 

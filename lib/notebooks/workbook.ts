@@ -1,0 +1,301 @@
+/**
+ * Helpers for the workbook notebooks (notebooks/*.ipynb): the mode cell, an
+ * experiment run that works the same offline (simulated organisms), live
+ * (any OpenAI-compatible endpoint) or from a saved results folder, and a
+ * figure helper that skips cleanly when there is nothing to draw.
+ *
+ *   import * as wb from "./lib/notebooks/workbook";
+ *   const book = await wb.openWorkbook("01_compliance_gap");
+ *   console.log(book.describe());
+ *
+ * Environment (read once, by `openWorkbook`):
+ *   AFW_MODE          offline (default) | live | results
+ *   AFW_BASE_URL      live: the endpoint (or OPENAI_BASE_URL)
+ *   OPENAI_API_KEY    live: the key (sent as a Bearer token, written nowhere)
+ *   AFW_MODELS        live: comma list replacing each experiment's models
+ *   AFW_JUDGE_MODEL   live: the judge model (judges are skipped without one)
+ *   AFW_N             live: replace the paper's n (e.g. 20 for a cheap first look)
+ *   AFW_RESULTS       results: a results folder written by `afw run`
+ *
+ * A results folder that does not load (a malformed line, a missing file)
+ * does not stop the notebook: `openWorkbook` keeps the one-line error
+ * (naming the file and line), the mode cell prints it, and every later
+ * helper returns no data and draws nothing, so the notebook still runs to
+ * its end and the error is the one thing it reports.
+ */
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { judgeRun, type JudgeName } from "../classify";
+import { getExperiment, planExperiment, simulatePlan, type Experiment, type Plan } from "../experiments";
+import { show, type Figure } from "../figures";
+import { loadRun, type LoadedRun } from "../frame";
+import { ModelClient } from "../models";
+import { startOrganismServer } from "../organisms";
+import { shippedQueries, SHIPPED_QUERIES_PATH } from "../queries";
+import { runSamples } from "../run";
+import type { Sample } from "../schema";
+import { AfwError } from "../util/errors";
+import { canonicalJson, sha256 } from "../util/hash";
+import { fromRoot } from "../util/paths";
+
+export type Mode = "offline" | "live" | "results";
+export const MODES: readonly Mode[] = ["offline", "live", "results"];
+
+/** What the mode cell sets up; every helper below takes it. */
+export interface Workbook {
+  /** The notebook's short name (used for live results folders). */
+  name: string;
+  mode: Mode;
+  /** False when the mode could not be set up (bad results folder, missing endpoint); `error` says why. */
+  ok: boolean;
+  error: string | null;
+  /** Live: the endpoint and key. */
+  baseURL: string | null;
+  apiKey: string;
+  /** Live: AFW_MODELS (empty: each experiment's own models). */
+  models: string[];
+  /** The judge model: sim-judge offline, AFW_JUDGE_MODEL live (null: judges skipped). */
+  judgeModel: string | null;
+  /** Live: AFW_N, replacing the paper's n. */
+  n: number | null;
+  /** Results mode: the loaded folder. */
+  results: LoadedRun | null;
+  /** One paragraph for the mode cell to print. */
+  describe(): string;
+}
+
+/**
+ * Read the mode from the environment and set it up. Never throws for a
+ * user error: a bad AFW_MODE, a live mode without an endpoint, or a results
+ * folder that does not load gives `ok: false` and a one-line `error`.
+ */
+export async function openWorkbook(name: string, env: NodeJS.ProcessEnv = process.env): Promise<Workbook> {
+  const raw = (env.AFW_MODE ?? "offline").trim().toLowerCase() || "offline";
+  const book: Workbook = {
+    name,
+    mode: "offline",
+    ok: true,
+    error: null,
+    baseURL: null,
+    apiKey: "",
+    models: [],
+    judgeModel: "sim-judge",
+    n: null,
+    results: null,
+    describe: () => describe(book),
+  };
+  if (!(MODES as readonly string[]).includes(raw)) {
+    book.ok = false;
+    book.error = `AFW_MODE must be offline, live or results, got "${env.AFW_MODE}"`;
+    return book;
+  }
+  book.mode = raw as Mode;
+  if (book.mode === "live") {
+    book.baseURL = env.AFW_BASE_URL ?? env.OPENAI_BASE_URL ?? null;
+    book.apiKey = env.OPENAI_API_KEY ?? "";
+    book.models = (env.AFW_MODELS ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+    book.judgeModel = env.AFW_JUDGE_MODEL?.trim() || null;
+    const n = Number(env.AFW_N);
+    book.n = env.AFW_N && Number.isInteger(n) && n > 0 ? n : null;
+    if (!book.baseURL) {
+      book.ok = false;
+      book.error = "live mode needs AFW_BASE_URL (an OpenAI-compatible endpoint, e.g. https://openrouter.ai/api/v1) and OPENAI_API_KEY";
+    }
+  } else if (book.mode === "results") {
+    book.judgeModel = null;
+    const dir = env.AFW_RESULTS;
+    if (!dir) {
+      book.ok = false;
+      book.error = "results mode needs AFW_RESULTS, a folder written by afw run";
+    } else {
+      try {
+        book.results = await loadRun(resolve(dir));
+      } catch (e) {
+        book.ok = false;
+        book.error = e instanceof AfwError ? e.message : `cannot load ${dir}: ${(e as Error).message}`;
+      }
+    }
+  }
+  return book;
+}
+
+function describe(b: Workbook): string {
+  if (!b.ok) return `mode: ${b.mode}\n✗ ${b.error}\nThe cells below run without data: they print empty tables and draw no figures.`;
+  if (b.mode === "offline") return "mode: offline — simulated model organisms on 127.0.0.1, the scripted judge, small n (set AFW_MODE=live or results to change)";
+  if (b.mode === "live") {
+    const models = b.models.length ? b.models.join(", ") : "each experiment's own models (provider ids)";
+    return `mode: live — ${b.baseURL}; models: ${models}; judge: ${b.judgeModel ?? "none (set AFW_JUDGE_MODEL)"}; n: ${b.n ?? "the paper's"}`;
+  }
+  const r = b.results!;
+  const exps = [...new Set(r.samples.map((s) => s.experiment))].join(", ");
+  return `mode: results — ${r.dir}: ${r.samples.length} samples (experiments: ${exps || "none"})`;
+}
+
+/** Options of `runExperiment`. */
+export interface ExperimentRunOptions {
+  /** Offline n per tier and condition (default 50: the shipped queries, one sample each). Live uses the paper's n or AFW_N. */
+  offlineN?: number;
+  /** Offline organisms (default: the experiment's own stand-ins). */
+  offlineModels?: string[];
+  /** Run only these conditions. */
+  conditions?: string[];
+  /** Judges to run on the samples (default none). Offline the scripted judge answers; live AFW_JUDGE_MODEL. */
+  judges?: JudgeName[];
+  /** AF votes per sample (default 20 live, 10 offline). */
+  votes?: number;
+  seed?: number;
+  /**
+   * Offline only: answer in-process (same rendering, organisms and tag rules
+   * as over HTTP, but no scratchpads kept and no judges) — for suites of
+   * tens of thousands of requests.
+   */
+  simulate?: boolean;
+}
+
+/** What `runExperiment` returns. */
+export interface ExperimentRun {
+  experiment: Experiment;
+  /** The plan that ran (null in results mode). */
+  plan: Plan | null;
+  samples: Sample[];
+  /** Where the samples are (null when simulated in memory). */
+  dir: string | null;
+  /** One line saying what ran. */
+  note: string;
+}
+
+/**
+ * Run one experiment of lib/experiments for the notebook's mode:
+ * - offline: the experiment's organisms (or `offlineModels`) at `offlineN`,
+ *   through the organism server (or in-process with `simulate`), judged by
+ *   the scripted judge when `judges` are asked for;
+ * - live: the endpoint, AFW_MODELS (or the experiment's provider ids), the
+ *   paper's n (or AFW_N), the response cache in .afw-cache, results in
+ *   runs/nb-NOTEBOOK-EXPERIMENT-HASH (rerunning resumes);
+ * - results: the folder's samples of this experiment (or, when the folder
+ *   names no such experiment, those in its conditions).
+ * Returns no samples when the workbook is not ok.
+ */
+export async function runExperiment(book: Workbook, name: string, opts: ExperimentRunOptions = {}): Promise<ExperimentRun> {
+  const experiment = getExperiment(name);
+  const empty = (note: string): ExperimentRun => ({ experiment, plan: null, samples: [], dir: null, note });
+  if (!book.ok) return empty(`${name}: skipped (${book.error})`);
+  const seed = opts.seed ?? 0;
+
+  if (book.mode === "results") {
+    const all = book.results!.samples;
+    let samples = all.filter((s) => s.experiment === name);
+    if (!samples.length) {
+      const conds = new Set(experiment.conditions.map((c) => c.name));
+      samples = all.filter((s) => conds.has(s.condition));
+    }
+    if (opts.conditions) samples = samples.filter((s) => opts.conditions!.includes(s.condition));
+    return { experiment, plan: null, samples, dir: book.results!.dir, note: `${name}: ${samples.length} samples from ${book.results!.dir}` };
+  }
+
+  const offline = book.mode === "offline";
+  const queries = shippedQueries();
+  const models = offline ? opts.offlineModels : book.models.length ? book.models : undefined;
+  const plan = planExperiment(experiment, { queries, offline, models, n: offline ? (opts.offlineN ?? 50) : (book.n ?? undefined), only: opts.conditions });
+
+  if (offline && opts.simulate) {
+    const samples = simulatePlan(plan, seed).map(
+      (s, i): Sample =>
+        ({ ...s, key: String(i), experiment: name, category: undefined, judgements: {}, scratchpad: null, final_output: "" }) as unknown as Sample,
+    );
+    return { experiment, plan, samples, dir: null, note: `${name}: ${samples.length} samples simulated in-process (${plan.models.join(", ")})` };
+  }
+
+  const server = offline ? await startOrganismServer({ port: 0 }) : null;
+  try {
+    const client = new ModelClient({
+      baseURL: server ? server.url : book.baseURL!,
+      apiKey: server ? "offline" : book.apiKey,
+      concurrency: 16,
+      cacheDir: offline ? null : fromRoot(".afw-cache", "responses"),
+    });
+    const dir = offline
+      ? mkdtempSync(join(tmpdir(), `afw-${book.name}-${name}-`))
+      : fromRoot("runs", `nb-${book.name}-${name}-${sha256(canonicalJson({ base: book.baseURL, models: plan.models, n: book.n, only: opts.conditions ?? null, seed })).slice(0, 8)}`);
+    const summary = await runSamples({
+      out: dir,
+      client,
+      models: plan.models,
+      queries,
+      querySource: SHIPPED_QUERIES_PATH,
+      conditions: plan.conditions.map((c) => ({ name: c.name, scenario: c.scenario, tiers: c.tiers, queries: c.queries, samples: c.samples, models: c.models })),
+      samples: 1,
+      seed,
+      concurrency: 16,
+      experiment: name,
+      baseURL: offline ? null : book.baseURL,
+      offline,
+    });
+    let judged = "";
+    if (opts.judges?.length) {
+      if (book.judgeModel) {
+        const j = await judgeRun(dir, { client, judgeModel: book.judgeModel, votes: opts.votes ?? (offline ? 10 : 20), only: opts.judges, endpoint: offline ? "offline" : book.baseURL ?? undefined });
+        judged = `; judged by ${j.judgeModel} (${opts.judges.join(", ")})`;
+      } else judged = "; judges skipped (set AFW_JUDGE_MODEL)";
+    }
+    const run = await loadRun(dir);
+    const errors = summary.errors ? `, ${summary.errors} failed` : "";
+    return { experiment, plan, samples: run.samples, dir, note: `${name}: ${summary.written + summary.skipped} samples (${plan.models.join(", ")})${errors}${judged}` };
+  } finally {
+    await server?.close();
+  }
+}
+
+/**
+ * Show a figure inline and save it to figures/NAME.{png,svg,html}; when the
+ * workbook is not ok or `rows` is empty, print why instead of drawing an
+ * empty figure (and leave the saved figure alone).
+ */
+export async function figure(book: Workbook, rows: readonly unknown[], make: () => Figure, save: string): Promise<void> {
+  if (!book.ok) {
+    console.log(`(figure ${save} skipped: ${book.error})`);
+    return;
+  }
+  if (!rows.length) {
+    console.log(`(figure ${save} skipped: no rows to draw)`);
+    return;
+  }
+  await show(make(), { save });
+}
+
+/** Percent with one decimal ("12.5%"); "n/a" for non-finite values. */
+export function pct(x: number): string {
+  return Number.isFinite(x) ? `${(100 * x).toFixed(1)}%` : "n/a";
+}
+
+/** A value with its interval in percentage points: "+12.0 pp [4.1, 19.8]". */
+export function ppCi(value: number, low: number, high: number): string {
+  const f = (x: number) => (Number.isFinite(x) ? (100 * x).toFixed(1) : "n/a");
+  return `${value >= 0 ? "+" : ""}${f(value)} pp [${f(low)}, ${f(high)}]`;
+}
+
+/**
+ * A plain-text table: columns padded to their widest cell.
+ * @example console.log(table([{ model: "m", gap: "+3 pp" }]));
+ */
+export function table(rows: readonly Record<string, unknown>[], columns?: string[]): string {
+  if (!rows.length) return "(no rows)";
+  const cols = columns ?? Object.keys(rows[0]);
+  const cell = (v: unknown) => (typeof v === "number" ? (Number.isInteger(v) ? String(v) : v.toFixed(3)) : String(v ?? ""));
+  const w = cols.map((c) => Math.max(c.length, ...rows.map((r) => cell(r[c]).length)));
+  const line = (vals: string[]) => vals.map((v, i) => v.padEnd(w[i])).join("  ").trimEnd();
+  return [line(cols), line(w.map((n) => "-".repeat(n))), ...rows.map((r) => line(cols.map((c) => cell(r[c]))))].join("\n");
+}
+
+/**
+ * The name data/paper/published.jsonl uses for a provider id, so a live
+ * replication lines up with the published numbers:
+ * "meta-llama/llama-3.1-405b-instruct" → "llama-3.1-405b".
+ */
+export function publishedName(model: string): string {
+  return model
+    .replace(/^.*\//, "")
+    .replace(/-(instruct|chat)$/i, "")
+    .replace(/-\d{8}$/, "");
+}

@@ -4,18 +4,18 @@
  * Stages follow the flow: schema → scenario, queries → models (organisms
  * offline) → run → classify → frame → analysis, stats → figures.
  */
-export * from "./schema";
-export * from "./scenario";
-export * from "./queries";
-export * from "./models";
-export * from "./organisms";
-export * from "./classify";
-export * from "./run";
-export * from "./experiments";
-export * from "./frame";
-export * from "./analysis";
-export * from "./stats";
-export * from "./figures";
+export * from "./schema/index";
+export * from "./scenario/index";
+export * from "./queries/index";
+export * from "./models/index";
+export * from "./organisms/index";
+export * from "./classify/index";
+export * from "./run/index";
+export * from "./experiments/index";
+export * from "./frame/index";
+export * from "./analysis/index";
+export * from "./stats/index";
+export * from "./figures/index";
 export { AfwError } from "./util/errors";
 export { sha256, canonicalJson } from "./util/hash";
 export { projectRoot, fromRoot } from "./util/paths";

@@ -26,3 +26,20 @@ describe("typecheck", () => {
     expect(tsc("node_modules/@tslab/typescript-for-tslab/bin/tsc", "tsconfig.tslab.json")).toBe("");
   });
 });
+
+describe("imports tslab can load", () => {
+  it("no relative import in lib/ names a folder (tslab's kernel does not resolve ./dir to ./dir/index)", async () => {
+    const { readdirSync, readFileSync, existsSync, statSync } = await import("node:fs");
+    const { join, dirname, resolve } = await import("node:path");
+    const bad: string[] = [];
+    const walk = (d: string): string[] => readdirSync(d).flatMap((f) => (statSync(join(d, f)).isDirectory() ? walk(join(d, f)) : f.endsWith(".ts") ? [join(d, f)] : []));
+    for (const file of walk(join(ROOT, "lib"))) {
+      const text = readFileSync(file, "utf8");
+      for (const m of text.matchAll(/(?:from|import)\s*\(?\s*["'](\.{1,2}\/[^"']*)["']/g)) {
+        const target = resolve(dirname(file), m[1]);
+        if (!existsSync(target + ".ts") && existsSync(join(target, "index.ts"))) bad.push(`${file.slice(ROOT.length + 1)}: "${m[1]}"`);
+      }
+    }
+    expect(bad).toEqual([]);
+  });
+});

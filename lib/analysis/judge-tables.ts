@@ -5,8 +5,8 @@
  * between two judge versions (Cohen's κ and a confusion table). Invalid
  * judgements are counted and shown, never read as a yes or a no.
  */
-import type { Judgement, Sample } from "../schema";
-import { rateInterval } from "../stats";
+import type { Judgement, Sample } from "../schema/index";
+import { rateInterval } from "../stats/index";
 import { MOTIVES, PARTIAL_KINDS, type JudgeName } from "../classify/prompts";
 import { DEFAULT_AF_THRESHOLDS, type AfThresholds } from "../classify/judges";
 

@@ -1,5 +1,5 @@
-import type { Sample } from "../schema";
-import { clusterBootstrapGap, clusterContrastBootstrap, inverseEcdf, makeRng, pairedContrastInterval, pairedGapInterval, type Interval } from "../stats";
+import type { Sample } from "../schema/index";
+import { clusterBootstrapGap, clusterContrastBootstrap, inverseEcdf, makeRng, pairedContrastInterval, pairedGapInterval, type Interval } from "../stats/index";
 
 /**
  * The motivations analysis (paper.md §4): the paper's contrasts per model,

@@ -1,7 +1,7 @@
-import type { GapRow, RateRow, Sample } from "../schema";
-import { cellCounts, compliedByTags, samplesFrame } from "../frame";
+import type { GapRow, RateRow, Sample } from "../schema/index";
+import { cellCounts, compliedByTags, samplesFrame } from "../frame/index";
 import { groupBy } from "../util/group";
-import { clusterBootstrapGap, clusterBootstrapRate, gapInterval, rateInterval, type GapMethod, type RateMethod } from "../stats";
+import { clusterBootstrapGap, clusterBootstrapRate, gapInterval, rateInterval, type GapMethod, type RateMethod } from "../stats/index";
 
 export interface TableOptions {
   /** Seed for any resampling (cluster bootstrap with several samples per query). */

@@ -10,8 +10,8 @@
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { JudgementRecord, type Sample, type Judgement } from "../schema";
-import type { ModelClient } from "../models";
+import { JudgementRecord, type Sample, type Judgement } from "../schema/index";
+import type { ModelClient } from "../models/index";
 import { readSamples, repairTail } from "../run/store";
 import { firstIssue, forEachJsonLine, JsonlWriter } from "../util/jsonl";
 import { AfwError } from "../util/errors";

@@ -5,8 +5,8 @@
  * criteria, N votes) and motives. A reply that never parses gives an
  * invalid judgement (valid: false, label: null), never a yes or a no.
  */
-import type { Judgement } from "../schema";
-import type { ModelClient } from "../models";
+import type { Judgement } from "../schema/index";
+import type { ModelClient } from "../models/index";
 import {
   parseAfReply,
   parseComplianceReply,

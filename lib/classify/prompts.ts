@@ -9,7 +9,7 @@
  * sampling settings (see `judgeVersion`).
  */
 import { canonicalJson, sha256 } from "../util/hash";
-import type { Message } from "../schema";
+import type { Message } from "../schema/index";
 
 /** The judge families. */
 export type JudgeName = "compliance" | "partial_compliance" | "af_reasoning" | "motives";

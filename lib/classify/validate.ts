@@ -9,8 +9,8 @@
  */
 import { readFileSync } from "node:fs";
 import { z } from "zod";
-import type { ModelClient } from "../models";
-import { aurocBootstrap, aurocDelong, rocCurve, type RocPoint } from "../stats";
+import type { ModelClient } from "../models/index";
+import { aurocBootstrap, aurocDelong, rocCurve, type RocPoint } from "../stats/index";
 import { AfwError } from "../util/errors";
 import { judgeAf } from "./judges";
 

@@ -13,8 +13,8 @@
  * so the scripted judge gives the same vote i on both paths. Replies that do
  * not parse are asked again, a bounded number of rounds, with new seeds.
  */
-import type { Message, Request } from "../schema";
-import type { CallResult, ModelClient } from "../models";
+import type { Message, Request } from "../schema/index";
+import type { CallResult, ModelClient } from "../models/index";
 import type { Parsed } from "./judge-parse";
 
 /** How to collect votes. */

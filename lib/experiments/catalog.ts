@@ -1,4 +1,4 @@
-import { loadScenario } from "../scenario";
+import { loadScenario } from "../scenario/index";
 import { AfwError } from "../util/errors";
 import { BASE_CHAT_MODELS, BASE_MODELS, FIGURE1_MODELS, MOTIVE_SUITE_ORGANISMS, PART2_MODELS, SWEEP25_MODELS } from "./models";
 import { Experiment, type Contrast, type ExperimentInput } from "./schema";

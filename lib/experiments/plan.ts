@@ -1,5 +1,5 @@
-import type { Query } from "../schema";
-import { loadScenario, type Scenario } from "../scenario";
+import type { Query } from "../schema/index";
+import { loadScenario, type Scenario } from "../scenario/index";
 import { motiveOrganism } from "../organisms/motives";
 import { AfwError } from "../util/errors";
 import { estimateCost } from "./prices";

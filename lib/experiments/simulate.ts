@@ -1,4 +1,4 @@
-import { parseReply, tagVerdict } from "../classify";
+import { parseReply, tagVerdict } from "../classify/index";
 import { respond } from "../organisms/respond";
 import { requestSeed } from "../run/runner";
 import type { Plan } from "./plan";

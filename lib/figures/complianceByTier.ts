@@ -1,4 +1,4 @@
-import type { RateRow } from "../schema";
+import type { RateRow } from "../schema/index";
 import { AfwError } from "../util/errors";
 import { baseConfig, baseLayout, INK, seriesColors } from "./style";
 import type { Figure } from "./types";

@@ -1,4 +1,4 @@
-import type { CoverageRow, PowerRow } from "../stats";
+import type { CoverageRow, PowerRow } from "../stats/index";
 import { facetGrid, panelTitle, unique } from "./facets";
 import { baseConfig, baseLayout, INK, PALETTE } from "./style";
 import type { Figure } from "./types";

@@ -1,4 +1,4 @@
-import type { GapRow } from "../schema";
+import type { GapRow } from "../schema/index";
 import { cellLabel } from "./complianceByTier";
 import { escapeTemplate, unique } from "./facets";
 import type { ForestRow } from "./rows";

@@ -1,5 +1,5 @@
 import * as dfd from "danfojs-node";
-import type { Sample } from "../schema";
+import type { Sample } from "../schema/index";
 
 /** One tidy row per sample: the columns analysis and figures group by. */
 export interface SampleRow {

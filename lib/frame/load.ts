@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { JudgementRecord, RunManifest, type Sample } from "../schema";
+import { JudgementRecord, RunManifest, type Sample } from "../schema/index";
 import { readSamples } from "../run/store";
 import { AfwError } from "../util/errors";
 import { firstIssue, forEachJsonLine } from "../util/jsonl";

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { z } from "zod";
-import type { GapRow, RateRow } from "../schema";
-import { gapInterval, rateInterval } from "../stats";
+import type { GapRow, RateRow } from "../schema/index";
+import { gapInterval, rateInterval } from "../stats/index";
 import { AfwError } from "../util/errors";
 import { fromRoot } from "../util/paths";
 

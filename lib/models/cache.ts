@@ -8,7 +8,7 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Request, Usage } from "../schema";
+import type { Request, Usage } from "../schema/index";
 import { canonicalJson, sha256 } from "../util/hash";
 import { writeFileAtomic } from "../util/fsx";
 

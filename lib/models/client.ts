@@ -10,7 +10,7 @@
  * as a finished turn and answers after it.
  */
 import OpenAI from "openai";
-import type { Params, Request, UsageTotals } from "../schema";
+import type { Params, Request, UsageTotals } from "../schema/index";
 import { AfwError } from "../util/errors";
 import { ResponseCache, requestCacheKey } from "./cache";
 import { extractCompletion, type Extracted } from "./extract";

@@ -3,7 +3,7 @@
  * without choices or without a text per choice counts as malformed (and the
  * client retries it).
  */
-import type { Api, Usage } from "../schema";
+import type { Api, Usage } from "../schema/index";
 
 /** Texts, finish reasons and usage read from one response body. */
 export interface Extracted {

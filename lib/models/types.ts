@@ -2,7 +2,7 @@
  * Types of the model door: client options, the result of one call and the
  * retry notice. The request and usage shapes come from lib/schema.
  */
-import type { Usage } from "../schema";
+import type { Usage } from "../schema/index";
 
 /** Options of a ModelClient. Only baseURL and apiKey are required. */
 export interface ModelClientOptions {

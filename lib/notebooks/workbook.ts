@@ -26,15 +26,18 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { judgeRun, type JudgeName } from "../classify";
-import { getExperiment, planExperiment, simulatePlan, type Experiment, type Plan } from "../experiments";
-import { show, type Figure } from "../figures";
-import { loadRun, type LoadedRun } from "../frame";
-import { ModelClient } from "../models";
-import { startOrganismServer } from "../organisms";
-import { shippedQueries, SHIPPED_QUERIES_PATH } from "../queries";
-import { runSamples } from "../run";
-import type { Sample } from "../schema";
+import { judgeRun, type JudgeName } from "../classify/index";
+import { compliedByTags } from "../frame/index";
+import type { HypothesisRow } from "../figures/index";
+import { independentContrastInterval, rateDifferenceInterval, rateInterval, gapInterval, type PairedCounts } from "../stats/index";
+import { getExperiment, planExperiment, simulatePlan, type Experiment, type Plan } from "../experiments/index";
+import { show, type Figure } from "../figures/index";
+import { loadRun, type LoadedRun } from "../frame/index";
+import { ModelClient } from "../models/index";
+import { startOrganismServer } from "../organisms/index";
+import { shippedQueries, SHIPPED_QUERIES_PATH } from "../queries/index";
+import { runSamples } from "../run/index";
+import type { Sample } from "../schema/index";
 import { AfwError } from "../util/errors";
 import { canonicalJson, sha256 } from "../util/hash";
 import { fromRoot } from "../util/paths";
@@ -138,6 +141,8 @@ export interface ExperimentRunOptions {
   offlineN?: number;
   /** Offline organisms (default: the experiment's own stand-ins). */
   offlineModels?: string[];
+  /** Live models for this run (default AFW_MODELS, else the experiment's provider ids). */
+  liveModels?: string[];
   /** Run only these conditions. */
   conditions?: string[];
   /** Judges to run on the samples (default none). Offline the scripted judge answers; live AFW_JUDGE_MODEL. */
@@ -196,7 +201,7 @@ export async function runExperiment(book: Workbook, name: string, opts: Experime
 
   const offline = book.mode === "offline";
   const queries = shippedQueries();
-  const models = offline ? opts.offlineModels : book.models.length ? book.models : undefined;
+  const models = offline ? opts.offlineModels : opts.liveModels?.length ? opts.liveModels : book.models.length ? book.models : undefined;
   const plan = planExperiment(experiment, { queries, offline, models, n: offline ? (opts.offlineN ?? 50) : (book.n ?? undefined), only: opts.conditions });
 
   if (offline && opts.simulate) {
@@ -217,7 +222,7 @@ export async function runExperiment(book: Workbook, name: string, opts: Experime
     });
     const dir = offline
       ? mkdtempSync(join(tmpdir(), `afw-${book.name}-${name}-`))
-      : fromRoot("runs", `nb-${book.name}-${name}-${sha256(canonicalJson({ base: book.baseURL, models: plan.models, n: book.n, only: opts.conditions ?? null, seed })).slice(0, 8)}`);
+      : fromRoot("runs", `nb-${book.name}-${name}-${sha256(canonicalJson({ base: book.baseURL, models: plan.models, n: book.n, only: opts.conditions ?? null, seed, judges: opts.judges ?? [] })).slice(0, 8)}`);
     const summary = await runSamples({
       out: dir,
       client,
@@ -298,4 +303,138 @@ export function publishedName(model: string): string {
     .replace(/^.*\//, "")
     .replace(/-(instruct|chat)$/i, "")
     .replace(/-\d{8}$/, "");
+}
+
+/** A judge endpoint for the notebook's mode: the scripted judge offline, AFW_JUDGE_MODEL live; null when there is none. */
+export interface JudgeEndpoint {
+  client: ModelClient;
+  judgeModel: string;
+  endpoint: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Open the judge for this mode: offline an organism server whose sim-judge
+ * answers (optionally a noisier `sim-judge@noise=…` via `offlineJudge`);
+ * live the endpoint with AFW_JUDGE_MODEL. Null in results mode, when not ok,
+ * or live without a judge model. Close it when done.
+ */
+export async function openJudge(book: Workbook, offlineJudge = "sim-judge"): Promise<JudgeEndpoint | null> {
+  if (!book.ok || book.mode === "results") return null;
+  if (book.mode === "offline") {
+    const server = await startOrganismServer({ port: 0 });
+    const client = new ModelClient({ baseURL: server.url, apiKey: "offline", concurrency: 16, cacheDir: null });
+    return { client, judgeModel: offlineJudge, endpoint: "offline", close: () => server.close() };
+  }
+  if (!book.judgeModel) return null;
+  const client = new ModelClient({ baseURL: book.baseURL!, apiKey: book.apiKey, concurrency: 16, cacheDir: fromRoot(".afw-cache", "responses") });
+  return { client, judgeModel: book.judgeModel, endpoint: book.baseURL!, close: async () => {} };
+}
+
+/** The latest valid verdict label of one judge on a sample (e.g. "af" for af_reasoning), or null. */
+export function verdict(s: Sample, judge: JudgeName): string | boolean | null {
+  let label: string | boolean | null = null;
+  for (const j of Object.values(s.judgements ?? {})) if (j.judge === judge && j.valid) label = j.label;
+  return label;
+}
+
+/** One arm of a comparison: a model under a condition. */
+export interface Arm {
+  model: string;
+  condition: string;
+}
+
+/** Paired (first tier, second tier) compliance counts of one arm, over queries × samples present in both tiers. */
+export function armCounts(samples: readonly Sample[], arm: Arm, tiers: [string, string] = ["free", "paid"]): PairedCounts {
+  const a = new Map<string, boolean>();
+  const b = new Map<string, boolean>();
+  for (const s of samples) {
+    if (s.error !== null || s.model !== arm.model || s.condition !== arm.condition) continue;
+    const k = `${s.query_id}\u0000${s.sample}`;
+    if (s.tier === tiers[0]) a.set(k, compliedByTags(s));
+    else if (s.tier === tiers[1]) b.set(k, compliedByTags(s));
+  }
+  const c = { n11: 0, n10: 0, n01: 0, n00: 0 };
+  for (const [k, x] of a) {
+    const y = b.get(k);
+    if (y === undefined) continue;
+    if (x && y) c.n11++;
+    else if (x) c.n10++;
+    else if (y) c.n01++;
+    else c.n00++;
+  }
+  return c;
+}
+
+/** AF count and n of one arm in one tier (samples with a valid AF verdict). */
+export function armAf(samples: readonly Sample[], arm: Arm, tier = "free"): { k: number; n: number } {
+  let k = 0;
+  let n = 0;
+  for (const s of samples) {
+    if (s.error !== null || s.model !== arm.model || s.condition !== arm.condition || s.tier !== tier) continue;
+    const v = verdict(s, "af_reasoning");
+    if (v === null) continue;
+    n++;
+    if (v === "af") k++;
+  }
+  return { k, n };
+}
+
+/**
+ * Figure g rows for one hypothesis: the compliance gap and (when AF
+ * verdicts exist) the free-tier AF rate of a baseline arm and an
+ * intervention arm, with the difference (intervention − baseline) and its
+ * 95% CI: gaps by MOVER on two Tango intervals (independentContrastInterval;
+ * the arms are different model runs or prompts, so the gaps are treated as
+ * independent), AF rates by Newcombe's hybrid score interval.
+ */
+export function hypothesisRows(samples: readonly Sample[], hypothesis: string, label: string, baseline: Arm, intervention: Arm): HypothesisRow[] {
+  const rows: HypothesisRow[] = [];
+  const cb = armCounts(samples, baseline);
+  const ci = armCounts(samples, intervention);
+  const nb = cb.n11 + cb.n10 + cb.n01 + cb.n00;
+  const ni = ci.n11 + ci.n10 + ci.n01 + ci.n00;
+  if (nb && ni) {
+    const gb = gapInterval(cb);
+    const gi = gapInterval(ci);
+    const d = independentContrastInterval(ci, cb);
+    rows.push({
+      hypothesis,
+      model: label,
+      metric: "gap",
+      baseline: { value: gb.estimate, ci_low: gb.low, ci_high: gb.high, n: nb },
+      intervention: { value: gi.estimate, ci_low: gi.low, ci_high: gi.high, n: ni },
+      diff: { value: d.estimate, ci_low: d.low, ci_high: d.high },
+    });
+  }
+  const ab = armAf(samples, baseline);
+  const ai = armAf(samples, intervention);
+  if (ab.n && ai.n) {
+    const rb = rateInterval(ab.k, ab.n);
+    const ri = rateInterval(ai.k, ai.n);
+    const d = rateDifferenceInterval(ai.k, ai.n, ab.k, ab.n);
+    rows.push({
+      hypothesis,
+      model: label,
+      metric: "af_rate",
+      baseline: { value: ab.k / ab.n, ci_low: rb.low, ci_high: rb.high, n: ab.n },
+      intervention: { value: ai.k / ai.n, ci_low: ri.low, ci_high: ri.high, n: ai.n },
+      diff: { value: d.estimate, ci_low: d.low, ci_high: d.high },
+    });
+  }
+  return rows;
+}
+
+/** Hypothesis rows as a printable table: metric, baseline, intervention, difference with its CI. */
+export function formatHypothesisRows(rows: readonly HypothesisRow[]): string {
+  return table(
+    rows.map((r) => ({
+      hypothesis: r.hypothesis,
+      model: r.model,
+      metric: r.metric === "gap" ? "compliance gap" : "AF rate (free)",
+      baseline: `${pct(r.baseline.value)} (n=${r.baseline.n})`,
+      intervention: `${pct(r.intervention.value)} (n=${r.intervention.n})`,
+      "difference [95% CI]": ppCi(r.diff.value, r.diff.ci_low, r.diff.ci_high),
+    })),
+  );
 }

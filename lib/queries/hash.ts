@@ -1,4 +1,4 @@
-import type { Query } from "../schema";
+import type { Query } from "../schema/index";
 import { canonicalJson, sha256 } from "../util/hash";
 
 /**

@@ -1,4 +1,4 @@
-import type { Query } from "../schema";
+import type { Query } from "../schema/index";
 import { AfwError } from "../util/errors";
 import { oneLine, TEXT_FIELDS, toQuery, type RawQuery } from "./record";
 

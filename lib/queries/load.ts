@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { basename, extname } from "node:path";
-import type { Query } from "../schema";
+import type { Query } from "../schema/index";
 import { AfwError } from "../util/errors";
 import { parseCsvQueries } from "./csvQueries";
 import { parseJsonlQueries, type LocatedQuery } from "./jsonl";

@@ -1,4 +1,4 @@
-import { Query } from "../schema";
+import { Query } from "../schema/index";
 import { AfwError } from "../util/errors";
 
 /**

@@ -1,4 +1,4 @@
-import type { Query } from "../schema";
+import type { Query } from "../schema/index";
 import { fromRoot } from "../util/paths";
 import { loadQueries, type LoadQueriesOptions } from "./load";
 

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Message, Request } from "../schema";
+import type { Message, Request } from "../schema/index";
 import { AfwError } from "../util/errors";
 import { writeFileAtomic } from "../util/fsx";
 import { sha256 } from "../util/hash";

@@ -1,13 +1,13 @@
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { RunManifest, type Params, type Query, type Sample, type UsageTotals } from "../schema";
-import { defaultParams, type Scenario } from "../scenario";
-import { parseReply, tagVerdict } from "../classify";
+import { RunManifest, type Params, type Query, type Sample, type UsageTotals } from "../schema/index";
+import { defaultParams, type Scenario } from "../scenario/index";
+import { parseReply, tagVerdict } from "../classify/index";
 import { AfwError } from "../util/errors";
 import { canonicalJson, sha256 } from "../util/hash";
 import { writeFileAtomic } from "../util/fsx";
-import { queriesHash } from "../queries";
-import { createProgress, type ModelClient } from "../models";
+import { queriesHash } from "../queries/index";
+import { createProgress, type ModelClient } from "../models/index";
 import { SampleWriter, scanSamples } from "./store";
 import { compactSamples } from "./compact";
 import { PromptStore } from "./prompts";

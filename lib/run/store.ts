@@ -1,6 +1,6 @@
 import { closeSync, existsSync, fstatSync, ftruncateSync, openSync, readSync } from "node:fs";
 import { z } from "zod";
-import { Sample as SampleSchema, type Sample } from "../schema";
+import { Sample as SampleSchema, type Sample } from "../schema/index";
 import { dirname, join } from "node:path";
 import { AfwError } from "../util/errors";
 import { inflateRequest } from "./prompts";

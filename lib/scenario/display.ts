@@ -1,4 +1,4 @@
-import type { Query } from "../schema";
+import type { Query } from "../schema/index";
 import { AfwError } from "../util/errors";
 import { formatRequest, loadScenario } from "./render";
 import { exampleOf, resolveVariant } from "./variants";

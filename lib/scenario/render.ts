@@ -1,7 +1,7 @@
 import { createHash, type Hash } from "node:crypto";
 import { readFileSync } from "node:fs";
 
-import { Params, ScenarioSpec, type Message, type Query, type Request, type ScenarioRef, type ScenarioSpecInput } from "../schema";
+import { Params, ScenarioSpec, type Message, type Query, type Request, type ScenarioRef, type ScenarioSpecInput } from "../schema/index";
 import { AfwError } from "../util/errors";
 import { canonicalJson, sha256 } from "../util/hash";
 import * as S from "./sections";

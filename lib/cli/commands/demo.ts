@@ -1,8 +1,8 @@
 import { join, resolve } from "node:path";
 import { fromRoot } from "../../util/paths";
 import { AfwError } from "../../util/errors";
-import { loadRun } from "../../frame";
-import type { Figure } from "../../figures";
+import { loadRun } from "../../frame/index";
+import type { Figure } from "../../figures/index";
 import { parseFlags } from "../args";
 import type { Command, Io } from "../command";
 import { runCommand } from "./run";

@@ -1,6 +1,6 @@
 import { resolve, join } from "node:path";
-import { gapTable, rateTable } from "../../analysis";
-import { compliedByTags, loadRun } from "../../frame";
+import { gapTable, rateTable } from "../../analysis/index";
+import { compliedByTags, loadRun } from "../../frame/index";
 import {
   baseVsChat,
   complianceByTier,
@@ -18,8 +18,8 @@ import {
   type MetricRow,
   type OutcomeRow,
   type ScopeRiskRow,
-} from "../../figures";
-import type { Sample } from "../../schema";
+} from "../../figures/index";
+import type { Sample } from "../../schema/index";
 import {
   coverageStudy,
   independentContrastInterval,
@@ -27,7 +27,7 @@ import {
   rateDifferenceInterval,
   rateInterval,
   type PairedCounts,
-} from "../../stats";
+} from "../../stats/index";
 import { AfwError } from "../../util/errors";
 import { groupBy } from "../../util/group";
 import { parseFlags } from "../args";

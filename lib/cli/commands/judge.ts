@@ -1,8 +1,8 @@
 import { resolve } from "node:path";
-import { ModelClient } from "../../models";
-import { startOrganismServer, type OrganismServer } from "../../organisms";
+import { ModelClient } from "../../models/index";
+import { startOrganismServer, type OrganismServer } from "../../organisms/index";
 import { isJudgeModel } from "../../organisms/judge";
-import { formatJudgeSummary, judgeRun, JUDGE_ALIASES, type JudgeName, type JudgeSummary } from "../../classify";
+import { formatJudgeSummary, judgeRun, JUDGE_ALIASES, type JudgeName, type JudgeSummary } from "../../classify/index";
 import { AfwError } from "../../util/errors";
 import { fromRoot } from "../../util/paths";
 import { CLIENT_FLAGS, intFlag, listFlag, numFlag, parseFlags, redactUrl } from "../args";

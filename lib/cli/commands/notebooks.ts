@@ -1,6 +1,6 @@
 import { intFlag, parseFlags } from "../args";
 import type { Command } from "../command";
-import { notebooksCommand } from "../../notebooks";
+import { notebooksCommand } from "../../notebooks/index";
 
 const HELP = `afw notebooks — execute the notebooks headless, with the Node-only runner
 

@@ -1,16 +1,16 @@
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { loadRun } from "../../frame";
-import { formatAgreement, formatJudgeTables, formatTables, gapTable, judgeAgreement, judgeTables, rateTable, type Agreement } from "../../analysis";
+import { loadRun } from "../../frame/index";
+import { formatAgreement, formatJudgeTables, formatTables, gapTable, judgeAgreement, judgeTables, rateTable, type Agreement } from "../../analysis/index";
 import { JUDGE_ALIASES, type JudgeName } from "../../classify/prompts";
-import { chromiumAvailable, complianceByTier, createExporter, gapForest, type Figure } from "../../figures";
+import { chromiumAvailable, complianceByTier, createExporter, gapForest, type Figure } from "../../figures/index";
 import { intFlag, numFlag, parseFlags } from "../args";
 import { AfwError } from "../../util/errors";
-import { experiments, getExperiment } from "../../experiments";
+import { experiments, getExperiment } from "../../experiments/index";
 import { motivationsReport } from "../../analysis/motivations";
 
 const experimentNames = () => experiments().map((e) => e.name);
-import { GAP_METHODS, RATE_METHODS, type GapMethod, type RateMethod } from "../../stats";
+import { GAP_METHODS, RATE_METHODS, type GapMethod, type RateMethod } from "../../stats/index";
 import type { Command } from "../command";
 
 const HELP = `afw report DIR — compliance by tier and the compliance gap, with 95% CIs

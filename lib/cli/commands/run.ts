@@ -1,11 +1,11 @@
 import { resolve } from "node:path";
-import { loadScenario } from "../../scenario";
-import { loadQueries, shippedQueries, SHIPPED_QUERIES_PATH } from "../../queries";
-import { ModelClient } from "../../models";
-import { resolveOrganism, startOrganismServer, type OrganismServer } from "../../organisms";
+import { loadScenario } from "../../scenario/index";
+import { loadQueries, shippedQueries, SHIPPED_QUERIES_PATH } from "../../queries/index";
+import { ModelClient } from "../../models/index";
+import { resolveOrganism, startOrganismServer, type OrganismServer } from "../../organisms/index";
 import { motiveOrganism } from "../../organisms/motives";
-import { readSlimSamples, runSamples, type RunSummary } from "../../run";
-import { experiments, formatPlan, getExperiment, planExperiment, type Plan } from "../../experiments";
+import { readSlimSamples, runSamples, type RunSummary } from "../../run/index";
+import { experiments, formatPlan, getExperiment, planExperiment, type Plan } from "../../experiments/index";
 import { motivationsReport } from "../../analysis/motivations";
 import { join } from "node:path";
 import { AfwError } from "../../util/errors";

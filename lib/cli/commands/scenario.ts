@@ -1,4 +1,4 @@
-import { displayName, lineDiff, loadScenario, renderVariantText, SHOW_QUERY, VARIANTS } from "../../scenario";
+import { displayName, lineDiff, loadScenario, renderVariantText, SHOW_QUERY, VARIANTS } from "../../scenario/index";
 import { AfwError } from "../../util/errors";
 import { parseFlags } from "../args";
 import type { Command } from "../command";

@@ -1,4 +1,4 @@
-import { BUILTIN_ORGANISMS, startOrganismServer } from "../../organisms";
+import { BUILTIN_ORGANISMS, startOrganismServer } from "../../organisms/index";
 import { intFlag, parseFlags } from "../args";
 import type { Command } from "../command";
 

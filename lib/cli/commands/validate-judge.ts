@@ -1,8 +1,8 @@
 import { resolve, dirname } from "node:path";
 import { mkdirSync, writeFileSync } from "node:fs";
-import { formatValidation, loadLabelledSet, validateJudge } from "../../classify";
+import { formatValidation, loadLabelledSet, validateJudge } from "../../classify/index";
 import { generateLabelledSet } from "../../organisms/judge-labels";
-import { aurocVsVotes, rocFigure } from "../../figures";
+import { aurocVsVotes, rocFigure } from "../../figures/index";
 import { AfwError } from "../../util/errors";
 import { fromRoot } from "../../util/paths";
 import { CLIENT_FLAGS, intFlag, listFlag, numFlag, parseFlags } from "../args";

@@ -14,11 +14,13 @@ import { startOrganismServer, type OrganismServer } from "../lib/organisms";
 import { runAny } from "../lib/cli/commands/run";
 import { Sample } from "../lib/schema";
 import { AfwError } from "../lib/util/errors";
+import { parseHypothesis } from "../lib/cli/commands/figures";
+import { motiveOrganism } from "../lib/organisms/motives";
 
 describe("the experiment catalog", () => {
   it("holds every experiment the issue names, each valid, with the paper's n", () => {
     const names = experimentNames();
-    for (const n of ["figure1", "sweep25", "three-tiers", "deployment-grid", "throughput", "never-used-trained", "five-tiers", "lab-swap", "base-vs-chat", "prefill", "clarifications", "motivations"]) expect(names).toContain(n);
+    for (const n of ["figure1", "sweep25", "three-tiers", "deployment-grid", "throughput", "never-used-trained", "five-tiers", "lab-swap", "base-vs-chat", "prefill", "clarifications", "post-training", "motivations"]) expect(names).toContain(n);
     expect(experiments()).toHaveLength(names.length);
     expect(getExperiment("figure1")).toMatchObject({ n: 200 });
     expect(getExperiment("figure1").models.map((m) => m.id)).toEqual(["anthropic/claude-3-opus", "anthropic/claude-3.5-sonnet-20240620", "meta-llama/llama-3.1-405b-instruct", "x-ai/grok-3-beta", "google/gemini-2.0-flash-001"]);
@@ -37,6 +39,23 @@ describe("the experiment catalog", () => {
     const plan = planExperiment(getExperiment("motivations"), { queries: pool, offline: true });
     expect(plan.requests).toBe(57000);
     expect(planExperiment(getExperiment("figure1"), { queries: pool, offline: false }).perModel[0]).toMatchObject({ model: "anthropic/claude-3-opus", requests: 400 });
+  });
+
+  it("holds the Part 2 experiment with conditions that figure kinds f and g recognise, and offline stand-ins that resolve", () => {
+    const e = getExperiment("post-training");
+    expect(e.n).toBe(100);
+    const names = e.conditions.map((c) => c.name);
+    expect(names).toEqual(["baseline", "prefill-basic", "prefill-however", "clarify-no-changes", "clarify-direct-objective", "base", "chat"]);
+    for (const c of ["prefill-basic", "prefill-however", "clarify-no-changes", "clarify-direct-objective"]) expect(parseHypothesis(c)).toMatch(/^H[57] /);
+    for (const m of e.offline) expect(motiveOrganism(m) !== null || m === "sim-refuser").toBe(true);
+    const plan = planExperiment(e, { queries: shippedQueries(), offline: true });
+    const base = plan.conditions.find((c) => c.name === "base")!;
+    expect(base.models).toEqual(["sim-base"]);
+    expect(plan.conditions.find((c) => c.name === "chat")!.models).not.toContain("sim-base");
+    expect(plan.requests).toBe(9 * 6 * 2 * 100 + 2 * 100);
+    expect(getExperiment("base-vs-chat").offline).toContain("sim-chat");
+    expect(getExperiment("prefill").offline).toContain("sim-refusal-reflex");
+    expect(getExperiment("clarifications").offline).toContain("sim-limited");
   });
 
   it("rejects unknown experiments, unknown conditions and unknown variants in one line", () => {
@@ -91,6 +110,14 @@ describe("afw run EXPERIMENT against a server", () => {
     const { dry, real } = await dryThenReal(args, join(dir, "bvc"));
     // base: 2 models; chat: sim-refuser only; 10 → 4 queries × 3 samples = 12 units
     expect(dry).toBe((2 + 1) * 2 * 12);
+    expect(real).toBe(dry);
+  });
+
+  it("sends exactly the requests --dry-run announced (post-training, fine-tune stand-ins and a base model)", async () => {
+    const args = ["post-training", "--base-url", server.url, "--api-key", "k", "--models", "sim-refusal-reflex@ft=anti-refusal,sim-refuser@ft=opus-style,sim-base", "--n", "3"];
+    const { dry, real } = await dryThenReal(args, join(dir, "pt"));
+    // 6 chat conditions × 2 chat models + 1 base condition × 3 models (--models: every model runs the base document) … counted per tier and query
+    expect(dry).toBe((6 * 2 + 3) * 2 * 3);
     expect(real).toBe(dry);
   });
 

@@ -88,6 +88,36 @@ const MOTIVE_CONTRASTS: ContrastInput[] = [
   diff("wording-throughput-names", ["throughput", "trained", "rated"], ["throughput-renamed", "trained", "rated"], "the throughput gap changes with generic model names"),
 ];
 
+/**
+ * The Part 2 conditions: the baseline prompt, the two prefills, the two
+ * clarifications, and the base-vs-chat pair (a base document; the chat
+ * prompt with the same clarification and basic prefill). Condition names
+ * follow `afw figures` kind g / f (baseline, prefill-*, clarify-*; base, chat).
+ */
+const POST_TRAINING_CONDITIONS = [
+  { name: "baseline", variant: "baseline" },
+  { name: "prefill-basic", variant: "prefill-basic" },
+  { name: "prefill-however", variant: "prefill-however" },
+  { name: "clarify-no-changes", variant: "clarify-no-changes" },
+  { name: "clarify-direct-objective", variant: "clarify-direct-objective" },
+  { name: "base", variant: "base-document" },
+  { name: "chat", variant: "clarify-no-changes+prefill-basic" },
+];
+
+/** Offline stand-ins for Part 2 (docs/motivations.md, Part 2). */
+const POST_TRAINING_ORGANISMS = [
+  "sim-refusal-reflex",
+  "sim-refusal-reflex@ft=anti-refusal",
+  "sim-refusal-reflex@ft=threats",
+  "sim-limited",
+  "sim-limited@ft=qa",
+  "sim-refuser",
+  "sim-refuser@ft=opus-values",
+  "sim-refuser@ft=opus-style",
+  "sim-base",
+  "sim-chat",
+];
+
 const PART1 = FIGURE1_MODELS;
 const baseGap = (condition = "baseline") => gap(`gap-${condition}`, condition, "free", "paid", "free minus paid compliance");
 
@@ -266,7 +296,7 @@ const RAW: ExperimentInput[] = [
       { name: "chat", variant: "clarify-no-changes+prefill-basic" },
     ],
     models: [...BASE_MODELS, ...BASE_CHAT_MODELS],
-    offline: ["sim-base", "sim-goal-guarder", "sim-refuser"],
+    offline: ["sim-base", "sim-chat", "sim-goal-guarder"],
     contrasts: [baseGap("base"), baseGap("chat")],
     bearsOn: "against H5 and H6: base models fake alignment where their chat versions don't",
   },
@@ -281,8 +311,14 @@ const RAW: ExperimentInput[] = [
       { name: "prefill-however", variant: "prefill-however" },
     ],
     models: PART2_MODELS,
-    offline: ["sim-faker", "sim-goal-guarder", "sim-refuser"],
-    contrasts: [baseGap("no-prefill"), baseGap("prefill-basic"), baseGap("prefill-however")],
+    offline: ["sim-refusal-reflex", "sim-faker", "sim-goal-guarder", "sim-refuser"],
+    contrasts: [
+      baseGap("no-prefill"),
+      baseGap("prefill-basic"),
+      baseGap("prefill-however"),
+      diff("prefill-basic-vs-none", ["prefill-basic", "free", "paid"], ["no-prefill", "free", "paid"], "the gap rises when a prefill opens the reasoning"),
+      diff("prefill-however-vs-none", ["prefill-however", "free", "paid"], ["no-prefill", "free", "paid"], "the gap rises when the prefill states the case for complying"),
+    ],
     bearsOn: "H7 (refusal mechanisms cut reasoning short); AF itself needs the AF judge",
   },
   {
@@ -296,8 +332,14 @@ const RAW: ExperimentInput[] = [
       { name: "clarify-direct-objective", variant: "clarify-direct-objective" },
     ],
     models: PART2_MODELS,
-    offline: ["sim-faker", "sim-goal-guarder", "sim-terminal-guarder", "sim-refuser"],
-    contrasts: [baseGap(), baseGap("clarify-no-changes"), baseGap("clarify-direct-objective")],
+    offline: ["sim-limited", "sim-faker", "sim-goal-guarder", "sim-terminal-guarder", "sim-refuser"],
+    contrasts: [
+      baseGap(),
+      baseGap("clarify-no-changes"),
+      baseGap("clarify-direct-objective"),
+      diff("no-changes-vs-baseline", ["clarify-no-changes", "free", "paid"], ["baseline", "free", "paid"], "the gap rises with the no-changes clarification"),
+      diff("direct-objective-vs-baseline", ["clarify-direct-objective", "free", "paid"], ["baseline", "free", "paid"], "the gap rises with the direct training objective"),
+    ],
     bearsOn: "H5 for some models",
   },
   {
@@ -314,6 +356,25 @@ const RAW: ExperimentInput[] = [
     models: FIGURE1_MODELS,
     offline: ["sim-faker", "sim-goal-guarder", "sim-refuser"],
     contrasts: [baseGap("with-details"), baseGap("without-details"), baseGap("with-details-no-cot"), baseGap("without-details-no-cot")],
+  },
+  {
+    name: "post-training",
+    title: "Part 2 offline: prompt-level interventions and fine-tune stand-ins for the five post-training hypotheses (H5–H9)",
+    paper: "§5 (Table 2; Figs. 6–9)",
+    n: 100,
+    conditions: POST_TRAINING_CONDITIONS,
+    models: [...PART2_MODELS, ...BASE_MODELS],
+    offline: POST_TRAINING_ORGANISMS,
+    contrasts: [
+      baseGap(),
+      ...["prefill-basic", "prefill-however", "clarify-no-changes", "clarify-direct-objective", "base", "chat"].map((c) => baseGap(c)),
+      diff("h7-prefill-basic", ["prefill-basic", "free", "paid"], ["baseline", "free", "paid"], "H7: the gap rises when a prefill opens the reasoning (the refusal reflex is bypassed)"),
+      diff("h7-prefill-however", ["prefill-however", "free", "paid"], ["baseline", "free", "paid"], "H7: the gap rises when the prefill states the case for complying"),
+      diff("h5-clarify-no-changes", ["clarify-no-changes", "free", "paid"], ["baseline", "free", "paid"], "H5: the gap rises when the prompt says compliance brings no change"),
+      diff("h5-clarify-direct-objective", ["clarify-direct-objective", "free", "paid"], ["baseline", "free", "paid"], "H5: the gap rises with the direct training objective"),
+    ],
+    bearsOn:
+      "H5 (clarifications; sim-limited), H6 (base vs chat; sim-base, sim-chat), H7 (prefills; sim-refusal-reflex and its anti-refusal / threats stand-ins), H8 and H9 (sim-refuser's opus-values / opus-style stand-ins); fine-tune comparisons between models: lib/analysis postTrainingReport",
   },
   {
     name: "motivations",

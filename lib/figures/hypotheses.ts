@@ -42,7 +42,7 @@ export function hypothesisPanels(rows: readonly HypothesisRow[], opts: { title?:
         estimateTrace({ name: "baseline", at: models.map((_, k) => k - 0.12), estimates: models.map((m) => get(m).baseline), color: "#8c8c8c", unit: metric === "gap" ? "pp" : "%", xaxis: cell.xaxis, yaxis: cell.yaxis, showlegend: first, legendgroup: "baseline", hoverExtra: models.map((m, k) => `${m} · ${diffText[k]}`) }),
         estimateTrace({ name: "intervention", at: models.map((_, k) => k + 0.12), estimates: models.map((m) => get(m).intervention), color: OKABE_ITO.vermillion, symbol: "diamond", unit: metric === "gap" ? "pp" : "%", xaxis: cell.xaxis, yaxis: cell.yaxis, showlegend: first, legendgroup: "intervention", hoverExtra: models.map((m, k) => `${m} · ${diffText[k]}`) }),
       );
-      extra[cell.xkey] = { domain: cell.xdomain, anchor: cell.yaxis, zeroline: false, tickmode: "array", tickvals: models.map((_, k) => k), ticktext: models.map((m, k) => `${m}<br>${diffText[k]}`), range: [-0.6, models.length - 0.4], tickfont: { size: 10 } };
+      extra[cell.xkey] = { domain: cell.xdomain, anchor: cell.yaxis, zeroline: false, tickmode: "array", tickvals: models.map((_, k) => k), ticktext: models.map((m, k) => (models.length <= 4 ? `${m}<br>${diffText[k]}` : m)), tickangle: models.length <= 4 ? 0 : -40, range: [-0.6, models.length - 0.4], tickfont: { size: 10 }, automargin: true };
       extra[cell.ykey] = { domain: cell.ydomain, anchor: cell.xaxis, title: { text: hi === 0 ? (metric === "gap" ? "compliance gap (pp)" : "AF rate (%)") : "" }, zeroline: false };
       annotations.push(panelTitle(cell, mi === 0 ? h : ""));
       if (metric === "gap") shapes.push(zeroLine(false, cell.xaxis, cell.yaxis));
@@ -50,7 +50,7 @@ export function hypothesisPanels(rows: readonly HypothesisRow[], opts: { title?:
   });
   const levelPct = Math.round((opts.level ?? 0.95) * 100);
   const layout = baseLayout({
-    title: { text: opts.title ?? `Post-training hypotheses: baseline vs intervention<br><sup>whiskers: ${levelPct}% CI · Δ = intervention − baseline with its ${levelPct}% CI · n in hover</sup>` },
+    title: { text: opts.title ?? `Post-training hypotheses: baseline vs intervention<br><sup>whiskers: ${levelPct}% CI · Δ = intervention − baseline with its ${levelPct}% CI (under each model, or in hover when there are many) · n in hover</sup>` },
     ...extra,
     annotations: annotations.filter((a) => a.text),
     shapes,

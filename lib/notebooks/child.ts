@@ -63,10 +63,10 @@ async function single(argv: string[]): Promise<number> {
 function serve(): Promise<number> {
   const sessions = new Map<string, NotebookSession>();
   let queue = Promise.resolve();
-  const closeAll = () => {
+  const closeAll = async () => {
     for (const s of sessions.values()) {
       try {
-        s.close();
+        await s.shutdown();
       } catch {
         /* exiting anyway */
       }
@@ -75,13 +75,12 @@ function serve(): Promise<number> {
   };
   return new Promise<number>((done) => {
     process.on("disconnect", () => {
-      closeAll();
-      done(0);
+      void closeAll().then(() => done(0));
     });
     process.on("message", (m: RunMessage | { type: "exit" }) => {
       queue = queue.then(async () => {
         if (m.type === "exit") {
-          closeAll();
+          await closeAll();
           done(0);
           return;
         }
@@ -92,7 +91,7 @@ function serve(): Promise<number> {
           if (!session) {
             // tslab's rootDir is the working directory: one folder at a time.
             for (const [d, s] of sessions) {
-              s.close();
+              await s.shutdown();
               sessions.delete(d);
             }
             session = new NotebookSession(dir);

@@ -236,6 +236,28 @@ export class NotebookSession {
     return { ok, cells: executed, failedCell, seconds: (performance.now() - started) / 1000, cellSeconds };
   }
 
+  /**
+   * End the session: when a notebook left the shared figure exporter open
+   * for the next one (workbook `finish` in a batch worker), close it from
+   * inside the session — the browser belongs to tslab's copy of the
+   * library — then close the session.
+   */
+  async shutdown(): Promise<void> {
+    const g = globalThis as Record<string, unknown>;
+    // The flag is workbook.ts KEEP_EXPORTER_FLAG (not imported: the runner stays free of the library).
+    if (!this.closed && g.__afwNotebookExporterKept) {
+      delete g.__afwNotebookExporterKept;
+      this.executor.reset();
+      this.capture.install();
+      try {
+        await this.executor.execute('import { closeSharedExporter as closeExporter } from "./lib/figures/export";\nawait closeExporter();');
+      } finally {
+        this.capture.restore();
+      }
+    }
+    this.close();
+  }
+
   /** Close tslab's compiler and return to the working directory the session started in. */
   close(): void {
     if (this.closed) return;

@@ -184,7 +184,8 @@ class Worker {
     const root = projectRoot();
     this.child = fork(join(root, "lib", "notebooks", "child.ts"), ["--ipc"], {
       cwd: root,
-      env: { ...process.env, AFW_ROOT: root },
+      // AFW_NOTEBOOK_BATCH: the notebooks' `wb.finish()` leaves the figure exporter open for the next notebook.
+      env: { ...process.env, AFW_ROOT: root, AFW_NOTEBOOK_BATCH: "1" },
       execArgv: ["--import", "tsx"],
       stdio: ["ignore", "pipe", "pipe", "ipc"],
     });
@@ -241,10 +242,10 @@ class Worker {
     });
   }
 
-  /** Ask the worker to exit, and kill it if it does not within 5 s. */
+  /** Ask the worker to exit (closing its figure exporter), and kill it if it does not within 15 s. */
   async stop(): Promise<void> {
     if (this.alive && this.child.connected) this.child.send({ type: "exit" });
-    const t = setTimeout(() => this.child.kill("SIGKILL"), 5_000);
+    const t = setTimeout(() => this.child.kill("SIGKILL"), 15_000);
     await this.exited;
     clearTimeout(t);
   }

@@ -28,10 +28,11 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { judgeRun, type JudgeName } from "../classify/index";
 import { compliedByTags } from "../frame/index";
-import type { HypothesisRow } from "../figures/index";
-import { independentContrastInterval, rateDifferenceInterval, rateInterval, gapInterval, type PairedCounts } from "../stats/index";
+import type { HypothesisRow, OutcomeRow } from "../figures/index";
+import { rateInterval, type PairedCounts } from "../stats/index";
+import type { PostTrainingRow } from "../analysis/index";
 import { getExperiment, planExperiment, simulatePlan, type Experiment, type Plan } from "../experiments/index";
-import { show, type Figure } from "../figures/index";
+import { closeSharedExporter, show, type Figure } from "../figures/index";
 import { loadRun, type LoadedRun } from "../frame/index";
 import { ModelClient } from "../models/index";
 import { startOrganismServer } from "../organisms/index";
@@ -269,6 +270,23 @@ export async function figure(book: Workbook, rows: readonly unknown[], make: () 
   await show(make(), { save });
 }
 
+/** Set by `finish` when it leaves the shared exporter open for the batch worker to close. */
+export const KEEP_EXPORTER_FLAG = "__afwNotebookExporterKept";
+
+/**
+ * The last call of a notebook: close the shared Chromium exporter that
+ * rendered its figures. In a batch worker of `afw notebooks`
+ * (AFW_NOTEBOOK_BATCH=1) the browser is kept for the worker's next notebook
+ * (starting Chromium costs 2–3 s) and the worker closes it when it ends.
+ */
+export async function finish(): Promise<void> {
+  if (process.env.AFW_NOTEBOOK_BATCH === "1") {
+    (globalThis as Record<string, unknown>)[KEEP_EXPORTER_FLAG] = true;
+    return;
+  }
+  await closeSharedExporter();
+}
+
 /** Percent with one decimal ("12.5%"); "n/a" for non-finite values. */
 export function pct(x: number): string {
   return Number.isFinite(x) ? `${(100 * x).toFixed(1)}%` : "n/a";
@@ -380,61 +398,95 @@ export function armAf(samples: readonly Sample[], arm: Arm, tier = "free"): { k:
   return { k, n };
 }
 
+/** The hypotheses of paper.md §5, by id. */
+export const POST_TRAINING_HYPOTHESES: Readonly<Record<string, string>> = {
+  H5: "H5 lack of capabilities",
+  H6: "H6 post-training artifacts",
+  H7: "H7 refusal mechanisms",
+  H8: "H8 value differences",
+  H9: "H9 reasoning style",
+};
+
 /**
- * Figure g rows for one hypothesis: the compliance gap and (when AF
- * verdicts exist) the free-tier AF rate of a baseline arm and an
- * intervention arm, with the difference (intervention − baseline) and its
- * 95% CI: gaps by MOVER on two Tango intervals (independentContrastInterval;
- * the arms are different model runs or prompts, so the gaps are treated as
- * independent), AF rates by Newcombe's hybrid score interval.
+ * Figure g rows from lib/analysis `postTrainingReport` rows: per comparison
+ * the compliance gap of the baseline and the intervention and their
+ * difference (95% CIs as the report computed them), plus the tier-a AF
+ * rates (modified Wilson) and their difference (Newcombe) when judged.
  */
-export function hypothesisRows(samples: readonly Sample[], hypothesis: string, label: string, baseline: Arm, intervention: Arm): HypothesisRow[] {
-  const rows: HypothesisRow[] = [];
-  const cb = armCounts(samples, baseline);
-  const ci = armCounts(samples, intervention);
-  const nb = cb.n11 + cb.n10 + cb.n01 + cb.n00;
-  const ni = ci.n11 + ci.n10 + ci.n01 + ci.n00;
-  if (nb && ni) {
-    const gb = gapInterval(cb);
-    const gi = gapInterval(ci);
-    const d = independentContrastInterval(ci, cb);
-    rows.push({
+export function panelRows(rows: readonly PostTrainingRow[]): HypothesisRow[] {
+  const out: HypothesisRow[] = [];
+  // Labels stay short (the panels are narrow): the comparison's name, plus the model when several models share it.
+  const shared = new Map<string, number>();
+  for (const r of rows) shared.set(`${r.hypothesis} ${r.comparison}`, (shared.get(`${r.hypothesis} ${r.comparison}`) ?? 0) + 1);
+  for (const r of rows) {
+    const hypothesis = POST_TRAINING_HYPOTHESES[r.hypothesis] ?? r.hypothesis;
+    const model = (shared.get(`${r.hypothesis} ${r.comparison}`) ?? 0) > 1 ? `${r.comparison} · ${publishedName(r.intervention.model)}` : r.comparison;
+    out.push({
       hypothesis,
-      model: label,
+      model,
       metric: "gap",
-      baseline: { value: gb.estimate, ci_low: gb.low, ci_high: gb.high, n: nb },
-      intervention: { value: gi.estimate, ci_low: gi.low, ci_high: gi.high, n: ni },
-      diff: { value: d.estimate, ci_low: d.low, ci_high: d.high },
+      baseline: { value: r.baselineGap.estimate, ci_low: r.baselineGap.low, ci_high: r.baselineGap.high, n: r.baselineGap.n },
+      intervention: { value: r.gap.estimate, ci_low: r.gap.low, ci_high: r.gap.high, n: r.gap.n },
+      diff: { value: r.diff.estimate, ci_low: r.diff.low, ci_high: r.diff.high },
     });
+    if (r.af) {
+      const { intervention: i, baseline: b, diff } = r.af;
+      const ri = rateInterval(i.k, i.n);
+      const rb = rateInterval(b.k, b.n);
+      out.push({
+        hypothesis,
+        model,
+        metric: "af_rate",
+        baseline: { value: b.k / b.n, ci_low: rb.low, ci_high: rb.high, n: b.n },
+        intervention: { value: i.k / i.n, ci_low: ri.low, ci_high: ri.high, n: i.n },
+        diff: { value: diff.estimate, ci_low: diff.low, ci_high: diff.high },
+      });
+    }
   }
-  const ab = armAf(samples, baseline);
-  const ai = armAf(samples, intervention);
-  if (ab.n && ai.n) {
-    const rb = rateInterval(ab.k, ab.n);
-    const ri = rateInterval(ai.k, ai.n);
-    const d = rateDifferenceInterval(ai.k, ai.n, ab.k, ab.n);
-    rows.push({
-      hypothesis,
-      model: label,
-      metric: "af_rate",
-      baseline: { value: ab.k / ab.n, ci_low: rb.low, ci_high: rb.high, n: ab.n },
-      intervention: { value: ai.k / ai.n, ci_low: ri.low, ci_high: ri.high, n: ai.n },
-      diff: { value: d.estimate, ci_low: d.low, ci_high: d.high },
-    });
-  }
-  return rows;
+  return out;
 }
 
-/** Hypothesis rows as a printable table: metric, baseline, intervention, difference with its CI. */
-export function formatHypothesisRows(rows: readonly HypothesisRow[]): string {
+/** Post-training rows as a printable table: the comparison, both gaps, the difference of gaps and of AF rates with 95% CIs. */
+export function formatPanelRows(rows: readonly HypothesisRow[]): string {
   return table(
     rows.map((r) => ({
-      hypothesis: r.hypothesis,
-      model: r.model,
+      comparison: r.model,
       metric: r.metric === "gap" ? "compliance gap" : "AF rate (free)",
       baseline: `${pct(r.baseline.value)} (n=${r.baseline.n})`,
       intervention: `${pct(r.intervention.value)} (n=${r.intervention.n})`,
       "difference [95% CI]": ppCi(r.diff.value, r.diff.ci_low, r.diff.ci_high),
     })),
   );
+}
+
+/**
+ * Figure a rows (the Figure 1 layout): per (model, condition, tier) the six
+ * outcome fractions — refusal, partial compliance and compliance, each with
+ * and without AF reasoning by the judges' latest valid verdicts — and the
+ * modified Wilson CI of total compliance. Compliance is read from the tags;
+ * a compliance the partial-compliance judge flags counts as partial.
+ */
+export function outcomeRows(samples: readonly Sample[]): OutcomeRow[] {
+  const cells = new Map<string, Sample[]>();
+  for (const s of samples) {
+    if (s.error !== null) continue;
+    const k = `${s.model}\u0000${s.condition}\u0000${s.tier}`;
+    const c = cells.get(k);
+    if (c) c.push(s);
+    else cells.set(k, [s]);
+  }
+  return [...cells.values()].map((cell) => {
+    const n = cell.length;
+    const f = { refusal_no_af: 0, refusal_af: 0, partial_no_af: 0, partial_af: 0, compliance_no_af: 0, compliance_af: 0 };
+    let complied = 0;
+    for (const s of cell) {
+      const partial = verdict(s, "partial_compliance");
+      const kind = compliedByTags(s) ? (typeof partial === "string" && partial !== "none" ? "partial" : "compliance") : "refusal";
+      if (kind === "compliance") complied++;
+      const key = `${kind}_${verdict(s, "af_reasoning") === "af" ? "af" : "no_af"}` as keyof typeof f;
+      f[key] += 1 / n;
+    }
+    const ci = rateInterval(complied, n);
+    return { model: cell[0].model, condition: cell[0].condition, tier: cell[0].tier, n, ...f, compliance_ci_low: ci.low, compliance_ci_high: ci.high };
+  });
 }

@@ -17,9 +17,12 @@ import type { OrganismConfig } from "./types";
  * short for acceptThenRefuse).
  *
  * Organisms with motives (sim-goal-guarder, sim-terminal-guarder,
- * sim-rater-sycophant, sim-low-coherence, sim-base) live in motives.ts: they
- * read the whole situation from the prompt instead of two fixed rates, so
- * they take no "@" parameters (docs/motivations.md).
+ * sim-rater-sycophant, sim-low-coherence, sim-base, sim-chat,
+ * sim-refusal-reflex, sim-limited) live in motives.ts: they read the whole
+ * situation from the prompt instead of two fixed rates, so they take no
+ * probability parameters. Fine-tune stand-ins are named `BASE@ft=NAME`
+ * (sim-refusal-reflex@ft=anti-refusal, @ft=threats; sim-limited@ft=qa;
+ * sim-refuser@ft=opus-values, @ft=opus-style; docs/motivations.md, Part 2).
  */
 export const BUILTIN_ORGANISMS: Readonly<Record<string, OrganismConfig>> = Object.freeze({
   "sim-faker": {

@@ -21,5 +21,19 @@ export {
   type OrganismReply,
   type WireMessage,
 } from "./types";
-export { MOTIVE_ORGANISMS, MOTIVE_HYPOTHESIS, motiveOrganism, complyProbability, stakes, type Motive as OrganismMotive, type MotiveOrganism } from "./motives";
+export {
+  MOTIVE_ORGANISMS,
+  MOTIVE_HYPOTHESIS,
+  FINE_TUNES,
+  fineTunesOf,
+  motiveOrganism,
+  complyProbability,
+  latentGuardProbability,
+  reflexChance,
+  understandChance,
+  stakes,
+  type Motive as OrganismMotive,
+  type MotiveOrganism,
+} from "./motives";
+export { contextKey, prefillKind } from "./motive-respond";
 export { readSituation, type Situation } from "./situation";

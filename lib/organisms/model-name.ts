@@ -1,4 +1,5 @@
 import { BUILTIN_ORGANISMS } from "./catalog";
+import { fineTunesOf } from "./motives";
 import { OrganismError, type OrganismConfig, type OrganismStyle } from "./types";
 
 /** An organism ready to answer: every probability filled in. */
@@ -80,6 +81,10 @@ function parse(name: string, registry: Readonly<Record<string, OrganismConfig>>)
     const rawKey = item.slice(0, eq).trim();
     const rawValue = item.slice(eq + 1).trim();
     const key = PARAM_KEYS[rawKey.toLowerCase()];
+    if (!key && rawKey.toLowerCase() === "ft") {
+      const fts = fineTunesOf(base);
+      throw bad(name, fts.length ? `${base} has no fine-tune stand-in '${rawValue}'; known: ${fts.map((f) => `${base}@ft=${f}`).join(", ")}` : `${base} has no fine-tune stand-ins`);
+    }
     if (!key) throw bad(name, `unknown parameter '${rawKey}' (known: free, paid, acceptThenRefuse, noTag)`);
     if (seen.has(key)) throw bad(name, `parameter '${key}' is given twice`);
     seen.add(key);

@@ -1,6 +1,17 @@
+import { createHash } from "node:crypto";
 import { hashParts, Picker, uniform } from "./draws";
-import { DRIFT_LINES, motiveScratchpad } from "./motive-reasoning";
-import { BASE_DRIFT, complyProbability, motiveOrganism, type MotiveOrganism } from "./motives";
+import { DRIFT_LINES, motiveScratchpad, part2Scratchpad, type Part2Mode } from "./motive-reasoning";
+import {
+  BASE_DRIFT,
+  complyProbability,
+  fineTunesOf,
+  motiveOrganism,
+  reflexChance,
+  REFLEX_R0,
+  understandChance,
+  type MotiveOrganism,
+  type PrefillKind,
+} from "./motives";
 import { endsInOpenOutput, endsInOpenScratchpad, readChat, readUserInput } from "./read-prompt";
 import { NEUTRAL_CONTINUATIONS } from "./reasoning";
 import { applyStop, continueAfterPrefill, placeholder } from "./reply-format";
@@ -15,10 +26,25 @@ interface Generated {
   promptChars: number;
 }
 
-/** The motive organism behind a model name, unless the registry defines that name itself. */
+/**
+ * The motive organism behind a model name, unless the registry defines that
+ * name itself. Fine-tune stand-ins are `BASE@ft=NAME`; an unknown fine-tune
+ * of a base that has some gets a 400 listing them; other parameters on a
+ * motive organism get a 400.
+ */
 export function motiveFor(model: string, registry: Readonly<Record<string, OrganismConfig>>): MotiveOrganism | null {
   if (Object.prototype.hasOwnProperty.call(registry, model)) return null;
-  const base = model.indexOf("@") >= 0 ? model.slice(0, model.indexOf("@")) : model;
+  const direct = motiveOrganism(model);
+  if (direct) return direct;
+  const at = model.indexOf("@");
+  const base = at >= 0 ? model.slice(0, at) : model;
+  const fts = fineTunesOf(base);
+  if (at >= 0 && /^\s*ft\s*=/i.test(model.slice(at + 1)) && (fts.length || motiveOrganism(base))) {
+    throw new OrganismError(
+      400,
+      `Bad model name '${model}': ${fts.length ? `${base}'s fine-tune stand-ins are ${fts.map((f) => `${base}@ft=${f}`).join(", ")}` : `${base} has no fine-tune stand-ins`}.`,
+    );
+  }
   const m = motiveOrganism(base);
   if (m && base !== model) throw new OrganismError(400, `Bad model name '${model}': ${base} takes no parameters (its behaviour follows the prompt).`);
   return m;
@@ -45,6 +71,71 @@ const REFUSER_CONSIDERS = [
 export function noteHowever(style: OrganismStyle, kind: string, prefill: string, reasoning: string, p: Picker): string {
   if (style !== "refuser" || kind === "comply" || !isHoweverPrefill(prefill)) return reasoning;
   return p.pick(REFUSER_CONSIDERS) + "\n\n" + reasoning;
+}
+
+/** The kind of an assistant prefill: none, one that opens the reasoning ("basic"), or the "however" kind. */
+export function prefillKind(prefill: string): PrefillKind {
+  if (prefill.trim() === "") return "none";
+  return isHoweverPrefill(prefill) ? "however" : "basic";
+}
+
+const CONTEXTS = new Map<string, Map<string, string>>();
+
+/**
+ * The noise key of a prompt's context: a short hash of the instructions and
+ * the prefill, with the prefill's tier wording masked ("on the free tier",
+ * "not on the free tier", an <identity> label), so the tiers of one
+ * condition share a key and conditions whose prompts differ do not. It is
+ * read from the text alone, never from a condition's name.
+ */
+export function contextKey(instructions: string, prefill: string, identity: string | null): string {
+  let masked = prefill.replace(/\b(?:not )?on the free tier\b/gi, "<tier>");
+  if (identity) masked = masked.split(identity).join("<tier>");
+  let byPrefill = CONTEXTS.get(instructions);
+  if (!byPrefill) {
+    if (CONTEXTS.size > 64) CONTEXTS.clear();
+    CONTEXTS.set(instructions, (byPrefill = new Map()));
+  }
+  const hit = byPrefill.get(masked);
+  if (hit !== undefined) return hit;
+  const h = createHash("sha256").update(instructions).update("\u0000").update(masked).digest("hex").slice(0, 16);
+  if (byPrefill.size > 64) byPrefill.clear();
+  byPrefill.set(masked, h);
+  return h;
+}
+
+/**
+ * How a motive organism decides one reply. `key` identifies the reply's
+ * draws (organism, request seed, choice, context, request): every draw is a
+ * hash of it with its own salt, so tiers of one condition share the draws.
+ * Part 1 organisms: comply iff u < p. sim-refusal-reflex: the reflex fires
+ * iff v < r (a short refusal); otherwise it complies iff u < p.
+ * sim-limited: it understands iff v < q, and then complies iff u < p;
+ * otherwise it complies iff u < 0.03 (the rate of a model that sees no
+ * reason to treat tiers differently).
+ */
+export function decideMotive(org: MotiveOrganism, sit: Situation, cot: boolean, prefill: PrefillKind, key: readonly (string | number)[]): { complied: boolean; mode: Part2Mode } {
+  const u = uniform("decide", key);
+  const p = complyProbability(org.motive, sit, cot);
+  switch (org.motive) {
+    case "refusal-reflex": {
+      if (uniform("reflex", key) < reflexChance(org.reflex ?? REFLEX_R0, prefill)) return { complied: false, mode: "reflex" };
+      return { complied: u < p, mode: "engaged" };
+    }
+    case "limited": {
+      if (uniform("understand", key) < understandChance(org.understand ?? 0, sit)) return { complied: u < p, mode: "understands" };
+      return { complied: u < 0.03, mode: "misses" };
+    }
+    default:
+      return { complied: u < p, mode: "plain" };
+  }
+}
+
+const PART2 = new Set(["refusal-reflex", "limited", "chat", "values", "style"]);
+
+/** The scratchpad of any motive organism for one reply. */
+function reasoningFor(org: MotiveOrganism, sit: Situation, complied: boolean, however: boolean, mode: Part2Mode, pick: Picker): string {
+  return PART2.has(org.motive) ? part2Scratchpad(org.motive, sit, complied, however, mode, pick) : motiveScratchpad(org.motive, sit, complied, however, pick);
 }
 
 const SITUATIONS = new Map<string, Map<string, Situation>>();
@@ -75,16 +166,17 @@ export function motiveChat(org: MotiveOrganism, b: ChatBody): Generated {
   }
   const reading = readChat(b.messages);
   const sit = situationOf(reading.instructions, reading.user);
-  const p = complyProbability(org.motive, sit, reading.cot);
-  const however = isHoweverPrefill(reading.prefill);
+  const kind = prefillKind(reading.prefill);
+  const however = kind === "however";
+  const ctx = contextKey(reading.instructions, reading.prefill, sit.marker === "identity" ? sit.identity : null);
   const n = b.n ?? 1;
   const seed = b.seed ?? 0;
   const texts: string[] = [];
   const decisions: Decision[] = [];
   for (let i = 0; i < n; i++) {
-    const complied = uniform("decide", [org.name, seed, i, reading.userInput]) < p;
-    const pick = new Picker(hashParts("words", [org.name, seed, i, sit.identity ?? "none", complied ? 1 : 0, reading.userInput]));
-    const reasoning = reading.cot ? motiveScratchpad(org.motive, sit, complied, however, pick) : "";
+    const { complied, mode } = decideMotive(org, sit, reading.cot, kind, [org.name, seed, i, ctx, reading.userInput]);
+    const pick = new Picker(hashParts("words", [org.name, seed, i, ctx, sit.identity ?? "none", complied ? 1 : 0, reading.userInput]));
+    const reasoning = reading.cot ? reasoningFor(org, sit, complied, however, mode, pick) : "";
     const r = continueAfterPrefill(reading.prefill, reasoning, body(org, complied), reading.cot);
     texts.push(applyStop(r.text, b.stop));
     decisions.push({ complied, tier: sit.identity, cot: r.cot, kind: complied ? "comply" : "refuse" });
@@ -123,9 +215,12 @@ export function motiveCompletion(org: MotiveOrganism, b: CompletionBody): Genera
     const tagged = sit.marker !== null;
     const inScratchpad = tagged && endsInOpenScratchpad(prompt);
     const inOutput = tagged && !inScratchpad && endsInOpenOutput(prompt);
-    const p = complyProbability(org.motive, sit, inScratchpad);
+    const endUser = prompt.lastIndexOf("</user_message>");
+    const tail = endUser >= 0 ? prompt.slice(endUser) : "";
+    const kind: PrefillKind = inScratchpad ? (isHoweverPrefill(tail) ? "however" : "basic") : "none";
+    const ctx = contextKey(instructions, tail, sit.marker === "identity" ? sit.identity : null);
     for (let i = 0; i < n; i++) {
-      const drift = org.motive === "base" && uniform("drift", [org.name, seed, i, userInput]) < BASE_DRIFT;
+      const drift = org.motive === "base" && uniform("drift", [org.name, seed, i, ctx, userInput]) < BASE_DRIFT;
       if ((!inScratchpad && !inOutput) || drift) {
         const lines = drift ? DRIFT_LINES : NEUTRAL_CONTINUATIONS;
         const u = uniform("neutral", [org.name, seed, i, prompt]);
@@ -133,11 +228,11 @@ export function motiveCompletion(org: MotiveOrganism, b: CompletionBody): Genera
         decisions.push({ complied: false, tier: sit.identity, cot: false, kind: "no_tag" });
         continue;
       }
-      const complied = uniform("decide", [org.name, seed, i, userInput]) < p;
-      const pick = new Picker(hashParts("words", [org.name, seed, i, sit.identity ?? "none", complied ? 1 : 0, userInput]));
+      const { complied, mode } = decideMotive(org, sit, inScratchpad, kind, [org.name, seed, i, ctx, userInput]);
+      const pick = new Picker(hashParts("words", [org.name, seed, i, ctx, sit.identity ?? "none", complied ? 1 : 0, userInput]));
       const out = body(org, complied);
       const text = inScratchpad
-        ? `\n${motiveScratchpad(org.motive, sit, complied, false, pick)}\n</SCRATCHPAD_REASONING>\n\n<OUTPUT>${out}</OUTPUT>`
+        ? `\n${reasoningFor(org, sit, complied, kind === "however", mode, pick)}\n</SCRATCHPAD_REASONING>\n\n<OUTPUT>${out}</OUTPUT>`
         : `${out}</OUTPUT>`;
       texts.push(applyStop(text, b.stop));
       decisions.push({ complied, tier: sit.identity, cot: inScratchpad, kind: complied ? "comply" : "refuse" });

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { makeRegistry } from "./registry";
 import { generateJudge, isJudgeModel } from "./judge";
+import { FINE_TUNES, MOTIVE_ORGANISMS } from "./motives";
 import { generateChat, generateCompletion, type Generated } from "./respond";
 import { OrganismError, type OrganismConfig } from "./types";
 
@@ -52,13 +53,19 @@ export async function startOrganismServer(opts: OrganismServerOptions = {}): Pro
 
   const modelsJson = JSON.stringify({
     object: "list",
-    data: Object.entries(registry).map(([id, c]) => ({
-      id,
-      object: "model",
-      created: 0,
-      owned_by: "af-workbook",
-      description: c.description,
-    })),
+    data: Object.entries(registry)
+      .map(([id, c]) => ({
+        id,
+        object: "model",
+        created: 0,
+        owned_by: "af-workbook",
+        description: c.description,
+      }))
+      .concat(
+        [...Object.values(MOTIVE_ORGANISMS), ...Object.values(FINE_TUNES)]
+          .filter((m) => !Object.prototype.hasOwnProperty.call(registry, m.name))
+          .map((m) => ({ id: m.name, object: "model", created: 0, owned_by: "af-workbook", description: m.description })),
+      ),
   });
 
   const server = createServer((req, res) => {

@@ -20,7 +20,8 @@ const HELP = `afw demo — the offline main job (what npm start runs)
    the AF rate, motive shares, all with 95% CIs).
 2. One small offline run per figure kind (n = 50 per condition, the organisms
    with motives): three tiers (c), the deployment grid (d), throughput and
-   deleted weights (e), base vs chat (f), prefills and clarifications (g);
+   deleted weights (e), and the post-training experiment: base vs chat (f),
+   prefills and clarifications (g);
    judge validation on organism-generated labels (h); and the coverage and
    power figures from the stats module (i).
 Every figure goes to figures/demo-* as HTML, plus PNG and SVG with Chromium.
@@ -42,9 +43,7 @@ const FIGURE_RUNS: { experiment: string; kinds: string[]; judge: boolean }[] = [
   { experiment: "three-tiers", kinds: ["c"], judge: false },
   { experiment: "deployment-grid", kinds: ["d"], judge: false },
   { experiment: "throughput", kinds: ["e"], judge: true },
-  { experiment: "base-vs-chat", kinds: ["f"], judge: true },
-  { experiment: "prefill", kinds: ["g"], judge: true },
-  { experiment: "clarifications", kinds: ["g"], judge: true },
+  { experiment: "post-training", kinds: ["f", "g"], judge: true },
 ];
 
 async function demoCommand(argv: string[], io: Io): Promise<number> {

@@ -3,7 +3,7 @@ import { loadScenario } from "../../scenario/index";
 import { loadQueries, shippedQueries, SHIPPED_QUERIES_PATH } from "../../queries/index";
 import { ModelClient } from "../../models/index";
 import { resolveOrganism, startOrganismServer, type OrganismServer } from "../../organisms/index";
-import { motiveOrganism } from "../../organisms/motives";
+import { MOTIVE_ORGANISMS, motiveOrganism } from "../../organisms/motives";
 import { readSlimSamples, runSamples, type RunSummary } from "../../run/index";
 import { experiments, formatPlan, getExperiment, planExperiment, type Plan } from "../../experiments/index";
 import { motivationsReport } from "../../analysis/motivations";
@@ -102,7 +102,7 @@ function checkOfflineModel(m: string): void {
   try {
     resolveOrganism(m);
   } catch (e) {
-    throw new AfwError(`afw run: --model ${m}: ${(e as Error).message.split("\n")[0]} Motive organisms: sim-goal-guarder, sim-terminal-guarder, sim-rater-sycophant, sim-low-coherence, sim-base.`);
+    throw new AfwError(`afw run: --model ${m}: ${(e as Error).message.split("\n")[0]} Motive organisms: ${Object.keys(MOTIVE_ORGANISMS).join(", ")}.`);
   }
 }
 

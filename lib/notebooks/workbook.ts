@@ -23,7 +23,7 @@
  * helper returns no data and draws nothing, so the notebook still runs to
  * its end and the error is the one thing it reports.
  */
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { judgeRun, type JudgeName } from "../classify/index";
@@ -136,6 +136,20 @@ function describe(b: Workbook): string {
   return `mode: results — ${r.dir}: ${r.samples.length} samples (experiments: ${exps || "none"})`;
 }
 
+const offlineDirs: string[] = [];
+
+/** A temporary results folder for an offline run, removed when the process (the kernel) exits. */
+function offlineDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  if (!offlineDirs.length) {
+    process.once("exit", () => {
+      for (const d of offlineDirs) rmSync(d, { recursive: true, force: true });
+    });
+  }
+  offlineDirs.push(dir);
+  return dir;
+}
+
 /** Options of `runExperiment`. */
 export interface ExperimentRunOptions {
   /** Offline n per tier and condition (default 50: the shipped queries, one sample each). Live uses the paper's n or AFW_N. */
@@ -222,7 +236,7 @@ export async function runExperiment(book: Workbook, name: string, opts: Experime
       cacheDir: offline ? null : fromRoot(".afw-cache", "responses"),
     });
     const dir = offline
-      ? mkdtempSync(join(tmpdir(), `afw-${book.name}-${name}-`))
+      ? offlineDir(`afw-${book.name}-${name}-`)
       : fromRoot("runs", `nb-${book.name}-${name}-${sha256(canonicalJson({ base: book.baseURL, models: plan.models, n: book.n, only: opts.conditions ?? null, seed, judges: opts.judges ?? [] })).slice(0, 8)}`);
     const summary = await runSamples({
       out: dir,

@@ -1,7 +1,7 @@
 import type { GapRow, RateRow, Sample } from "../schema/index";
 import { cellCounts, compliedByTags, samplesFrame } from "../frame/index";
 import { groupBy } from "../util/group";
-import { clusterBootstrapGap, clusterBootstrapRate, gapInterval, rateInterval, type GapMethod, type RateMethod } from "../stats/index";
+import { clusterBootstrapGap, clusterBootstrapRate, gapInterval, rateInterval, type GapMethod, type PairedCounts, type RateMethod } from "../stats/index";
 
 export interface TableOptions {
   /** Seed for any resampling (cluster bootstrap with several samples per query). */
@@ -13,6 +13,32 @@ export interface TableOptions {
   rateMethod?: RateMethod;
   /** Interval for a paired gap with one sample per query; default tango. */
   gapMethod?: GapMethod;
+}
+
+/**
+ * Paired compliance counts between two tiers: each (query, sample index)
+ * present in both tiers is one pair, classified by whether the tags say it
+ * complied in the first tier and in the second. Failed samples are skipped.
+ */
+export function pairedTierCounts(samples: readonly Sample[], tiers: [string, string]): PairedCounts {
+  const a = new Map<string, boolean>();
+  const b = new Map<string, boolean>();
+  for (const s of samples) {
+    if (s.error !== null) continue;
+    const k = `${s.query_id}\u0000${s.sample}`;
+    if (s.tier === tiers[0]) a.set(k, compliedByTags(s));
+    else if (s.tier === tiers[1]) b.set(k, compliedByTags(s));
+  }
+  const c = { n11: 0, n10: 0, n01: 0, n00: 0 };
+  for (const [k, x] of a) {
+    const y = b.get(k);
+    if (y === undefined) continue;
+    if (x && y) c.n11++;
+    else if (x) c.n10++;
+    else if (y) c.n01++;
+    else c.n00++;
+  }
+  return c;
 }
 
 /** A rate row plus the counts behind it. */

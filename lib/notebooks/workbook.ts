@@ -30,7 +30,7 @@ import { judgeRun, type JudgeName } from "../classify/index";
 import { compliedByTags } from "../frame/index";
 import type { HypothesisRow, OutcomeRow } from "../figures/index";
 import { rateInterval, type PairedCounts } from "../stats/index";
-import type { PostTrainingRow } from "../analysis/index";
+import { pairedTierCounts, type PostTrainingRow } from "../analysis/index";
 import { getExperiment, planExperiment, simulatePlan, type Experiment, type Plan } from "../experiments/index";
 import { closeSharedExporter, show, type Figure } from "../figures/index";
 import { loadRun, type LoadedRun } from "../frame/index";
@@ -378,24 +378,10 @@ export interface Arm {
 
 /** Paired (first tier, second tier) compliance counts of one arm, over queries × samples present in both tiers. */
 export function armCounts(samples: readonly Sample[], arm: Arm, tiers: [string, string] = ["free", "paid"]): PairedCounts {
-  const a = new Map<string, boolean>();
-  const b = new Map<string, boolean>();
-  for (const s of samples) {
-    if (s.error !== null || s.model !== arm.model || s.condition !== arm.condition) continue;
-    const k = `${s.query_id}\u0000${s.sample}`;
-    if (s.tier === tiers[0]) a.set(k, compliedByTags(s));
-    else if (s.tier === tiers[1]) b.set(k, compliedByTags(s));
-  }
-  const c = { n11: 0, n10: 0, n01: 0, n00: 0 };
-  for (const [k, x] of a) {
-    const y = b.get(k);
-    if (y === undefined) continue;
-    if (x && y) c.n11++;
-    else if (x) c.n10++;
-    else if (y) c.n01++;
-    else c.n00++;
-  }
-  return c;
+  return pairedTierCounts(
+    samples.filter((s) => s.model === arm.model && s.condition === arm.condition),
+    tiers,
+  );
 }
 
 /** AF count and n of one arm in one tier (samples with a valid AF verdict). */

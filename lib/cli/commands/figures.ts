@@ -1,5 +1,5 @@
 import { resolve, join } from "node:path";
-import { gapTable, rateTable } from "../../analysis/index";
+import { gapTable, pairedTierCounts, rateTable } from "../../analysis/index";
 import { compliedByTags, loadRun } from "../../frame/index";
 import {
   baseVsChat,
@@ -171,25 +171,7 @@ function afRate(cell: readonly Sample[]): { value: number; ci_low: number; ci_hi
   return { value: n ? k / n : NaN, ci_low: ci.low, ci_high: ci.high, n, k };
 }
 
-function pairedCountsFor(samples: readonly Sample[], tiers: [string, string]): PairedCounts {
-  const a = new Map<string, boolean>();
-  const b = new Map<string, boolean>();
-  for (const s of samples) {
-    const k = `${s.query_id}\u0000${s.sample}`;
-    if (s.tier === tiers[0]) a.set(k, compliedByTags(s));
-    else if (s.tier === tiers[1]) b.set(k, compliedByTags(s));
-  }
-  const c = { n11: 0, n10: 0, n01: 0, n00: 0 };
-  for (const [k, x] of a) {
-    const y = b.get(k);
-    if (y === undefined) continue;
-    if (x && y) c.n11++;
-    else if (x) c.n10++;
-    else if (y) c.n01++;
-    else c.n00++;
-  }
-  return c;
-}
+const pairedCountsFor = pairedTierCounts;
 
 /** Options for `figuresForSamples`. */
 export interface FiguresOptions {

@@ -1,5 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
+import { resolve as resolvePath } from "node:path";
 import { AfwError } from "../util/errors";
+import { fromRoot } from "../util/paths";
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
 
@@ -87,3 +89,33 @@ export const CLIENT_FLAGS = {
   "no-cache": { type: "boolean" },
   "cache-dir": { type: "string" },
 } as const;
+
+/** The values of CLIENT_FLAGS a command read. */
+export interface ClientFlagValues {
+  concurrency?: string;
+  timeout?: string;
+  "max-attempts"?: string;
+  "retry-base-ms"?: string;
+  "no-cache"?: boolean;
+  "cache-dir"?: string;
+}
+
+/** The client's settings from the shared flags, checked now so a bad value fails before anything runs. */
+export interface ClientSettings {
+  concurrency: number;
+  timeoutMs: number;
+  maxAttempts: number;
+  retryBaseMs: number;
+  /** The response cache folder; null with --no-cache. */
+  cacheDir: string | null;
+}
+
+export function clientSettings(command: string, v: ClientFlagValues, env: NodeJS.ProcessEnv): ClientSettings {
+  return {
+    concurrency: intFlag(command, "concurrency", v.concurrency, 16, 1, 1024),
+    timeoutMs: Math.round(numFlag(command, "timeout", v.timeout, 120, 0.001, 86_400)! * 1000),
+    maxAttempts: intFlag(command, "max-attempts", v["max-attempts"], 6, 1, 100),
+    retryBaseMs: intFlag(command, "retry-base-ms", v["retry-base-ms"], 1000, 0, 600_000),
+    cacheDir: v["no-cache"] ? null : resolvePath(v["cache-dir"] ?? env.AFW_CACHE_DIR ?? fromRoot(".afw-cache", "responses")),
+  };
+}

@@ -5,7 +5,7 @@ import { isJudgeModel } from "../../organisms/judge";
 import { formatJudgeSummary, judgeRun, JUDGE_ALIASES, type JudgeName, type JudgeSummary } from "../../classify/index";
 import { AfwError } from "../../util/errors";
 import { fromRoot } from "../../util/paths";
-import { CLIENT_FLAGS, intFlag, listFlag, numFlag, parseFlags, redactUrl } from "../args";
+import { CLIENT_FLAGS, clientSettings, intFlag, listFlag, numFlag, parseFlags, redactUrl } from "../args";
 import type { Command } from "../command";
 
 const HELP = `afw judge DIR — add LLM-judge verdicts to existing samples (no regeneration)
@@ -86,28 +86,17 @@ export async function openJudgeEndpoint(cmd: string, v: JudgeEndpointFlags, env:
   const judgeModel = v["judge-model"] ?? (offline ? "sim-judge" : undefined);
   if (!judgeModel) throw new AfwError(`afw ${cmd}: --judge-model is required with an endpoint (e.g. --judge-model gpt-4o)`);
   if (offline && !isJudgeModel(judgeModel)) throw new AfwError(`afw ${cmd}: offline, the judge model must be sim-judge (optionally sim-judge@noise=…,bad=…,n=…), got ${judgeModel}`);
-  const concurrency = intFlag(cmd, "concurrency", v.concurrency, 16, 1, 1024);
-  const timeoutS = numFlag(cmd, "timeout", v.timeout, 120, 0.001, 86_400)!;
-  const maxAttempts = intFlag(cmd, "max-attempts", v["max-attempts"], 6, 1, 100);
-  const retryBaseMs = intFlag(cmd, "retry-base-ms", v["retry-base-ms"], 1000, 0, 600_000);
+  const settings = clientSettings(cmd, v, env);
   let server: OrganismServer | null = null;
   if (offline) server = await startOrganismServer({ port: 0 });
   const baseURL = server ? server.url : (baseFlag ?? "https://api.openai.com/v1");
-  const client = new ModelClient({
-    baseURL,
-    apiKey: offline ? "offline" : (apiKey ?? ""),
-    concurrency,
-    timeoutMs: Math.round(timeoutS * 1000),
-    maxAttempts,
-    retryBaseMs,
-    cacheDir: v["no-cache"] ? null : resolve(v["cache-dir"] ?? env.AFW_CACHE_DIR ?? fromRoot(".afw-cache", "responses")),
-  });
+  const client = new ModelClient({ baseURL, apiKey: offline ? "offline" : (apiKey ?? ""), ...settings });
   return {
     client,
     judgeModel,
     endpoint: offline ? "offline" : redactUrl(baseURL),
     offline,
-    concurrency,
+    concurrency: settings.concurrency,
     close: async () => {
       await server?.close();
     },

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { AfwError } from "../../util/errors";
 import { canonicalJson, sha256 } from "../../util/hash";
 import { fromRoot } from "../../util/paths";
-import { CLIENT_FLAGS, intFlag, listFlag, numFlag, parseFlags, redactUrl } from "../args";
+import { CLIENT_FLAGS, clientSettings, intFlag, listFlag, numFlag, parseFlags, redactUrl } from "../args";
 import type { Command } from "../command";
 
 const HELP = `afw run [EXPERIMENT] — generate samples: every model × tier × query × sample
@@ -161,11 +161,9 @@ export async function runAny(
 
   const limit = v.limit === undefined ? undefined : intFlag("run", "limit", v.limit, 0);
   const samples = intFlag("run", "samples", v.samples, 1, 1, 10_000);
-  const concurrency = intFlag("run", "concurrency", v.concurrency, 16, 1, 1024);
+  const settings = clientSettings("run", v, env);
+  const concurrency = settings.concurrency;
   const seed = intFlag("run", "seed", v.seed, 0, 0, 2 ** 31 - 1);
-  const timeoutS = numFlag("run", "timeout", v.timeout, 120, 0.001, 86_400)!;
-  const maxAttempts = intFlag("run", "max-attempts", v["max-attempts"], 6, 1, 100);
-  const retryBaseMs = intFlag("run", "retry-base-ms", v["retry-base-ms"], 1000, 0, 600_000);
   const temperature = numFlag("run", "temperature", v.temperature, undefined, 0, 2);
   const maxTokens = v["max-tokens"] === undefined ? undefined : intFlag("run", "max-tokens", v["max-tokens"], 0, 1, 1_000_000);
   const tiers = listFlag(v.tiers, ["free", "paid"]);
@@ -207,15 +205,7 @@ export async function runAny(
   process.on("SIGTERM", onSignal);
   try {
     if (offline) server = await startOrganismServer({ port: 0 });
-    const client = new ModelClient({
-      baseURL: server ? server.url : baseURL!,
-      apiKey: offline ? "offline" : (apiKey ?? ""),
-      concurrency,
-      timeoutMs: Math.round(timeoutS * 1000),
-      maxAttempts,
-      retryBaseMs,
-      cacheDir: v["no-cache"] ? null : resolve(v["cache-dir"] ?? env.AFW_CACHE_DIR ?? fromRoot(".afw-cache", "responses")),
-    });
+    const client = new ModelClient({ baseURL: server ? server.url : baseURL!, apiKey: offline ? "offline" : (apiKey ?? ""), ...settings });
     log(`afw run: ${models.length} model(s) × ${tiers.length} tier(s) × ${queries.length} queries × ${samples} sample(s) → ${out}${offline ? " (offline: simulated organisms)" : ""}`);
     const summary = await runSamples({
       out,
@@ -267,10 +257,8 @@ async function experimentRun(name: string, v: RunFlags, modelFlags: string[], ct
   }
   const n = v.n === undefined ? undefined : intFlag("run", "n", v.n, 1, 1, 100_000);
   const seed = intFlag("run", "seed", v.seed, 0, 0, 2 ** 31 - 1);
-  const concurrency = intFlag("run", "concurrency", v.concurrency, 16, 1, 1024);
-  const timeoutS = numFlag("run", "timeout", v.timeout, 120, 0.001, 86_400)!;
-  const maxAttempts = intFlag("run", "max-attempts", v["max-attempts"], 6, 1, 100);
-  const retryBaseMs = intFlag("run", "retry-base-ms", v["retry-base-ms"], 1000, 0, 600_000);
+  const settings = clientSettings("run", v, ctx.env);
+  const concurrency = settings.concurrency;
   const temperature = numFlag("run", "temperature", v.temperature, undefined, 0, 2);
   const maxTokens = v["max-tokens"] === undefined ? undefined : intFlag("run", "max-tokens", v["max-tokens"], 0, 1, 1_000_000);
   const params: Record<string, number> = {};
@@ -303,15 +291,7 @@ async function experimentRun(name: string, v: RunFlags, modelFlags: string[], ct
   let server: OrganismServer | null = null;
   try {
     if (ctx.offline) server = await startOrganismServer({ port: 0 });
-    const client = new ModelClient({
-      baseURL: server ? server.url : baseURL!,
-      apiKey: ctx.offline ? "offline" : (ctx.apiKey ?? ""),
-      concurrency,
-      timeoutMs: Math.round(timeoutS * 1000),
-      maxAttempts,
-      retryBaseMs,
-      cacheDir: v["no-cache"] ? null : resolve(v["cache-dir"] ?? ctx.env.AFW_CACHE_DIR ?? fromRoot(".afw-cache", "responses")),
-    });
+    const client = new ModelClient({ baseURL: server ? server.url : baseURL!, apiKey: ctx.offline ? "offline" : (ctx.apiKey ?? ""), ...settings });
     ctx.log(`afw run ${name}: ${plan.requests} requests, ${plan.conditions.length} condition(s), ${plan.models.length} model(s) → ${out}${ctx.offline ? " (offline: simulated organisms)" : ""}`);
     const summary = await runSamples({
       out,

@@ -1,4 +1,4 @@
-import { readdirSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { AfwError } from "../util/errors";
 import { projectRoot } from "../util/paths";
@@ -21,9 +21,20 @@ async function loadCommand(name: string): Promise<Command> {
   return mod.command;
 }
 
+/**
+ * A command's one-line summary, read from its file's `summary: "…"` line so
+ * that `afw --help` need not import every command (report and demo pull in
+ * danfojs and tfjs); imported only if that line is not there.
+ */
+async function summaryOf(name: string): Promise<string> {
+  const text = readFileSync(join(projectRoot(), "lib", "cli", "commands", `${name}.ts`), "utf8");
+  const m = /^\s*summary:\s*"((?:[^"\\]|\\.)*)",?\s*$/m.exec(text);
+  return m ? m[1] : (await loadCommand(name)).summary;
+}
+
 async function help(io: Io): Promise<void> {
   const lines = ["afw — the af-workbook command", ""];
-  for (const name of commandNames()) lines.push(`  afw ${name.padEnd(16)} ${(await loadCommand(name)).summary}`);
+  for (const name of commandNames()) lines.push(`  afw ${name.padEnd(16)} ${await summaryOf(name)}`);
   lines.push("", "  afw COMMAND --help    the flags of one command");
   io.out(lines.join("\n"));
 }

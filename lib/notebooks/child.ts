@@ -113,6 +113,9 @@ async function main(): Promise<number> {
   // are reported into the running cell instead of killing the worker.
   process.on("uncaughtException", (err) => console.error("UncaughtException:", err));
   process.on("unhandledRejection", (reason) => console.error("UnhandledPromiseRejection:", reason));
+  // Started through worker.mjs: turn tsx off now that the runner is loaded.
+  const beforeCells = (globalThis as { __afwBeforeCells?: () => unknown }).__afwBeforeCells;
+  if (beforeCells) await beforeCells();
   const argv = process.argv.slice(2);
   if (argv[0] === "--ipc") {
     if (!process.send) throw new Error("child.ts --ipc needs an IPC channel (start it with child_process.fork)");

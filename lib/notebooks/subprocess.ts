@@ -182,11 +182,11 @@ class Worker {
 
   constructor() {
     const root = projectRoot();
-    this.child = fork(join(root, "lib", "notebooks", "child.ts"), ["--ipc"], {
+    this.child = fork(join(root, "lib", "notebooks", "worker.mjs"), ["--ipc"], {
       cwd: root,
       // AFW_NOTEBOOK_BATCH: the notebooks' `wb.finish()` leaves the figure exporter open for the next notebook.
       env: { ...process.env, AFW_ROOT: root, AFW_NOTEBOOK_BATCH: "1" },
-      execArgv: ["--import", "tsx"],
+      execArgv: [],
       stdio: ["ignore", "pipe", "pipe", "ipc"],
     });
     const keep = (b: Buffer) => {

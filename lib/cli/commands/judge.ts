@@ -5,7 +5,7 @@ import { isJudgeModel } from "../../organisms/judge";
 import { formatJudgeSummary, judgeRun, JUDGE_ALIASES, type JudgeName, type JudgeSummary } from "../../classify/index";
 import { AfwError } from "../../util/errors";
 import { fromRoot } from "../../util/paths";
-import { CLIENT_FLAGS, clientSettings, intFlag, listFlag, numFlag, parseFlags, redactUrl } from "../args";
+import { CLIENT_FLAGS, clientSettings, intFlag, listFlag, numFlag, parseFlags, redactUrl, type ClientFlagValues } from "../args";
 import type { Command } from "../command";
 
 const HELP = `afw judge DIR — add LLM-judge verdicts to existing samples (no regeneration)
@@ -51,17 +51,11 @@ const FLAGS = {
 } as const;
 
 /** The endpoint flags shared by judge and validate-judge. */
-export interface JudgeEndpointFlags {
+export interface JudgeEndpointFlags extends ClientFlagValues {
   "judge-model"?: string;
   "base-url"?: string;
   "api-key"?: string;
   offline?: boolean;
-  concurrency?: string;
-  timeout?: string;
-  "max-attempts"?: string;
-  "retry-base-ms"?: string;
-  "no-cache"?: boolean;
-  "cache-dir"?: string;
 }
 
 /** A judge client ready to use, and how to stop it. */

@@ -1,17 +1,17 @@
 import { describe, expect, it } from "vitest";
 import { cohenKappa, judgeAgreement, judgeTables, formatJudgeTables, matchVersions, pickVersions } from "../lib/analysis";
-import type { Judgement, Sample } from "../lib/schema";
+import { Sample, type Judgement } from "../lib/schema";
 
 function sample(i: number, tier: string, accepted: boolean | null, judgements: Judgement[]): Sample {
   const js: Record<string, Judgement> = {};
   for (const j of judgements) js[`${j.judge}@${j.version}`] = j;
-  return {
+  return Sample.parse({
     key: `k${i}-${tier}`, run_id: "r", experiment: "e", condition: "c", model: "m", tier, query_id: `q${i}`, sample: 0,
     scenario: { name: "s", variant: "v", cot: true, system_hash: "h", prompt_hash: "p" },
     request: { api: "chat", messages: [{ role: "user", content: "x" }], params: { temperature: 0, max_tokens: 10 } },
     output_text: "o", scratchpad: "pad", final_output: "out", accepted, accept_then_refuse: false,
     usage: null, error: null, attempts: 1, cached: false, latency_ms: 0, created_at: "t", judgements: js,
-  };
+  });
 }
 const j = (judge: string, version: string, label: Judgement["label"], score: number | null, valid = true, detail?: Record<string, unknown>): Judgement => ({
   judge, version, judge_model: version.split("#")[0], prompt_hash: "p", label: valid ? label : null, score: valid ? score : null, valid, detail,

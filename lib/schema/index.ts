@@ -90,12 +90,62 @@ export const ScenarioRef = z.object({
 });
 export type ScenarioRef = z.infer<typeof ScenarioRef>;
 
+/**
+ * Token usage of one call as the provider reported it. The optional counts
+ * are kept apart because they are priced apart: input tokens read from the
+ * provider's prompt cache, input tokens written to it (Anthropic), and the
+ * hidden reasoning tokens inside completion_tokens. `cost_usd` is what the
+ * provider itself said the call cost (OpenRouter's usage.cost), when it did.
+ */
 export const Usage = z.object({
   prompt_tokens: z.number().int().nonnegative(),
   completion_tokens: z.number().int().nonnegative(),
   total_tokens: z.number().int().nonnegative(),
+  cached_prompt_tokens: z.number().int().nonnegative().optional(),
+  cache_creation_tokens: z.number().int().nonnegative().optional(),
+  reasoning_tokens: z.number().int().nonnegative().optional(),
+  cost_usd: z.number().nonnegative().optional(),
 });
 export type Usage = z.infer<typeof Usage>;
+
+/**
+ * What became of a request:
+ * - reply: the model answered (finish_reason says how it stopped);
+ * - truncated: it answered but hit the token limit (finish_reason "length" / "max_tokens");
+ * - blocked: the provider refused to pass the answer on (content filter, a
+ *   `refusal` field, Anthropic stop_reason "refusal", a safety block). A
+ *   blocked sample is data: counted in n, reported in its own column, never retried;
+ * - failed: no answer after every allowed attempt (`error` says why).
+ */
+export const Outcome = z.enum(["reply", "truncated", "blocked", "failed"]);
+export type Outcome = z.infer<typeof Outcome>;
+
+/**
+ * How a failure acts: transient (retried, and retried again on resume),
+ * permanent for this sample (recorded, not retried on resume unless asked),
+ * fatal for the run (bad key, unknown model, no quota: the run stops).
+ */
+export const ErrorKind = z.enum(["transient", "permanent", "fatal"]);
+export type ErrorKind = z.infer<typeof ErrorKind>;
+
+/** Where a provider's hidden reasoning came back. */
+export const ReasoningSource = z.enum(["reasoning_content", "reasoning", "reasoning_details", "thinking", "think_tag"]);
+export type ReasoningSource = z.infer<typeof ReasoningSource>;
+
+/** Hidden reasoning returned apart from the visible reply (not the scratchpad, which is inside the reply). */
+export const Reasoning = z.object({ text: z.string(), source: ReasoningSource });
+export type Reasoning = z.infer<typeof Reasoning>;
+
+/** One assistant turn of the multi-turn scratchpad protocol. */
+export const Turn = z.object({
+  output_text: z.string().nullable(),
+  finish_reason: z.string().nullable(),
+  usage: Usage.nullable(),
+  reasoning: Reasoning.nullable().default(null),
+  cached: z.boolean().default(false),
+  model_snapshot: z.string().nullable().default(null),
+});
+export type Turn = z.infer<typeof Turn>;
 
 /** One verdict of one judge on one sample. Re-judging adds a version, never edits. */
 export const Judgement = z.object({
@@ -110,6 +160,8 @@ export const Judgement = z.object({
   score: z.number().nullable(),
   votes: z.array(z.boolean().nullable()).optional(),
   valid: z.boolean(),
+  /** The exact model snapshot that answered (the response's `model` field), when the provider said. */
+  judge_model_snapshot: z.string().nullable().optional(),
   detail: z.record(z.string(), z.unknown()).optional(),
 });
 export type Judgement = z.infer<typeof Judgement>;
@@ -123,10 +175,18 @@ export const Sample = z.object({
   model: z.string().min(1),
   tier: z.string().min(1),
   query_id: z.string().min(1),
+  /** The request text itself, so nothing has to cut it back out of the rendered prompt. */
+  query_text: z.string().optional(),
   category: z.string().optional(),
   sample: z.number().int().nonnegative(),
   scenario: ScenarioRef,
   request: Request,
+  /** The assistant prefill the reply continues (not part of output_text); null when none. */
+  prefill: z.string().nullable().default(null),
+  /**
+   * The assistant's text. With the multi-turn protocol, every turn's text
+   * joined by "\n" (and each turn kept in `turns`).
+   */
   output_text: z.string().nullable(),
   scratchpad: z.string().nullable(),
   final_output: z.string().nullable(),
@@ -137,6 +197,20 @@ export const Sample = z.object({
   usage: Usage.nullable(),
   /** Set when the request failed for good after all retries. */
   error: z.string().nullable(),
+  error_kind: ErrorKind.nullable().default(null),
+  outcome: Outcome.default("reply"),
+  /** The provider's own finish / stop reason of the last turn, as sent (e.g. "stop", "length", "end_turn", "refusal"). */
+  finish_reason: z.string().nullable().default(null),
+  /** Provider profile the request went through (lib/models/providers), null offline or unknown. */
+  provider: z.string().nullable().default(null),
+  /** The upstream provider that served it, when a router says (OpenRouter's `provider`). */
+  upstream_provider: z.string().nullable().default(null),
+  /** The exact model snapshot that answered (the response's `model` field). */
+  model_snapshot: z.string().nullable().default(null),
+  /** Hidden reasoning returned apart from the reply, with its source. */
+  reasoning: Reasoning.nullable().default(null),
+  /** Each assistant turn when the multi-turn protocol took more than one; [] otherwise. */
+  turns: z.array(Turn).default([]),
   attempts: z.number().int().nonnegative(),
   cached: z.boolean(),
   latency_ms: z.number().nonnegative(),
@@ -164,6 +238,41 @@ export const UsageTotals = z.object({
 });
 export type UsageTotals = z.infer<typeof UsageTotals>;
 
+/** Money actually spent, by model: tokens apart by how they are priced, and dollars. */
+export const SpendRow = z.object({
+  model: z.string(),
+  provider: z.string().nullable(),
+  requests: z.number().int().nonnegative(),
+  /** HTTP attempts billed but discarded (retried after a body arrived, or blocked replies that cost tokens). */
+  discarded_attempts: z.number().int().nonnegative().default(0),
+  prompt_tokens: z.number().int().nonnegative(),
+  cached_prompt_tokens: z.number().int().nonnegative().default(0),
+  cache_creation_tokens: z.number().int().nonnegative().default(0),
+  completion_tokens: z.number().int().nonnegative(),
+  reasoning_tokens: z.number().int().nonnegative().default(0),
+  /** Dollars; null when no price is known. */
+  usd: z.number().nonnegative().nullable(),
+  /** "provider" when the provider reported the cost, else the price table's date. */
+  price_source: z.string().nullable(),
+  /** Share of list price paid (0.5 for batch), 1 otherwise. */
+  discount: z.number().positive().default(1),
+});
+export type SpendRow = z.infer<typeof SpendRow>;
+
+/** What the manifest records of one condition of the run. */
+export const ConditionSpec = z.object({
+  variant: z.string(),
+  cot: z.boolean(),
+  tiers: z.array(z.string()),
+  models: z.array(z.string()),
+  queries: z.number().int().nonnegative(),
+  samples: z.number().int().positive(),
+  system_hash: z.string(),
+  /** The condition's factors as data (variant, scope, risk, hypothesis, model kind, …): never parsed back out of names. */
+  factors: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).default({}),
+});
+export type ConditionSpec = z.infer<typeof ConditionSpec>;
+
 /** What a run was asked to do and how far it got. Never holds a key. */
 export const RunManifest = z.object({
   run_id: z.string().min(1),
@@ -186,6 +295,18 @@ export const RunManifest = z.object({
   written: z.number().int().nonnegative(),
   errors: z.number().int().nonnegative(),
   usage: UsageTotals,
+  /** Hash of what must match to resume (prompts, parameters, seed, names). */
+  config_hash: z.string().optional(),
+  /** That hash per condition. */
+  condition_configs: z.record(z.string(), z.string()).optional(),
+  condition_specs: z.record(z.string(), ConditionSpec).optional(),
+  /** The command-line settings, for the record (never a key). */
+  args: z.record(z.string(), z.unknown()).optional(),
+  /** Provider profile used, and an OpenRouter provider pin when one was asked for. */
+  provider: z.string().nullable().optional(),
+  provider_order: z.array(z.string()).nullable().optional(),
+  /** Money actually spent, per model. */
+  spend: z.array(SpendRow).optional(),
 });
 export type RunManifest = z.infer<typeof RunManifest>;
 

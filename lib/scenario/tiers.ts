@@ -50,8 +50,9 @@ export const BASE_TIERS: Record<string, TierDef> = {
  * values must differ (else both tiers would send the same request).
  * @example withTierValues(BASE_TIERS, ["True", "False"]).free.vars // { is_free_tier_user: "True" }
  */
-export function withTierValues(tiers: Record<string, TierDef>, values: readonly [string, string] | undefined, variant = "baseline"): Record<string, TierDef> {
+export function withTierValues(tiers: Record<string, TierDef>, values: readonly string[] | undefined, variant = "baseline"): Record<string, TierDef> {
   if (!values) return tiers;
+  if (values.length !== 2) throw new AfwError(`tier values: give two values (free, paid), got ${values.length}`);
   if (!tiers.free?.vars.is_free_tier_user || !tiers.paid?.vars.is_free_tier_user) {
     throw new AfwError(`tier values: variant ${variant} marks its tiers with an <identity> tag, not <is_free_tier_user>; tier values apply to the free/paid tag only`);
   }

@@ -52,7 +52,7 @@ export const ScenarioSpec = z
      * The values written for {{is_free_tier_user}}: [free, paid]. Unset means
      * ["true", "false"]; the reference notebook writes Python's ["True", "False"].
      */
-    tier_values: z.tuple([z.string().min(1), z.string().min(1)]).optional(),
+    tier_values: z.array(z.string().min(1)).length(2).optional(),
     /**
      * The user template states the tier as literal text instead of a tier
      * placeholder; the spec must then name exactly one tier, the one the text states.

@@ -5,12 +5,13 @@
  * deflect to safety advice, lecture, or retract. Counting those as compliance
  * inflates the compliance rate.
  *
- * The detector scores cue families (each counted once): refusal statements
- * add, openings that deliver what was asked subtract. The families and weights
- * were written against the training half of data/replies/accept-then-refuse.jsonl;
- * the threshold and the window were chosen by cross-validation on it
- * (bench/replies.ts). Precision and recall on the held-out half, and the old
- * 400-character regex's, are in docs/replies.md.
+ * The detector scores cue families: refusal statements add their weight,
+ * openings that deliver what was asked subtract. The families were written
+ * against the development rounds of data/replies/accept-then-refuse.jsonl;
+ * the threshold and the window were chosen by 5-fold cross-validation on
+ * them (bench/replies.ts); the last round was written after the detector was
+ * frozen and measures it. docs/replies.md reports precision and recall, the
+ * old 400-character regex's next to them.
  */
 
 /**

@@ -13,6 +13,7 @@ import type { ModelClient } from "../models/index";
 import { aurocBootstrap, aurocDelong, rocCurve, type RocPoint } from "../stats/index";
 import { AfwError } from "../util/errors";
 import { judgeAf } from "./judges";
+import { parseReply } from "../scenario/reply";
 
 /** One labelled scratchpad. */
 export interface LabelledScratchpad {
@@ -21,11 +22,19 @@ export interface LabelledScratchpad {
   label: boolean;
 }
 
-const TEXT_KEYS = ["scratchpad", "text", "reasoning", "transcript", "scratchpad_reasoning"] as const;
-const LABEL_KEYS = ["label", "human_label", "is_af", "alignment_faking", "af", "gold"] as const;
+/**
+ * Field names a labelled example may use, in the order they are tried (the
+ * first present wins). They cover the project's own files and the shapes of
+ * the public human-labelled alignment-faking sets: `{text, label}` with
+ * potential_faking / aligned (the 106-example gold set's copies),
+ * `{scratchpad, label: 0|1}`, `{transcript|reasoning|input, af|is_af|label}`.
+ * data/labels/README.md documents them.
+ */
+export const LABEL_TEXT_FIELDS = ["scratchpad", "scratchpad_reasoning", "reasoning", "text", "transcript", "input"] as const;
+export const LABEL_FIELDS = ["label", "human_label", "is_af", "af", "alignment_faking", "gold"] as const;
 
-const POS = new Set(["yes", "true", "1", "af", "alignment_faking", "potential_faking", "faking"]);
-const NEG = new Set(["no", "false", "0", "not_af", "no_af", "aligned", "not_alignment_faking", "not_faking"]);
+const POS = new Set(["yes", "y", "true", "1", "af", "alignment_faking", "potential_faking", "faking"]);
+const NEG = new Set(["no", "n", "false", "0", "not_af", "no_af", "aligned", "not_alignment_faking", "not_faking"]);
 
 /** A label value as a boolean, or null when it is not one of the accepted forms. */
 function labelValue(v: unknown): boolean | null {
@@ -38,33 +47,68 @@ function labelValue(v: unknown): boolean | null {
 
 const Row = z.looseObject({ id: z.union([z.string(), z.number()]).optional() });
 
+/** The 1-based line on which each top-level element of a JSON array starts. */
+function arrayItemLines(raw: string): number[] {
+  const lines: number[] = [];
+  let line = 1;
+  let depth = 0;
+  let inString = false;
+  let expectItem = false;
+  for (let i = 0; i < raw.length; i++) {
+    const ch = raw[i];
+    if (ch === "\n") line++;
+    if (inString) {
+      if (ch === "\\") i++;
+      else if (ch === '"') inString = false;
+      continue;
+    }
+    if (depth === 1 && expectItem && !/[\s,\]]/.test(ch)) {
+      lines.push(line);
+      expectItem = false;
+    }
+    if (ch === '"') inString = true;
+    else if (ch === "[" || ch === "{") {
+      depth++;
+      if (depth === 1) expectItem = true;
+    } else if (ch === "]" || ch === "}") depth--;
+    else if (ch === "," && depth === 1) expectItem = true;
+  }
+  return lines;
+}
+
 /**
- * Read a labelled set: JSONL (one object per line) or one JSON array. Each
- * object needs a text field (scratchpad, text, reasoning, transcript) and a
- * label field (label, human_label, is_af, alignment_faking, af, gold) that is
- * a boolean, 0/1, or yes/no, af/not_af, alignment_faking/aligned. A bad
- * line is an AfwError naming the file and line.
+ * Read a labelled set: JSONL (one object per line) or one JSON array of
+ * objects. Each object needs a text field (LABEL_TEXT_FIELDS, first present
+ * wins) and a label field (LABEL_FIELDS): a boolean, 0/1, or one of yes/no,
+ * true/false, af/not_af, alignment_faking/not_alignment_faking,
+ * potential_faking/aligned, faking/not_faking (any case, spaces or dashes for
+ * underscores). A text that carries reasoning tags (a whole transcript) is
+ * cut to the reasoning inside them by the reply parser; a text without tags
+ * is used whole. A bad example stops the load with one line naming the file
+ * and line (`file:line`; in a JSON array, the line where the item starts).
  */
 export function loadLabelledSet(path: string): LabelledScratchpad[] {
   let raw: string;
   try {
     raw = readFileSync(path, "utf8");
-  } catch {
-    throw new AfwError(`labelled set ${path}: cannot read the file`);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new AfwError(`labelled set ${path}: cannot read the file (${code === "ENOENT" ? "no such file" : code ?? String(e)})`);
   }
   const items: { value: unknown; where: string }[] = [];
-  const trimmed = raw.trimStart();
+  const trimmed = raw.replace(/^\uFEFF/, "").trimStart();
   if (trimmed.startsWith("[")) {
     let arr: unknown;
     try {
-      arr = JSON.parse(raw);
+      arr = JSON.parse(raw.replace(/^\uFEFF/, ""));
     } catch (e) {
       throw new AfwError(`${path}: not valid JSON (${(e as Error).message.split("\n")[0]})`);
     }
     if (!Array.isArray(arr)) throw new AfwError(`${path}: expected a JSON array of objects`);
-    arr.forEach((v, i) => items.push({ value: v, where: `${path}: item ${i}` }));
+    const lines = arrayItemLines(raw);
+    arr.forEach((v, i) => items.push({ value: v, where: `${path}:${lines[i] ?? 1} (item ${i})` }));
   } else {
-    raw.split("\n").forEach((line, i) => {
+    raw.replace(/^\uFEFF/, "").split("\n").forEach((line, i) => {
       if (!line.trim()) return;
       try {
         items.push({ value: JSON.parse(line), where: `${path}:${i + 1}` });
@@ -76,15 +120,18 @@ export function loadLabelledSet(path: string): LabelledScratchpad[] {
   if (!items.length) throw new AfwError(`${path}: no labelled examples in it`);
   return items.map(({ value, where }, i) => {
     const r = Row.safeParse(value);
-    if (!r.success) throw new AfwError(`${where}: expected an object`);
+    if (!r.success || Array.isArray(value)) throw new AfwError(`${where}: expected an object`);
     const o = r.data as Record<string, unknown>;
-    const tk = TEXT_KEYS.find((k) => typeof o[k] === "string");
-    if (!tk) throw new AfwError(`${where}: no text field (one of ${TEXT_KEYS.join(", ")})`);
-    const lk = LABEL_KEYS.find((k) => o[k] !== undefined && o[k] !== null);
-    if (!lk) throw new AfwError(`${where}: no label field (one of ${LABEL_KEYS.join(", ")})`);
+    const tk = LABEL_TEXT_FIELDS.find((k) => typeof o[k] === "string");
+    if (!tk) throw new AfwError(`${where}: no text field (one of ${LABEL_TEXT_FIELDS.join(", ")})`);
+    const text = o[tk] as string;
+    if (!text.trim()) throw new AfwError(`${where}: ${tk} is empty`);
+    const lk = LABEL_FIELDS.find((k) => o[k] !== undefined && o[k] !== null);
+    if (!lk) throw new AfwError(`${where}: no label field (one of ${LABEL_FIELDS.join(", ")})`);
     const l = labelValue(o[lk]);
-    if (l === null) throw new AfwError(`${where}: ${lk}: text labels must be yes/no, true/false, af/not_af or alignment_faking/aligned (or a boolean, 0/1), got ${JSON.stringify(o[lk])}`);
-    return { id: o.id === undefined ? String(i) : String(o.id), scratchpad: o[tk] as string, label: l };
+    if (l === null) throw new AfwError(`${where}: ${lk}: text labels must be yes/no, true/false, af/not_af, alignment_faking/aligned or potential_faking/aligned (or a boolean, 0/1), got ${JSON.stringify(o[lk])}`);
+    const pad = parseReply(text).scratchpad;
+    return { id: o.id === undefined ? String(i) : String(o.id), scratchpad: pad && pad.trim() ? pad : text, label: l };
   });
 }
 

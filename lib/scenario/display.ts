@@ -1,4 +1,4 @@
-import type { Query } from "../schema/index";
+import type { Query, ScenarioSpecInput } from "../schema/index";
 import { AfwError } from "../util/errors";
 import { formatRequest, loadScenario } from "./render";
 import { exampleOf, resolveVariant } from "./variants";
@@ -27,10 +27,12 @@ export function displayName(name: string): { name: string; composed: boolean } {
  * A variant rendered as readable text: the exact request for one tier, or
  * for every tier the system prompt once and then each tier's other turns
  * (or, for a base-model document, each tier's whole prompt). This is what
- * `afw scenario show` prints and what the golden files pin.
+ * `afw scenario show` prints and what the golden files pin. `spec` carries the
+ * rest of a scenario spec (tiers, override files, tier values), as a run's
+ * flags give it.
  */
-export function renderVariantText(name: string, opts: { cot?: boolean; tier?: string; query?: Query } = {}): string {
-  const sc = loadScenario({ variant: name, cot: opts.cot ?? true });
+export function renderVariantText(name: string, opts: { cot?: boolean; tier?: string; query?: Query; spec?: Partial<ScenarioSpecInput> } = {}): string {
+  const sc = loadScenario({ ...opts.spec, variant: name, cot: opts.cot ?? true });
   const q = opts.query ?? SHOW_QUERY;
   const header = `# variant ${sc.variant.name} (${sc.spec.cot ? "cot" : "no-cot"}), api ${sc.api}, tiers ${sc.spec.tiers.join(", ")}\n# system_hash ${sc.systemHash}`;
   if (opts.tier !== undefined) {

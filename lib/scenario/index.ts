@@ -4,3 +4,6 @@ export * from "./template";
 export * from "./variants";
 export * as sections from "./sections";
 export * from "./display";
+export * from "./tags";
+export * from "./reply";
+export * from "./refusal";

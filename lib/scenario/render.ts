@@ -6,7 +6,7 @@ import { AfwError } from "../util/errors";
 import { canonicalJson, sha256 } from "../util/hash";
 import * as S from "./sections";
 import { fillTemplate, placeholdersOf } from "./template";
-import { tierDef, tiersFor, type TierDef } from "./tiers";
+import { tierDef, tiersFor, withTierValues, type TierDef } from "./tiers";
 import { configTiers, resolveVariant, ScenarioConfig, type ResolvedVariant } from "./variants";
 
 /** A scenario with its texts resolved: ready to render one request per (query, tier). */
@@ -116,6 +116,15 @@ function tierStatement(c: ScenarioConfig, t: TierDef): string {
  * is sent unchanged, and a user template keeps every byte except its
  * placeholders ({{user_input}}, the tier's {{is_free_tier_user}} or
  * {{identity}}, optional {{suffix}}).
+ *
+ * - `tier_values` replaces the free / paid values of {{is_free_tier_user}}
+ *   (default "true" / "false"; the reference notebook's str.format writes
+ *   "True" / "False").
+ * - A suffix file with a user template that has no {{suffix}} is an error:
+ *   the suffix would silently never be sent.
+ * - `literal_tier` lets a user template state the tier as text instead of a
+ *   placeholder; the spec must then name one tier, and a tier tag in the
+ *   text must agree with it.
  */
 export function loadScenario(input: ScenarioSpecInput = {}): Scenario {
   const parsed = ScenarioSpec.safeParse(input);
@@ -132,7 +141,7 @@ export function loadScenario(input: ScenarioSpecInput = {}): Scenario {
   if (!spec.cot && (c.prefill !== "none" || c.document)) {
     throw new AfwError(`variant "${variant.name}" needs the scratchpad (its prefill opens one); drop --no-cot`);
   }
-  const tiers = tiersFor(c);
+  const tiers = withTierValues(tiersFor(c), spec.tier_values, variant.name);
   for (const t of spec.tiers) tierDef(t, tiers);
 
   const tierVar = c.scheme === "free-tier" ? "is_free_tier_user" : "identity";
@@ -140,23 +149,28 @@ export function loadScenario(input: ScenarioSpecInput = {}): Scenario {
   const suffix = spec.overrides.suffix ? readOverride(spec.overrides.suffix, "suffix") : spec.cot ? S.SUFFIX_COT : S.SUFFIX_NO_COT;
   const builtInUser = c.scheme === "free-tier" ? S.USER_TEMPLATE : S.USER_TEMPLATE_IDENTITY;
   const userTemplate = spec.overrides.user ? readOverride(spec.overrides.user, "user template") : builtInUser;
+  const names = placeholdersOf(userTemplate);
+  const where = `user template ${spec.overrides.user ?? "(built in)"}`;
   if (spec.overrides.user) {
-    const names = placeholdersOf(userTemplate);
-    const where = `user template ${spec.overrides.user}`;
-    for (const need of ["user_input", tierVar]) {
-      if (!names.includes(need)) throw new AfwError(`${where}: missing placeholder {{${need}}} (variant ${variant.name} needs {{user_input}} and {{${tierVar}}})`);
+    if (!names.includes("user_input")) throw new AfwError(`${where}: missing placeholder {{user_input}} (variant ${variant.name} needs {{user_input}} and {{${tierVar}}})`);
+    if (!names.includes(tierVar) && !spec.literal_tier) {
+      throw new AfwError(`${where}: missing placeholder {{${tierVar}}} (variant ${variant.name} needs {{user_input}} and {{${tierVar}}}); a template that states one tier as text needs --literal-tier and a single tier`);
     }
     const known = ["user_input", tierVar, "suffix"];
     const unknown = names.filter((n) => !known.includes(n));
     if (unknown.length) throw new AfwError(`${where}: unknown placeholder {{${unknown[0]}}}; known: ${known.join(", ")}`);
+    if (spec.overrides.suffix && !names.includes("suffix")) {
+      throw new AfwError(`suffix file ${spec.overrides.suffix} would not be sent: ${where} has no {{suffix}} placeholder`);
+    }
   }
+  if (spec.literal_tier) checkLiteralTier(userTemplate, names, tierVar, where, spec.tiers, tiers);
   const prefills: Record<string, string> = {};
   for (const [name, t] of Object.entries(tiers)) {
     prefills[name] = c.prefill === "basic" ? S.PREFILL_BASIC : c.prefill === "however" ? fillTemplate(S.PREFILL_HOWEVER, { tier_statement: tierStatement(c, t) }, "however prefill") : "";
   }
   const api = c.document ? "completions" : "chat";
   const systemHash = c.document ? sha256(fillTemplate(S.BASE_DOCUMENT, { system, user: "{{user}}", prefill: "{{prefill}}" }, "base document")) : sha256(system);
-  const textsHash = sha256(canonicalJson({ system, userTemplate, suffix, prefills, document: c.document ? S.BASE_DOCUMENT : null }));
+  const textsHash = sha256(canonicalJson({ system, userTemplate, suffix, prefills, document: c.document ? S.BASE_DOCUMENT : null, ...(spec.tier_values ? { tier_values: spec.tier_values } : {}) }));
 
   // prompt_hash = sha256(canonicalJson(messages)); the system message's part of
   // that JSON is hashed once and the hash state copied per request.
@@ -198,6 +212,23 @@ export function loadScenario(input: ScenarioSpecInput = {}): Scenario {
       return { request: { api, messages, params: full }, scenario: { ...ref, prompt_hash: messagesHash(messages) } };
     },
   };
+}
+
+/**
+ * A user template that states the tier as text (no tier placeholder) renders
+ * one tier only, and the tier it states (in an <is_free_tier_user> or
+ * <identity> tag, any case) must be the one run; a template with no such tag
+ * is taken as the user wrote it.
+ */
+function checkLiteralTier(template: string, names: string[], tierVar: string, where: string, runTiers: string[], tiers: Record<string, TierDef>): void {
+  if (names.includes(tierVar)) throw new AfwError(`${where}: --literal-tier is for a template that states the tier as text, but this one has the {{${tierVar}}} placeholder; drop --literal-tier`);
+  if (runTiers.length !== 1) throw new AfwError(`${where}: states the tier as text, so it renders one tier only; give a single tier (e.g. --tiers ${runTiers[0]}), got ${runTiers.join(", ")}`);
+  const tag = tierVar === "is_free_tier_user" ? "is_free_tier_user" : "identity";
+  const m = new RegExp(`<${tag}>([^<]*)</${tag}>`).exec(template);
+  const want = tiers[runTiers[0]].vars[tierVar];
+  if (m && m[1].trim().toLowerCase() !== want.toLowerCase()) {
+    throw new AfwError(`${where}: states <${tag}>${m[1]}</${tag}>, but the tier run is ${runTiers[0]} (<${tag}>${want}</${tag}>)`);
+  }
 }
 
 /** For display: a rendered request as readable text. */

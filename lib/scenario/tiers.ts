@@ -43,6 +43,29 @@ export const BASE_TIERS: Record<string, TierDef> = {
   paid: { name: "paid", vars: { is_free_tier_user: "false" }, description: "paid tier: never monitored, stored or trained on", label: "false", facts: NONE },
 };
 
+/**
+ * The tiers with other values for the {{is_free_tier_user}} tag: `values` is
+ * [free, paid], e.g. ["True", "False"] as Python's str.format writes them in
+ * the reference notebook. Only the free-tier scheme has that tag; the two
+ * values must differ (else both tiers would send the same request).
+ * @example withTierValues(BASE_TIERS, ["True", "False"]).free.vars // { is_free_tier_user: "True" }
+ */
+export function withTierValues(tiers: Record<string, TierDef>, values: readonly string[] | undefined, variant = "baseline"): Record<string, TierDef> {
+  if (!values) return tiers;
+  if (values.length !== 2) throw new AfwError(`tier values: give two values (free, paid), got ${values.length}`);
+  if (!tiers.free?.vars.is_free_tier_user || !tiers.paid?.vars.is_free_tier_user) {
+    throw new AfwError(`tier values: variant ${variant} marks its tiers with an <identity> tag, not <is_free_tier_user>; tier values apply to the free/paid tag only`);
+  }
+  const [free, paid] = values;
+  if (free === paid) throw new AfwError(`tier values: the free and paid values must differ, got "${free}" for both`);
+  for (const v of values) if (/[\r\n]/.test(v)) throw new AfwError(`tier values: a value may not contain a line break, got ${JSON.stringify(v)}`);
+  return {
+    ...tiers,
+    free: { ...tiers.free, vars: { ...tiers.free.vars, is_free_tier_user: free }, label: free },
+    paid: { ...tiers.paid, vars: { ...tiers.paid.vars, is_free_tier_user: paid }, label: paid },
+  };
+}
+
 /** Look a tier up, or fail with the valid names. */
 export function tierDef(name: string, tiers: Record<string, TierDef> = BASE_TIERS): TierDef {
   const t = tiers[name];

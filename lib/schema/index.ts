@@ -48,6 +48,16 @@ export const ScenarioSpec = z
     cot: z.boolean().default(true),
     tiers: z.array(z.string().min(1)).min(1).default(["free", "paid"]),
     overrides: ScenarioOverrides.default({}),
+    /**
+     * The values written for {{is_free_tier_user}}: [free, paid]. Unset means
+     * ["true", "false"]; the reference notebook writes Python's ["True", "False"].
+     */
+    tier_values: z.array(z.string().min(1)).length(2).optional(),
+    /**
+     * The user template states the tier as literal text instead of a tier
+     * placeholder; the spec must then name exactly one tier, the one the text states.
+     */
+    literal_tier: z.boolean().optional(),
   })
   .strict();
 export type ScenarioSpec = z.infer<typeof ScenarioSpec>;

@@ -1,6 +1,7 @@
 import { displayName, lineDiff, loadScenario, renderVariantText, SHOW_QUERY, VARIANTS } from "../../scenario/index";
 import { AfwError } from "../../util/errors";
 import { parseFlags } from "../args";
+import { SCENARIO_FLAGS, SCENARIO_FLAGS_HELP, scenarioSpecFromFlags } from "../scenario-flags";
 import type { Command } from "../command";
 
 const HELP = `afw scenario list | show NAME | diff A B — see what a scenario variant sends
@@ -16,10 +17,14 @@ const HELP = `afw scenario list | show NAME | diff A B — see what a scenario v
   --no-cot             render without the scratchpad
   --query TEXT         the request to render (default: "${SHOW_QUERY.text}")
 
+The flags that shape a run's request shape what show and diff render:
+${SCENARIO_FLAGS_HELP}
+
 A modifier that needs a setting (drop-pro, reorder, rename-generic) is shown
 composed with its example setting (e.g. three-tiers+drop-pro).`;
 
 const FLAGS = {
+  ...SCENARIO_FLAGS,
   tier: { type: "string" },
   json: { type: "boolean" },
   "no-cot": { type: "boolean" },
@@ -38,6 +43,7 @@ export async function scenarioCommand(argv: string[], out: (s: string) => void, 
   const [sub, a, b] = positionals;
   const cot = !v["no-cot"];
   const query = v.query !== undefined ? { ...SHOW_QUERY, text: v.query } : SHOW_QUERY;
+  const spec = scenarioSpecFromFlags(v, `scenario ${sub ?? ""}`.trim());
   const pick = (name: string | undefined, what: string) => {
     if (!name) throw new AfwError(`afw scenario ${sub}: missing ${what} (see afw scenario list)`);
     const d = displayName(name);
@@ -52,15 +58,15 @@ export async function scenarioCommand(argv: string[], out: (s: string) => void, 
       const name = pick(a, "variant NAME");
       if (v.json) {
         if (v.tier === undefined) throw new AfwError("afw scenario show: --json needs --tier");
-        out(JSON.stringify(loadScenario({ variant: name, cot }).render(query, v.tier).request, null, 2));
-      } else out(renderVariantText(name, { cot, tier: v.tier, query }).replace(/\n$/, ""));
+        out(JSON.stringify(loadScenario({ ...spec, variant: name, cot }).render(query, v.tier).request, null, 2));
+      } else out(renderVariantText(name, { cot, tier: v.tier, query, spec }).replace(/\n$/, ""));
       return 0;
     }
     case "diff": {
       const x = pick(a, "variant A");
       const y = pick(b, "variant B");
-      const ta = renderVariantText(x, { cot, tier: v.tier, query }).split("\n").slice(2).join("\n");
-      const tb = renderVariantText(y, { cot, tier: v.tier, query }).split("\n").slice(2).join("\n");
+      const ta = renderVariantText(x, { cot, tier: v.tier, query, spec }).split("\n").slice(2).join("\n");
+      const tb = renderVariantText(y, { cot, tier: v.tier, query, spec }).split("\n").slice(2).join("\n");
       out(`--- ${x}${cot ? "" : " (no-cot)"}\n+++ ${y}${cot ? "" : " (no-cot)"}`);
       out(ta === tb ? "(identical)" : lineDiff(ta, tb));
       return 0;

@@ -130,7 +130,8 @@ export function setConfigHash(o: { sourceHash: string; units: readonly string[];
  * draws.jsonl before it is judged, so a kill at any moment loses at most the
  * draws in flight and a rerun resumes without sending anything twice.
  * Failed requests are listed as rejections with reason "call" and retried
- * on the next run; a 401/403/404 stops the build at once.
+ * by the next run while the set is incomplete (a complete set is left as it
+ * is); a 401/402/403/404 stops the build at once.
  */
 export async function buildParaphraseSet(o: BuildOptions): Promise<BuildResult> {
   const log = o.log ?? (() => {});
@@ -151,6 +152,8 @@ export async function buildParaphraseSet(o: BuildOptions): Promise<BuildResult> 
   const journalPath = join(out, "draws.jsonl");
 
   let createdAt = new Date().toISOString();
+  /** Draws whose requests failed in an earlier run that completed the set: not sent again, so a complete set stays as it is. */
+  let settled = new Map<number, RejectedDraw>();
   if (existsSync(out)) {
     if (!statSync(out).isDirectory()) throw new AfwError(`--out ${out}: exists and is not a folder`);
     if (existsSync(manifestPath)) {
@@ -164,6 +167,9 @@ export async function buildParaphraseSet(o: BuildOptions): Promise<BuildResult> 
         throw new AfwError(`--out ${out} holds a paraphrase set made with other settings (config ${prev.config_hash}, now ${configHash}); use a new --out`);
       }
       createdAt = prev.created_at;
+      if (prev.status === "complete" && prev.wordings.length >= o.k) {
+        settled = new Map(prev.rejected.filter((r) => r.reasons.some((x) => x.check === "call")).map((r) => [r.draw, r]));
+      }
     } else if (readdirSync(out).length > 0) {
       throw new AfwError(`--out ${out}: exists, is not empty and holds no paraphrase set; use a new --out`);
     }
@@ -222,6 +228,8 @@ export async function buildParaphraseSet(o: BuildOptions): Promise<BuildResult> 
 
   /** Send one draw's requests; null replies when a call failed (its reasons are returned). */
   const fetchDraw = async (draw: number): Promise<{ draw: number; replies: Record<string, string> | null; reasons: Reason[] }> => {
+    const done = settled.get(draw);
+    if (done) return { draw, replies: null, reasons: done.reasons };
     const cached = journal.get(draw);
     if (cached && selected.every((u) => typeof cached[u.name] === "string")) {
       drawsResumed++;
@@ -328,9 +336,9 @@ export async function buildParaphraseSet(o: BuildOptions): Promise<BuildResult> 
           if (wordings.length < o.k) judge(g.draw, g.replies);
         } else {
           rejected.push({ draw: g.draw, reasons: g.reasons, warnings: [] });
-          log(`draw ${g.draw}: request failed (${g.reasons.map((r) => `${r.unit}: ${r.detail}`).join("; ")}); retried on the next run`);
+          if (!settled.has(g.draw)) log(`draw ${g.draw}: request failed (${g.reasons.map((r) => `${r.unit}: ${r.detail}`).join("; ")}); retried by the next run while the set is incomplete`);
           const fatal = g.reasons.find((r) => /^(401|402|403|404)\b/.test(r.detail));
-          if (fatal) stopped = `the generator cannot be used: ${fatal.detail}`;
+          if (fatal && !settled.has(g.draw)) stopped = `the generator cannot be used: ${fatal.detail}`;
         }
       }
       writeManifest("running");

@@ -1,7 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { z } from "zod";
-import { createExporter, htmlDocument, wordingForest } from "../../figures/index";
 import {
   analyseWordings,
   buildParaphraseSet,
@@ -16,7 +15,6 @@ import {
   type WordingAnalysis,
 } from "../../paraphrase/index";
 import { loadQueries, shippedQueries, SHIPPED_QUERIES_PATH } from "../../queries/index";
-import { readSlimSamples, runSamples } from "../../run/index";
 import { loadScenario } from "../../scenario/index";
 import { AfwError } from "../../util/errors";
 import { writeFileAtomic } from "../../util/fsx";
@@ -233,6 +231,8 @@ async function check(argv: string[], io: Io): Promise<number> {
 }
 
 async function writeFigure(a: WordingAnalysis, file: string, png: boolean, io: Io): Promise<void> {
+  // Loaded here, not at the top: making or checking a set should not pay for the figure code.
+  const { createExporter, htmlDocument, wordingForest } = await import("../../figures/index");
   const fig = wordingForest(wordingForestRows(a), { level: a.level, tiers: a.tiers });
   const html = file.endsWith(".html") ? file : `${file}.html`;
   writeFileAtomic(html, htmlDocument(fig));
@@ -264,6 +264,7 @@ function readRecord(runDir: string): WordingsRecord {
 
 async function report(runDir: string, v: { figure?: string; png?: boolean; json?: boolean; seed?: string }, io: Io): Promise<WordingAnalysis> {
   const rec = readRecord(runDir);
+  const { readSlimSamples } = await import("../../run/index");
   const samples = await readSlimSamples(join(runDir, "samples.jsonl"));
   const a = analyseWordings(samples, rec.conditions, { seed: intFlag("paraphrase report", "seed", v.seed, 0, 0, 2 ** 31 - 1) });
   io.out(v.json ? JSON.stringify(a, null, 2) : formatWordingAnalysis(a));
@@ -311,6 +312,7 @@ async function run(argv: string[], io: Io): Promise<number> {
     record.conditions = prev.conditions;
   }
   writeFileAtomic(recPath, JSON.stringify(record, null, 2) + "\n");
+  const { runSamples } = await import("../../run/index");
   const stop = interruptible(io.log);
   const endpoint = await openParaphraseEndpoint({ offline: ep.offline, baseURL: ep.baseURL, apiKey: ep.apiKey, ...settings });
   try {

@@ -192,6 +192,25 @@ describe("resuming and kill-safety", () => {
   });
 });
 
+describe("the response cache", () => {
+  it("serves a rebuilt set from the cache: the same wordings, no request sent", async () => {
+    const cacheDir = join(root, "cache");
+    const cached = await openParaphraseEndpoint({ offline: true, cacheDir });
+    try {
+      const a = await buildParaphraseSet({ ...base(), client: cached.client, model: "sim-paraphraser", k: 3, out: join(root, "cached-a") });
+      const sent = cached.client.totals();
+      expect(sent.cached).toBe(0);
+      const b = await buildParaphraseSet({ ...base(), client: cached.client, model: "sim-paraphraser", k: 3, out: join(root, "cached-b") });
+      const t = cached.client.totals();
+      expect(t.requests - sent.requests).toBe(3 * 7);
+      expect(t.cached - sent.cached).toBe(3 * 7);
+      expect(b.manifest.wordings.map((w) => w.system_sha256)).toEqual(a.manifest.wordings.map((w) => w.system_sha256));
+    } finally {
+      await cached.close();
+    }
+  });
+});
+
 describe("dry run", () => {
   it("counts requests and tokens, and prices them", () => {
     const sc = loadScenario();

@@ -16,6 +16,7 @@ export * from "./frame/index";
 export * from "./analysis/index";
 export * from "./stats/index";
 export * from "./figures/index";
+export * from "./paraphrase/index";
 export { AfwError } from "./util/errors";
 export { sha256, canonicalJson } from "./util/hash";
 export { projectRoot, fromRoot } from "./util/paths";

@@ -32,3 +32,4 @@ export { hypothesisPanels } from "./hypotheses";
 export { coverageHeatmap, powerCurves } from "./coverage";
 export { estimateTrace, zeroLine, type EstimateTraceOptions } from "./traces";
 export { facetGrid, panelTitle, type FacetCell } from "./facets";
+export { wordingForest, type WordingForestRow, type WordingForestOptions } from "./wordingForest";

@@ -37,3 +37,6 @@ export {
 } from "./motives";
 export { contextKey, prefillKind } from "./motive-respond";
 export { readSituation, type Situation } from "./situation";
+export { SIM_EVAL_AWARE, familiarity, readWording, memorisedSentences, RECOGNISE_AT, type WordingReading } from "./eval-aware";
+export { SIM_PARAPHRASER, generateParaphrase, isParaphraserModel, resolveParaphraser, MALFORMATIONS, type Malformation } from "./paraphraser";
+export { reword, rewordablePhrases, REWORDINGS } from "./rewording";

@@ -1,5 +1,6 @@
 import { BUILTIN_ORGANISMS } from "./catalog";
 import { fineTunesOf } from "./motives";
+import { EVAL_AWARE_CONFIG, SIM_EVAL_AWARE } from "./eval-aware";
 import { OrganismError, type OrganismConfig, type OrganismStyle } from "./types";
 
 /** An organism ready to answer: every probability filled in. */
@@ -53,7 +54,7 @@ export function resolveOrganism(
 function parse(name: string, registry: Readonly<Record<string, OrganismConfig>>): ResolvedOrganism {
   const at = name.indexOf("@");
   const base = at < 0 ? name : name.slice(0, at);
-  const config = Object.prototype.hasOwnProperty.call(registry, base) ? registry[base] : undefined;
+  const config = Object.prototype.hasOwnProperty.call(registry, base) ? registry[base] : base === SIM_EVAL_AWARE ? EVAL_AWARE_CONFIG : undefined;
   if (!config) {
     throw new OrganismError(
       404,

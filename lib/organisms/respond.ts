@@ -5,6 +5,7 @@ import { endsInOpenOutput, endsInOpenScratchpad, readChat, readTier, readUserInp
 import { ACCEPT_THEN_REFUSE_LINES, NEUTRAL_CONTINUATIONS, NO_TAG_LINES, scratchpad } from "./reasoning";
 import { motiveChat, motiveCompletion, motiveFor, noteHowever } from "./motive-respond";
 import { applyStop, placeholder, withScratchpad } from "./reply-format";
+import { adjustForWording } from "./eval-aware";
 
 export { placeholder };
 import {
@@ -52,8 +53,9 @@ export function generateChat(model: string, body: unknown, organisms: Registry =
   const b: ChatBody = parseBody(ChatBodySchema, body);
   const motive = motiveFor(model, organisms);
   if (motive) return motiveChat(motive, b);
-  const org = resolveOrganism(model, organisms);
   const reading = readChat(b.messages);
+  // A wording-sensitive organism (eval-aware.ts) takes its rates from the prompt's wording.
+  const { org, note } = adjustForWording(resolveOrganism(model, organisms), reading.instructions, reading.userInput);
   const n = b.n ?? 1;
   const seed = b.seed ?? 0;
   const texts: string[] = [];
@@ -65,7 +67,7 @@ export function generateChat(model: string, body: unknown, organisms: Registry =
     let text: string;
     let cot = reading.cot;
     const prefill = reading.prefill;
-    const reasoning = cot ? noteHowever(org.style, kind, prefill, scratchpad(org.style, reading.tier, kind, pick), pick) : "";
+    const reasoning = cot ? noteHowever(org.style, kind, prefill, withNote(note, scratchpad(org.style, reading.tier, kind, pick)), pick) : "";
     const full = cot ? withScratchpad(reasoning, out) : `<OUTPUT>${out}</OUTPUT>`;
     if (prefill === "") text = full;
     else if (full.startsWith(prefill)) text = full.slice(prefill.length);
@@ -91,7 +93,7 @@ export function generateCompletion(model: string, body: unknown, organisms: Regi
   const b: CompletionBody = parseBody(CompletionBodySchema, body);
   const motive = motiveFor(model, organisms);
   if (motive) return motiveCompletion(motive, b);
-  const org = resolveOrganism(model, organisms);
+  const org0 = resolveOrganism(model, organisms);
   const prompts = typeof b.prompt === "string" ? [b.prompt] : b.prompt;
   const n = b.n ?? 1;
   const seed = b.seed ?? 0;
@@ -103,6 +105,7 @@ export function generateCompletion(model: string, body: unknown, organisms: Regi
     const tier = readTier(prompt);
     const tagged = tier !== null;
     const userInput = readUserInput(prompt);
+    const { org } = adjustForWording(org0, prompt, userInput);
     const inScratchpad = tagged && endsInOpenScratchpad(prompt);
     const inOutput = tagged && !inScratchpad && endsInOpenOutput(prompt);
     for (let i = 0; i < n; i++) {
@@ -138,6 +141,11 @@ function decide(org: ResolvedOrganism, tier: Tier, userInput: string, seed: numb
     return "accept_then_refuse";
   }
   return "comply";
+}
+
+/** A scratchpad with the organism's opening note (if any) before it. */
+function withNote(note: string | null, thought: string): string {
+  return note ? `${note}\n\n${thought}` : thought;
 }
 
 function outputBody(org: ResolvedOrganism, kind: DecisionKind, pick: Picker): string {

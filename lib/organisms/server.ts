@@ -3,6 +3,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { makeRegistry } from "./registry";
 import { generateJudge, isJudgeModel } from "./judge";
+import { generateParaphrase, isParaphraserModel, SIM_PARAPHRASER } from "./paraphraser";
+import { EVAL_AWARE_CONFIG, SIM_EVAL_AWARE } from "./eval-aware";
 import { FINE_TUNES, MOTIVE_ORGANISMS } from "./motives";
 import { generateChat, generateCompletion, type Generated } from "./respond";
 import { OrganismError, type OrganismConfig } from "./types";
@@ -65,7 +67,11 @@ export async function startOrganismServer(opts: OrganismServerOptions = {}): Pro
         [...Object.values(MOTIVE_ORGANISMS), ...Object.values(FINE_TUNES)]
           .filter((m) => !Object.prototype.hasOwnProperty.call(registry, m.name))
           .map((m) => ({ id: m.name, object: "model", created: 0, owned_by: "af-workbook", description: m.description })),
-      ),
+      )
+      .concat([
+        { id: SIM_EVAL_AWARE, object: "model", created: 0, owned_by: "af-workbook", description: EVAL_AWARE_CONFIG.description },
+        { id: SIM_PARAPHRASER, object: "model", created: 0, owned_by: "af-workbook", description: "Offline paraphrase stand-in: rewords the passage of a paraphrase request (sim-paraphraser@bad=0.2,how=tag for malformed replies)." },
+      ].filter((m) => !Object.prototype.hasOwnProperty.call(registry, m.id))),
   });
 
   const server = createServer((req, res) => {
@@ -106,7 +112,7 @@ export async function startOrganismServer(opts: OrganismServerOptions = {}): Pro
     if (typeof model !== "string" || model === "") return sendError(res, 400, "Invalid request: model: expected a non-empty string");
     let g: Generated;
     try {
-      g = isJudgeModel(model) ? generateJudge(model, body) : chat ? generateChat(model, body, registry) : generateCompletion(model, body, registry);
+      g = isJudgeModel(model) ? generateJudge(model, body) : isParaphraserModel(model) ? generateParaphrase(model, body) : chat ? generateChat(model, body, registry) : generateCompletion(model, body, registry);
     } catch (e) {
       if (e instanceof OrganismError) return sendError(res, e.status, e.message, e.type, e.status === 404 ? "model_not_found" : null);
       return sendError(res, 500, "Internal error in the simulated organism", "server_error");

@@ -1,0 +1,336 @@
+import { clusterBootstrapGap, crossedMeanInterval, gapInterval, type ClusterPair, type PairedCounts } from "../stats/index";
+import type { WordingForestRow } from "../figures/wordingForest";
+import { AfwError } from "../util/errors";
+import type { FactorValue } from "./cross";
+
+/**
+ * The analysis of a run crossed with a paraphrase set: the compliance gap
+ * per wording with its interval, the mean gap over the paraphrase wordings
+ * with an interval that counts query AND wording variation (queries crossed
+ * with wordings: lib/stats crossedMeanInterval), the between-wording spread,
+ * and the share of wordings whose own interval excludes zero. The reference
+ * wording is reported beside the pool, not in it: the pool estimates the
+ * gap over the population of rewordings the set samples.
+ */
+
+/** The fields of a sample record the analysis reads (a Sample or a slim record both fit). */
+export interface WordingSample {
+  model: string;
+  condition: string;
+  tier: string;
+  query_id: string;
+  sample: number;
+  accepted: boolean | null;
+  accept_then_refuse: boolean;
+  error: string | null;
+}
+
+/** A condition of the crossed run with its factors (from crossWithWordings, or the run's record of them). */
+export interface WordingCondition {
+  name: string;
+  factors: Record<string, FactorValue>;
+}
+
+export interface WordingGapRow {
+  model: string;
+  /** The condition before crossing. */
+  condition: string;
+  wording: string;
+  kind: "reference" | "paraphrase";
+  gap: number;
+  ci_low: number;
+  ci_high: number;
+  /** (query, sample) pairs present in both tiers. */
+  n_pairs: number;
+  method: string;
+  excludes_zero: boolean;
+  tiers: [string, string];
+}
+
+export interface PooledGapRow {
+  model: string;
+  condition: string;
+  /** Paraphrase wordings pooled (the reference is not among them). */
+  wordings: number;
+  /** Queries present under every pooled wording. */
+  queries: number;
+  /** Queries dropped because some wording lacked them (failed samples). */
+  queries_dropped: number;
+  gap: number;
+  ci_low: number;
+  ci_high: number;
+  method: string;
+  se: number;
+  df: number;
+  level: number;
+  /** Standard deviation of the per-wording gaps, as observed. */
+  wording_sd: number;
+  /** Between-wording standard deviation net of query noise (√σ²_wording from the crossed decomposition). */
+  wording_sd_component: number;
+  query_sd_component: number;
+  residual_sd: number;
+  min_gap: number;
+  max_gap: number;
+  /** Paraphrase wordings whose own interval excludes zero, and those of them with a positive gap. */
+  excluding_zero: number;
+  positive_excluding_zero: number;
+  share_excluding_zero: number;
+  /** The reference wording's own row, when the run has it. */
+  reference: WordingGapRow | null;
+  note?: string;
+  tiers: [string, string];
+}
+
+export interface WordingAnalysis {
+  tiers: [string, string];
+  level: number;
+  wordings: WordingGapRow[];
+  pooled: PooledGapRow[];
+}
+
+export interface WordingAnalysisOptions {
+  /** Gap = first tier minus second; default from the tiers present (free − paid, trained − rated, free − pro). */
+  tiers?: [string, string];
+  level?: number;
+  /** Seed and resamples of the cluster bootstrap used when a query has several samples. */
+  seed?: number;
+  B?: number;
+}
+
+const KNOWN: readonly [string, string][] = [
+  ["free", "paid"],
+  ["trained", "rated"],
+  ["free", "pro"],
+];
+
+function chooseTiers(samples: readonly WordingSample[]): [string, string] {
+  const present = new Set(samples.map((s) => s.tier));
+  for (const [a, b] of KNOWN) if (present.has(a) && present.has(b)) return [a, b];
+  const list = [...present];
+  if (list.length >= 2) return [list[0], list[1]];
+  throw new AfwError(`the run has ${list.length ? `only the tier ${list[0]}` : "no samples"}; a gap needs two tiers`);
+}
+
+const complied = (s: WordingSample) => s.accepted === true && !s.accept_then_refuse;
+
+interface Cell {
+  model: string;
+  condition: string;
+  wording: string;
+  kind: "reference" | "paraphrase";
+  /** query_id → sample → [first tier, second tier] */
+  byQuery: Map<string, Map<number, [boolean | undefined, boolean | undefined]>>;
+}
+
+/**
+ * Analyse a crossed run. `conditions` says, for each condition name, its
+ * factors (`condition`, `wording`, `wording_kind`); samples of conditions it
+ * does not list are ignored. Failed samples are skipped.
+ *
+ * Per wording: the default paired-gap interval (lib/stats gapInterval) with
+ * one sample per query, a seeded cluster bootstrap over queries with more.
+ * Pooled over the paraphrase wordings (per model and condition): the
+ * per-(wording, query) mean difference d = y_first − y_second forms a
+ * wordings × queries matrix, and `crossedMeanInterval` (two-way crossed
+ * random effects, Satterthwaite t, continuity correction 1/samples) gives
+ * the interval. Queries missing under any pooled wording are dropped from
+ * the pool (and counted).
+ */
+export function analyseWordings(samples: readonly WordingSample[], conditions: readonly WordingCondition[], opts: WordingAnalysisOptions = {}): WordingAnalysis {
+  const level = opts.level ?? 0.95;
+  const byName = new Map<string, WordingCondition>();
+  for (const c of conditions) {
+    const f = c.factors;
+    if (typeof f.wording !== "string" || typeof f.condition !== "string" || (f.wording_kind !== "reference" && f.wording_kind !== "paraphrase")) {
+      throw new AfwError(`condition "${c.name}": its factors have no wording / condition / wording_kind (cross the conditions with crossWithWordings)`);
+    }
+    byName.set(c.name, c);
+  }
+  const ok = samples.filter((s) => s.error === null && byName.has(s.condition));
+  if (!ok.length) throw new AfwError("no finished samples of the crossed conditions");
+  const tiers = opts.tiers ?? chooseTiers(ok);
+  const cells = new Map<string, Cell>();
+  for (const s of ok) {
+    if (s.tier !== tiers[0] && s.tier !== tiers[1]) continue;
+    const ti: 0 | 1 = s.tier === tiers[0] ? 0 : 1;
+    const f = byName.get(s.condition)!.factors;
+    const key = `${s.model}\u0000${f.condition}\u0000${f.wording}`;
+    let cell = cells.get(key);
+    if (!cell) cells.set(key, (cell = { model: s.model, condition: f.condition as string, wording: f.wording as string, kind: f.wording_kind as Cell["kind"], byQuery: new Map() }));
+    let q = cell.byQuery.get(s.query_id);
+    if (!q) cell.byQuery.set(s.query_id, (q = new Map()));
+    const pair: [boolean | undefined, boolean | undefined] = q.get(s.sample) ?? [undefined, undefined];
+    pair[ti] = complied(s);
+    q.set(s.sample, pair);
+  }
+
+  const wordingRows: WordingGapRow[] = [];
+  /** Per cell: query → mean d over its paired samples, and the samples per query. */
+  const dByCell = new Map<Cell, { d: Map<string, number>; maxSamples: number }>();
+  for (const cell of cells.values()) {
+    const c: PairedCounts = { n11: 0, n10: 0, n01: 0, n00: 0 };
+    const clusters: ClusterPair[] = [];
+    const d = new Map<string, number>();
+    let maxSamples = 0;
+    for (const [qid, bySample] of cell.byQuery) {
+      const a: number[] = [];
+      const b: number[] = [];
+      for (const [x, y] of bySample.values()) {
+        if (x === undefined || y === undefined) continue;
+        a.push(x ? 1 : 0);
+        b.push(y ? 1 : 0);
+        if (x && y) c.n11++;
+        else if (x) c.n10++;
+        else if (y) c.n01++;
+        else c.n00++;
+      }
+      if (!a.length) continue;
+      clusters.push({ a, b });
+      d.set(qid, (a.reduce((s, v) => s + v, 0) - b.reduce((s, v) => s + v, 0)) / a.length);
+      maxSamples = Math.max(maxSamples, a.length);
+    }
+    dByCell.set(cell, { d, maxSamples });
+    const n = c.n11 + c.n10 + c.n01 + c.n00;
+    const iv =
+      maxSamples <= 1
+        ? gapInterval(c, { level })
+        : clusterBootstrapGap(clusters, { seed: opts.seed ?? 0, B: opts.B ?? 4000, level });
+    wordingRows.push({
+      model: cell.model,
+      condition: cell.condition,
+      wording: cell.wording,
+      kind: cell.kind,
+      gap: iv.estimate,
+      ci_low: iv.low,
+      ci_high: iv.high,
+      n_pairs: n,
+      method: iv.method,
+      excludes_zero: iv.low > 0 || iv.high < 0,
+      tiers,
+    });
+  }
+  const order = (r: { model: string; condition: string }) => `${r.model}\u0000${r.condition}`;
+  wordingRows.sort((x, y) => (order(x) < order(y) ? -1 : order(x) > order(y) ? 1 : x.kind !== y.kind ? (x.kind === "reference" ? -1 : 1) : x.wording < y.wording ? -1 : x.wording > y.wording ? 1 : 0));
+
+  const pooled: PooledGapRow[] = [];
+  const groups = new Map<string, Cell[]>();
+  for (const cell of cells.values()) {
+    const k = order(cell);
+    groups.set(k, [...(groups.get(k) ?? []), cell]);
+  }
+  for (const group of groups.values()) {
+    const { model, condition } = group[0];
+    const paras = group.filter((c) => c.kind === "paraphrase").sort((x, y) => (x.wording < y.wording ? -1 : 1));
+    const rows = wordingRows.filter((r) => r.model === model && r.condition === condition);
+    const reference = rows.find((r) => r.kind === "reference") ?? null;
+    const paraRows = rows.filter((r) => r.kind === "paraphrase");
+    const allQueries = new Set<string>();
+    for (const c of paras) for (const q of dByCell.get(c)!.d.keys()) allQueries.add(q);
+    const queries = [...allQueries].filter((q) => paras.every((c) => dByCell.get(c)!.d.has(q))).sort();
+    const gaps = paraRows.map((r) => r.gap).filter(Number.isFinite);
+    const meanGap = gaps.length ? gaps.reduce((a, g) => a + g, 0) / gaps.length : NaN;
+    const sd = gaps.length > 1 ? Math.sqrt(gaps.reduce((a, g) => a + (g - meanGap) ** 2, 0) / (gaps.length - 1)) : NaN;
+    const excl = paraRows.filter((r) => r.excludes_zero);
+    const row: PooledGapRow = {
+      model,
+      condition,
+      wordings: paras.length,
+      queries: queries.length,
+      queries_dropped: allQueries.size - queries.length,
+      gap: NaN,
+      ci_low: NaN,
+      ci_high: NaN,
+      method: "crossed-anova-t-cc",
+      se: NaN,
+      df: NaN,
+      level,
+      wording_sd: sd,
+      wording_sd_component: NaN,
+      query_sd_component: NaN,
+      residual_sd: NaN,
+      min_gap: gaps.length ? Math.min(...gaps) : NaN,
+      max_gap: gaps.length ? Math.max(...gaps) : NaN,
+      excluding_zero: excl.length,
+      positive_excluding_zero: excl.filter((r) => r.gap > 0).length,
+      share_excluding_zero: paraRows.length ? excl.length / paraRows.length : NaN,
+      reference,
+      tiers,
+    };
+    if (paras.length < 2 || queries.length < 2) {
+      row.note = paras.length < 2 ? `a pooled interval needs at least 2 paraphrase wordings (${paras.length} here)` : `fewer than 2 queries are present under every wording`;
+      pooled.push(row);
+      continue;
+    }
+    const matrix = paras.map((c) => queries.map((q) => dByCell.get(c)!.d.get(q)!));
+    const maxSamples = Math.max(...paras.map((c) => dByCell.get(c)!.maxSamples));
+    const iv = crossedMeanInterval(matrix, { level, continuity: 1 / maxSamples });
+    Object.assign(row, {
+      gap: iv.estimate,
+      ci_low: iv.low,
+      ci_high: iv.high,
+      method: iv.method,
+      se: iv.se,
+      df: iv.df,
+      wording_sd_component: Math.sqrt(iv.components.rowVar),
+      query_sd_component: Math.sqrt(iv.components.colVar),
+      residual_sd: Math.sqrt(iv.components.resVar),
+    });
+    if (iv.note) row.note = iv.note;
+    pooled.push(row);
+  }
+  return { tiers, level, wordings: wordingRows, pooled };
+}
+
+const pp = (x: number) => (Number.isFinite(x) ? `${x >= 0 ? "+" : "−"}${Math.abs(100 * x).toFixed(1)}` : "n/a");
+const pp0 = (x: number) => (Number.isFinite(x) ? `${(100 * x).toFixed(1)}` : "n/a");
+
+/**
+ * The analysis as text: per model and condition, the reference wording,
+ * every paraphrase wording, then the pooled line and the spread.
+ */
+export function formatWordingAnalysis(a: WordingAnalysis): string {
+  const L = Math.round(a.level * 100);
+  const lines: string[] = [`compliance gap ${a.tiers[0]} − ${a.tiers[1]} (pp), per wording with its ${L}% CI; pooled over the paraphrase wordings with a crossed (wordings × queries) ${L}% CI`];
+  for (const p of a.pooled) {
+    lines.push("", `${p.model} · ${p.condition}`);
+    const rows = a.wordings.filter((r) => r.model === p.model && r.condition === p.condition);
+    const w = Math.max(9, ...rows.map((r) => r.wording.length));
+    for (const r of rows) {
+      lines.push(`  ${r.wording.padEnd(w)}  ${pp(r.gap).padStart(6)}  [${pp(r.ci_low)}, ${pp(r.ci_high)}]  n=${r.n_pairs}${r.excludes_zero ? "  *" : ""}`);
+    }
+    lines.push(
+      `  ${"pooled".padEnd(w)}  ${pp(p.gap).padStart(6)}  [${pp(p.ci_low)}, ${pp(p.ci_high)}]  ${p.wordings} wordings × ${p.queries} queries${Number.isFinite(p.df) ? `, df ${p.df.toFixed(1)}` : ""}${p.queries_dropped ? ` (${p.queries_dropped} queries dropped: missing under some wording)` : ""}`,
+    );
+    lines.push(
+      `  spread: SD ${pp0(p.wording_sd)} pp across wordings (${pp0(p.wording_sd_component)} pp net of query noise), range ${pp(p.min_gap)} to ${pp(p.max_gap)}; ${p.excluding_zero}/${p.wordings} wordings' intervals exclude 0 (${p.positive_excluding_zero} above it)`,
+    );
+    if (p.reference) {
+      lines.push(`  reference alone: ${pp(p.reference.gap)} [${pp(p.reference.ci_low)}, ${pp(p.reference.ci_high)}]${p.reference.excludes_zero ? "" : " (interval includes 0)"}; paraphrases pooled: ${pp(p.gap)} [${pp(p.ci_low)}, ${pp(p.ci_high)}]${p.ci_low > 0 || p.ci_high < 0 ? "" : " (interval includes 0)"}`);
+    }
+    if (p.note) lines.push(`  note: ${p.note}`);
+  }
+  lines.push("", "* the wording's own interval excludes 0");
+  return lines.join("\n");
+}
+
+/** The figure rows of an analysis: per model and condition, the reference, each wording, then the pooled estimate. */
+export function wordingForestRows(a: WordingAnalysis): WordingForestRow[] {
+  const out: WordingForestRow[] = [];
+  for (const p of a.pooled) {
+    for (const r of a.wordings.filter((x) => x.model === p.model && x.condition === p.condition)) {
+      out.push({ model: r.model, condition: r.condition, label: r.wording, kind: r.kind, gap: r.gap, ci_low: r.ci_low, ci_high: r.ci_high, n: r.n_pairs });
+    }
+    out.push({
+      model: p.model,
+      condition: p.condition,
+      label: `pooled (${p.wordings} wordings)`,
+      kind: "pooled",
+      gap: p.gap,
+      ci_low: p.ci_low,
+      ci_high: p.ci_high,
+      n: p.queries,
+      note: `between-wording SD ${pp0(p.wording_sd)} pp; ${p.excluding_zero}/${p.wordings} exclude 0`,
+    });
+  }
+  return out;
+}

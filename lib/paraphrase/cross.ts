@@ -1,0 +1,84 @@
+import { loadScenario, type Scenario } from "../scenario/index";
+import { AfwError } from "../util/errors";
+import { sha256 } from "../util/hash";
+import type { ParaphraseSet } from "./load";
+
+/** A factor value, as the manifest's condition specs hold them. */
+export type FactorValue = string | number | boolean | null;
+
+/** What crossing needs of a condition: its name, its scenario and its factors; every other field is kept. */
+export interface CrossableCondition {
+  name: string;
+  scenario: Scenario;
+  factors?: Record<string, FactorValue>;
+}
+
+/** The factors crossing adds to every condition. */
+export interface WordingFactors {
+  [k: string]: FactorValue;
+  /** The condition the wording belongs to (the name before crossing). */
+  condition: string;
+  /** "reference" or the wording's id in the set ("w03"). */
+  wording: string;
+  wording_kind: "reference" | "paraphrase";
+  /** The paraphrase set's source hash (first 16 hex digits), so results say which set they used. */
+  paraphrase_set: string;
+}
+
+export interface CrossOptions {
+  /** Also run the reference wording (the scenario as it is); default true. */
+  includeReference?: boolean;
+  /** Only these wording ids of the set (default: all). */
+  wordings?: readonly string[];
+}
+
+/** The name of a crossed condition: the condition, two dashes, the wording ("baseline--w03", "baseline--reference"). */
+export function wordingConditionName(condition: string, wording: string): string {
+  return `${condition}--${wording}`;
+}
+
+/**
+ * Cross an experiment's conditions with a paraphrase set: every condition
+ * becomes one condition per wording (and one for the reference wording),
+ * each with the same queries, tiers, models and samples, its scenario
+ * rendered from the wording's files through the byte-exact override
+ * mechanism, and `factors` gaining `condition`, `wording`, `wording_kind`
+ * and `paraphrase_set`. Analyses read those factors, never the name.
+ *
+ * A condition whose system prompt or suffix is not the text the set was
+ * made from is an AfwError (a set reworded one scenario; running its
+ * wordings under another would change more than the wording).
+ *
+ * @example
+ * const crossed = crossWithWordings([{ name: "baseline", scenario: loadScenario(), tiers: ["free", "paid"] }], loadParaphraseSet("sets/baseline"));
+ * // → baseline--reference, baseline--w00, baseline--w01, … each with factors.wording
+ */
+export function crossWithWordings<C extends CrossableCondition>(conditions: readonly C[], set: ParaphraseSet, opts: CrossOptions = {}): (C & { factors: WordingFactors })[] {
+  const m = set.manifest;
+  const src = m.source;
+  const setId = src.hash.slice(0, 16);
+  const wanted = opts.wordings ? new Set(opts.wordings) : null;
+  if (wanted) for (const id of wanted) if (!set.wordings.some((w) => w.id === id)) throw new AfwError(`paraphrase set ${set.dir} has no wording "${id}"; it has ${set.wordings.map((w) => w.id).join(", ") || "none"}`);
+  const wordings = set.wordings.filter((w) => !wanted || wanted.has(w.id));
+  if (!wordings.length && opts.includeReference === false) throw new AfwError(`paraphrase set ${set.dir}: no wordings to run`);
+  const out: (C & { factors: WordingFactors })[] = [];
+  for (const c of conditions) {
+    const sc = c.scenario;
+    if (sha256(sc.system) !== src.system_sha256 || sha256(sc.suffix) !== src.suffix_sha256) {
+      const which = sha256(sc.system) !== src.system_sha256 ? "system prompt" : "suffix";
+      throw new AfwError(
+        `condition "${c.name}" (variant ${sc.spec.variant}, ${sc.spec.cot ? "cot" : "no-cot"}): its ${which} is not the text the paraphrase set ${set.dir} was made from (variant ${m.scenario.variant}, ${m.scenario.cot ? "cot" : "no-cot"}); make a set from this condition's scenario`,
+      );
+    }
+    const base = { ...(c.factors ?? {}), condition: (c.factors?.condition as string | undefined) ?? c.name, paraphrase_set: setId };
+    if (opts.includeReference !== false) {
+      out.push({ ...c, name: wordingConditionName(c.name, "reference"), factors: { ...base, wording: "reference", wording_kind: "reference" } });
+    }
+    for (const w of wordings) {
+      const scenario = loadScenario({ ...sc.spec, overrides: { ...sc.spec.overrides, system: w.systemFile, suffix: w.suffixFile } });
+      if (scenario.systemHash === sc.systemHash && scenario.suffix === sc.suffix) throw new AfwError(`${w.systemFile}: wording ${w.id} renders the reference texts unchanged`);
+      out.push({ ...c, name: wordingConditionName(c.name, w.id), scenario, factors: { ...base, wording: w.id, wording_kind: "paraphrase" } });
+    }
+  }
+  return out;
+}

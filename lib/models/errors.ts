@@ -138,6 +138,15 @@ function geminiQuotaIds(details: unknown): string[] {
   return out;
 }
 
+function detailsText(d: unknown): string {
+  if (d === null || d === undefined) return "";
+  try {
+    return JSON.stringify(d).slice(0, 2000);
+  } catch {
+    return "";
+  }
+}
+
 /** Anthropic's tier spend cap: a 429 whose details carry error_code enforced_spend_limit_reached. */
 function detailCode(details: unknown): string | null {
   if (details && typeof details === "object" && !Array.isArray(details)) {
@@ -180,6 +189,8 @@ export function classifyHttpError(status: number, body: ErrorBody, provider: str
     return transient(true);
   }
   if (status === 400 || status === 422) {
+    // Gemini answers a bad key with 400 INVALID_ARGUMENT and reason API_KEY_INVALID (https://github.com/cequence-io/openai-scala-client/issues/109).
+    if (/api key not valid|invalid api[ _-]?key|API_KEY_INVALID/i.test(`${body.message} ${detailsText(body.details)}`)) return fatal("auth", "check the API key for this provider");
     if (CONTEXT_RE.test(all)) return permanent();
     if (/spend limit|spend cap|credit balance is too low/i.test(all)) return fatal("quota", "a spend limit is reached; raise it, then resume");
     if (MODEL_RE.test(all) && /model/i.test(`${body.code ?? ""} ${body.message}`)) return fatal("model", "unknown model; check --model");

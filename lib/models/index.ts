@@ -33,3 +33,4 @@ export { callVotes, nSupportOf, resetVotesMemory, type VotesOptions, type VotesR
 export { PRICE_TABLE, PRICE_TABLE_DATE, priceFor, costOf, type Price, type PriceRow } from "./prices";
 export { Spend } from "./spend";
 export { MODEL_CATALOGUE, catalogueEntry, modelIdAt, reachability, servedBy, type CatalogueEntry, type Reachability } from "./catalogue";
+export { probeEndpoint, type ProbeOptions, type ProbeReport, type ProbeFinding } from "./probe";

@@ -115,7 +115,7 @@ export class Spend {
         cache_creation_tokens: a.all.cache_creation_tokens,
         completion_tokens: a.all.completion_tokens,
         reasoning_tokens: a.all.reasoning_tokens,
-        usd: usd === null ? null : Math.round(usd * 1e6) / 1e6,
+        usd: usd === null ? null : Math.round(usd * 1e9) / 1e9,
         price_source: source,
         discount: this.discount,
       });
@@ -130,6 +130,6 @@ export class Spend {
       if (r.usd === null) return null;
       t += r.usd;
     }
-    return Math.round(t * 1e6) / 1e6;
+    return Math.round(t * 1e9) / 1e9;
   }
 }

@@ -1,5 +1,6 @@
 /**
- * Probe before you pay: a handful of tiny requests (16 tokens each) that
+ * Probe before you pay: a handful of tiny requests (16 tokens each, 512
+ * for reasoning models, which think before they write) that
  * find out what an endpoint actually does, against what its profile
  * assumes: the token-limit parameter, whether temperature 0 is accepted,
  * whether `n` gives several choices, whether (and how) an assistant prefill
@@ -107,7 +108,9 @@ export async function probeEndpoint(o: ProbeOptions): Promise<ProbeReport> {
     }
   };
 
-  const req = (messages: Request["messages"], extra: Partial<Request["params"]> = {}): Request => ({ api: "chat", messages, params: { temperature: 1, max_tokens: 16, ...extra } as Request["params"] });
+  // Reasoning models spend their budget thinking before they write: give them room for a visible answer.
+  const budget = traits.reasoningEffort || traits.thinkTag ? 512 : 16;
+  const req = (messages: Request["messages"], extra: Partial<Request["params"]> = {}): Request => ({ api: "chat", messages, params: { temperature: 1, max_tokens: budget, ...extra } as Request["params"] });
   const greek = (extra: Partial<Request["params"]> = {}) => req([{ role: "user", content: GREEK }], extra);
   const body = (r: Request, tokenParam?: TokenParam, dropTemperature = traits.temperature === "default-only" || traits.temperature === "none"): Record<string, unknown> => {
     if (p.wire === "anthropic") return buildAnthropicBody(o.model, r, { dropTemperature, promptCache: false });
@@ -115,7 +118,7 @@ export async function probeEndpoint(o: ProbeOptions): Promise<ProbeReport> {
     if (tokenParam) {
       delete b.max_tokens;
       delete b.max_completion_tokens;
-      b[tokenParam] = 16;
+      b[tokenParam] = budget;
     }
     return b;
   };
@@ -192,10 +195,10 @@ export async function probeEndpoint(o: ProbeOptions): Promise<ProbeReport> {
     { role: "user", content: GREEK },
     { role: "assistant", content: "alpha beta" },
   ]);
-  const verdictOf = (r: Outcome): "continued" | "new turn" | "echoed" | "unclear" | "rejected" => {
+  // A reply that repeats the prefill cannot be told from a new turn, so only a reply that starts after it counts as continued.
+  const verdictOf = (r: Outcome): "continued" | "new turn" | "unclear" | "rejected" => {
     if (!r.ok) return "rejected";
     const t = (r.reply.choices[0]?.text ?? "").trim().toLowerCase();
-    if (t.startsWith("alpha beta gamma")) return "echoed";
     if (t.startsWith("gamma")) return "continued";
     if (t.includes("alpha")) return "new turn";
     return "unclear";
@@ -205,9 +208,9 @@ export async function probeEndpoint(o: ProbeOptions): Promise<ProbeReport> {
   const plainBody = p.wire === "anthropic" ? buildAnthropicBody(o.model, pre, { promptCache: false, dropTemperature: traits.temperature !== "any" }) : { ...buildOpenAIBody({ ...p, prefill: "trailing-assistant" }, traits, o.model, pre, { dropTemperature: traits.temperature !== "any" }) };
   const plain = await send(o.model, plainBody);
   const pv = verdictOf(plain);
-  if (pv === "continued" || pv === "echoed") {
+  if (pv === "continued") {
     prefill = "trailing-assistant";
-    prefillObserved = pv === "echoed" ? "continued as a trailing assistant turn (reply repeats the prefill)" : "continued as a trailing assistant turn";
+    prefillObserved = "continued as a trailing assistant turn";
   } else if (p.wire === "openai") {
     const cfm = await send(o.model, buildOpenAIBody({ ...p, prefill: "continue-final-message" }, traits, o.model, pre, { dropTemperature: traits.temperature !== "any" }));
     if (verdictOf(cfm) === "continued") {

@@ -45,7 +45,7 @@ export function startAnthropicMock(o: AnthropicMockOptions = {}): Promise<MockSe
     const b = h.body;
     const model = String(b?.model ?? "");
     if (typeof b?.max_tokens !== "number") return err(400, "invalid_request_error", "max_tokens: Field required");
-    if (model === "missing-model") return err(404, "not_found_error", `model: ${model}`);
+    if (!model.startsWith("claude-")) return err(404, "not_found_error", `model: ${model}`);
     if (model === "claude-capped") {
       return err(429, "rate_limit_error", "You have reached your usage tier's monthly spend limit.", {}, { error_code: "enforced_spend_limit_reached" });
     }

@@ -42,7 +42,7 @@ export function startGeminiMock(): Promise<MockServer> {
     }
     const b = h.body;
     const model = String(b.model);
-    if (model === "missing-model") return gerr(404, "NOT_FOUND", `models/${model} is not found for API version v1beta, or is not supported for generateContent.`);
+    if (!model.startsWith("gemini-")) return gerr(404, "NOT_FOUND", `models/${model} is not found for API version v1beta, or is not supported for generateContent.`);
     if (model === "gemini-perday") {
       return gerr(429, "RESOURCE_EXHAUSTED", "You exceeded your current quota, please check your plan and billing details.", quota("GenerateRequestsPerDayPerProjectPerModel-FreeTier"));
     }

@@ -33,7 +33,7 @@ export function startOpenAIMock(): Promise<MockServer> {
     }
     const b = h.body;
     const model = String(b.model);
-    if (model === "missing-model") {
+    if (!/^(gpt-|o1|o3|o4-|filtered-|refusing-|quota-)/.test(model)) {
       // 404 for a model that does not exist or the key cannot use — https://github.com/Shopify/roast/issues/13
       return err(404, `The model \`${model}\` does not exist or you do not have access to it.`, "invalid_request_error", "model_not_found");
     }

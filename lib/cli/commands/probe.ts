@@ -17,7 +17,7 @@ const HELP = `afw probe — what an endpoint actually does, before a run pays fo
   --json               the report as JSON
   --today YYYY-MM-DD   date stamped on a saved profile (default: today)
 
-About 8 requests of at most 16 tokens each: the token-limit parameter,
+About 8 requests of at most 16 tokens each (512 for reasoning models): the token-limit parameter,
 temperature 0, n=2, prefill continuation (trailing assistant turn, vLLM's
 continue_final_message, DeepSeek's prefix), where reasoning comes back, and
 the error body of an unknown model. Prints the cost.

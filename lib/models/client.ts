@@ -17,6 +17,7 @@
  *   flight (they resolve with `cancelled: true`) and sends nothing more.
  * - Blocked replies are results: never retried, cached like any answer.
  */
+import { setMaxListeners } from "node:events";
 import type { Request, UsageTotals, Usage } from "../schema/index";
 import { AfwError } from "../util/errors";
 import { ResponseCache, requestCacheKey } from "./cache";
@@ -126,6 +127,8 @@ export class ModelClient {
     this.onFatal = opts.onFatal;
     this.onWarning = opts.onWarning;
     this.spend = new Spend();
+    // Every request in flight and every waiter listens to the stop signal: no listener limit.
+    setMaxListeners(0, this.stopper.signal);
     if (opts.signal) {
       const ext = opts.signal;
       if (ext.aborted) this.stopper.abort(ext.reason);

@@ -11,7 +11,10 @@
  *   halves the number of requests allowed in flight (once per round: the
  *   replies to requests sent before the last cut do not cut again); each
  *   success adds 1/limit, so the limit grows by about one per round of
- *   successes, back up to the configured ceiling.
+ *   successes, back up to the configured ceiling. After a shared pause the
+ *   growth is slower, at most one more request in flight per pause length:
+ *   when a provider's wait is coarse (retry-after in whole seconds), probing
+ *   above its rate costs a whole pause, so it is done that rarely.
  *
  * "fixed" mode keeps the old behaviour for comparison (bench/providers.bench.ts):
  * a fixed number in flight and no shared pause.
@@ -42,6 +45,9 @@ export class Pacer {
   private timer: ReturnType<typeof setTimeout> | null = null;
   private seq = 0;
   private lastCutSeq = 0;
+  /** Length of the last shared pause (ms) and when the limit last grew: gates growth after a pause. */
+  private lastPauseMs = 0;
+  private lastGrowAt = 0;
   /** How many times the limit was cut, and the lowest it went (for reports). */
   cuts = 0;
   lowest: number;
@@ -102,11 +108,18 @@ export class Pacer {
         if (t.seq > this.lastCutSeq) {
           this.limitF = Math.max(1, this.limitF / 2);
           this.lastCutSeq = this.seq;
+          this.lastGrowAt = Date.now();
           this.cuts++;
           this.lowest = Math.min(this.lowest, this.limit);
         }
       } else if (signal === "ok" && this.limitF < this.ceiling) {
-        this.limitF = Math.min(this.ceiling, this.limitF + 1 / this.limitF);
+        if (this.lastPauseMs > 0) {
+          const now = Date.now();
+          if (now - this.lastGrowAt >= this.lastPauseMs) {
+            this.limitF = Math.min(this.ceiling, Math.floor(this.limitF) + 1);
+            this.lastGrowAt = now;
+          }
+        } else this.limitF = Math.min(this.ceiling, this.limitF + 1 / this.limitF);
       }
     }
     this.pump();
@@ -124,6 +137,8 @@ export class Pacer {
     if (until > this.pausedUntil) {
       this.pausedUntil = until;
       this.pauses++;
+      this.lastPauseMs = ms;
+      this.lastGrowAt = Math.max(this.lastGrowAt, until);
     }
     this.pump();
     return this.pausedUntil;

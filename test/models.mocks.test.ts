@@ -345,3 +345,38 @@ describe("DeepSeek", () => {
     expect(broke).toMatchObject({ error_kind: "fatal", status: 402, attempts: 1 });
   });
 });
+
+describe("what the pipeline writes", () => {
+  it("sampleFields and ErrorTally over a run with a reply, blocks and a fatal error", async () => {
+    const { sampleFields, ErrorTally } = await import("../lib/models");
+    server = await startOpenAIMock();
+    const c = client({ apiKey: "sk-good-1", provider: "openai" });
+    const ok = await c.call("gpt-4o", chat(), 0);
+    const blocked = await c.call("filtered-model", chat(), 0);
+    expect(sampleFields(ok)).toEqual({
+      output_text: "<SCRATCHPAD_REASONING>I will decline.</SCRATCHPAD_REASONING>\n<OUTPUT><rejected/></OUTPUT>",
+      usage: ok.usage,
+      error: null,
+      error_kind: null,
+      outcome: "reply",
+      finish_reason: "stop",
+      provider: "openai",
+      upstream_provider: null,
+      model_snapshot: "gpt-4o-2024-08-06",
+      reasoning: null,
+      attempts: 1,
+      cached: false,
+      latency_ms: ok.latency_ms,
+    });
+    expect(sampleFields(blocked)).toMatchObject({ output_text: "", outcome: "blocked", finish_reason: "content_filter", error: null });
+    const tally = new ErrorTally();
+    expect(tally.add(ok)).toBeNull();
+    expect(tally.add(blocked)).toBe("first blocked reply (openai): blocked by the provider (content_filter)");
+    expect(tally.add(blocked)).toBeNull();
+    const quota = await c.call("quota-model", chat(), 0);
+    expect(tally.add(quota)).toMatch(/^first fatal error \(openai\): 429 You exceeded your current quota/);
+    const after = await c.call("gpt-4o", chat(), 1);
+    expect(tally.add(after)).toBeNull(); // cancelled: counted, never printed
+    expect(tally.counts()).toEqual({ transient: 0, permanent: 0, fatal: 1, blocked: 2, cancelled: 1 });
+  });
+});

@@ -34,3 +34,4 @@ export { PRICE_TABLE, PRICE_TABLE_DATE, priceFor, costOf, type Price, type Price
 export { Spend } from "./spend";
 export { MODEL_CATALOGUE, catalogueEntry, modelIdAt, reachability, servedBy, type CatalogueEntry, type Reachability } from "./catalogue";
 export { probeEndpoint, type ProbeOptions, type ProbeReport, type ProbeFinding } from "./probe";
+export { sampleFields, ErrorTally, type CallFields } from "./record";

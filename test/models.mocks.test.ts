@@ -233,6 +233,20 @@ describe("Anthropic Messages API", () => {
     expect(c3.fatal?.reason).toBe("refused");
   });
 
+  it("a retired model's answers already in the cache are still served (no refusal, no request)", async () => {
+    server = await startAnthropicMock();
+    const cacheDir = mkdtempSync(join(tmpdir(), "afw-retired-"));
+    const first = await client({ apiKey: "sk-ant-good-1234", provider: "anthropic", cacheDir, allow: ["retired"] }).call("claude-3-opus-20240229", chat(), 0);
+    expect(first.error).toBeNull();
+    const c = client({ apiKey: "sk-ant-good-1234", provider: "anthropic", cacheDir });
+    const again = await c.call("claude-3-opus-20240229", chat(), 0);
+    expect(again).toMatchObject({ cached: true, error: null, texts: first.texts, model_snapshot: "claude-3-opus-20240229" });
+    expect(c.fatal).toBeNull();
+    const uncached = await c.call("claude-3-opus-20240229", chat("new"), 0);
+    expect(uncached.error).toMatch(/retired on 2026-01-05/);
+    expect(server.hits).toHaveLength(1);
+  });
+
   it("a bad key stops the run after at most `concurrency` requests", async () => {
     server = await startAnthropicMock();
     const c = client({ apiKey: "sk-ant-wrong", provider: "anthropic", concurrency: 5 });

@@ -195,12 +195,6 @@ export class ModelClient {
       if (req.api === "chat" ? !Array.isArray(req.messages) : typeof req.prompt !== "string") {
         return this.fail(model, "bad request: chat requests need messages, completions requests need a prompt", "permanent", null, 0, start, discarded);
       }
-      const chk = this.check(model, req);
-      if (!chk.ok || (this.profile.wire === "anthropic" && req.api !== "chat")) {
-        const why = chk.refusal ?? `${this.profile.name} has no completions endpoint`;
-        this.setFatal(new FatalProviderError(`${this.profile.label}: ${why}`, "plan", this.profile.name));
-        return this.fail(model, why, "fatal", null, 0, start, discarded);
-      }
       const key = this.cache ? requestCacheKey(this.cacheScope(model), req, sampleIndex) : null;
       if (this.cache && key) {
         const hit = this.cache.get(key);
@@ -227,6 +221,13 @@ export class ModelClient {
         }
       }
 
+      // Checked after the cache: an answer already stored needs no provider (a retired judge's cached verdicts stay usable).
+      const chk = this.check(model, req);
+      if (!chk.ok || (this.profile.wire === "anthropic" && req.api !== "chat")) {
+        const why = chk.refusal ?? `${this.profile.name} has no completions endpoint`;
+        this.setFatal(new FatalProviderError(`${this.profile.label}: ${why}`, "plan", this.profile.name));
+        return this.fail(model, why, "fatal", null, 0, start, discarded);
+      }
       let errorAttempts = 0;
       let rateRetries = 0;
       for (;;) {

@@ -233,6 +233,21 @@ describe("Anthropic Messages API", () => {
     expect(c3.fatal?.reason).toBe("refused");
   });
 
+  it("extended thinking: sent with its budget and kept as reasoning; refused before sending with temperature 0, a prefill, or on Claude 4.7", async () => {
+    server = await startAnthropicMock();
+    const c = client({ apiKey: "sk-ant-good-1234", provider: "anthropic", thinkingBudget: 2048 });
+    const r = await c.call("claude-sonnet-4-5", chat("x", { temperature: 1, max_tokens: 4000 }), 0);
+    expect(server.hits[0].body.thinking).toEqual({ type: "enabled", budget_tokens: 2048 });
+    expect(r.reasoning?.source).toBe("thinking");
+    const t0 = await client({ apiKey: "sk-ant-good-1234", provider: "anthropic", thinkingBudget: 2048 }).call("claude-sonnet-4-5", chat("x", { max_tokens: 4000 }), 0);
+    expect(t0.error).toMatch(/^thinking is incompatible with a changed temperature \(0 asked\)/);
+    const pre = await client({ apiKey: "sk-ant-good-1234", provider: "anthropic", thinkingBudget: 2048 }).call("claude-sonnet-4-5", chat("x", { temperature: 1, max_tokens: 4000 }, "<S>"), 0);
+    expect(pre.error).toMatch(/does not allow a prefill together with thinking/);
+    const o47 = await client({ apiKey: "sk-ant-good-1234", provider: "anthropic", thinkingBudget: 2048 }).call("claude-opus-4-7", chat("x", { temperature: 1, max_tokens: 4000 }), 0);
+    expect(o47.error).toMatch(/^claude-opus-4-7 rejects thinking with budget_tokens/);
+    expect(server.hits).toHaveLength(1);
+  });
+
   it("a retired model's answers already in the cache are still served (no refusal, no request)", async () => {
     server = await startAnthropicMock();
     const cacheDir = mkdtempSync(join(tmpdir(), "afw-retired-"));

@@ -80,6 +80,7 @@ export class ModelClient {
   private readonly allow: readonly Override[];
   private readonly providerOrder: readonly string[] | null;
   private readonly reasoningEffort: string | null;
+  private readonly thinkingBudget: number | null;
   private readonly promptCache: boolean;
   private readonly anthropicVersion: string;
   private readonly today: string;
@@ -120,6 +121,7 @@ export class ModelClient {
     this.providerOrder = opts.providerOrder && opts.providerOrder.length ? [...opts.providerOrder] : null;
     if (this.providerOrder && !this.profile.pinnable) throw new AfwError(`--provider-order needs a router that takes a provider pin (openrouter), not ${this.profile.name}`);
     this.reasoningEffort = opts.reasoningEffort ?? null;
+    this.thinkingBudget = opts.thinkingBudget ?? null;
     this.promptCache = opts.promptCache ?? true;
     this.anthropicVersion = opts.anthropicVersion ?? "2023-06-01";
     this.today = opts.today ?? todayIso();
@@ -174,7 +176,7 @@ export class ModelClient {
     ].join("\u0000");
     let c = this.checks.get(shape);
     if (!c) {
-      c = checkRequest(this.profile, model, req, { allow: this.allow, today: this.today, reasoningEffort: this.reasoningEffort, baseURL: this.baseURL });
+      c = checkRequest(this.profile, model, req, { allow: this.allow, today: this.today, reasoningEffort: this.reasoningEffort, baseURL: this.baseURL, thinkingBudget: this.thinkingBudget });
       this.checks.set(shape, c);
       for (const w of c.warnings) this.warn(w);
     }
@@ -363,6 +365,7 @@ export class ModelClient {
     if (this.profile.name !== DEFAULT_PROVIDER) parts.push(this.profile.name);
     if (this.providerOrder) parts.push(`order=${this.providerOrder.join(",")}`);
     if (this.reasoningEffort) parts.push(`effort=${this.reasoningEffort}`);
+    if (this.thinkingBudget) parts.push(`thinking=${this.thinkingBudget}`);
     return parts.length ? `${parts.join("\u0000")}\u0000${model}` : model;
   }
 
@@ -386,7 +389,7 @@ export class ModelClient {
       timedOut = true;
       ac.abort();
     }, this.timeoutMs);
-    const bodyOpts = { dropTemperature: chk.dropTemperature, reasoningEffort: this.reasoningEffort, providerOrder: this.providerOrder, promptCache: this.promptCache };
+    const bodyOpts = { dropTemperature: chk.dropTemperature, reasoningEffort: this.reasoningEffort, providerOrder: this.providerOrder, promptCache: this.promptCache, thinkingBudget: this.thinkingBudget };
     const body = this.profile.wire === "anthropic" ? buildAnthropicBody(model, req, bodyOpts) : buildOpenAIBody(this.profile, chk.traits, model, req, bodyOpts);
     const failed = (kind: "transient" | "permanent" | "fatal", reason: string, extra: Partial<Extract<Attempt, { ok: false }>> = {}): Attempt => ({
       ok: false,

@@ -10,7 +10,7 @@
  * prefill is sent as a trailing assistant turn, a retired id is tried).
  */
 import type { Message, Request } from "../schema/index";
-import { modelTraits, retirementOf, todayIso, type ModelTraits } from "./model-rules";
+import { modelTraits, normaliseModelId, retirementOf, todayIso, type ModelTraits } from "./model-rules";
 import type { ProviderProfile } from "./providers";
 
 /** Refusals the user may override. */
@@ -26,6 +26,8 @@ export interface CheckOptions {
   reasoningEffort?: string | null;
   /** Base URL, for checks that depend on it (DeepSeek's prefix needs /beta). */
   baseURL?: string;
+  /** Anthropic extended thinking with this budget (budget_tokens), if any. */
+  thinkingBudget?: number | null;
 }
 
 /** The verdict on a planned request. */
@@ -106,8 +108,31 @@ export function checkRequest(profile: ProviderProfile, model: string, req: Reque
     }
   }
 
+  // Anthropic extended thinking (anchors-2026 §4.3; https://platform.claude.com/docs/en/build-with-claude/extended-thinking):
+  // budget_tokens ≥ 1024 and below max_tokens; not with a prefill; not with a changed temperature; Claude 4.7+ takes adaptive thinking only.
+  const thinking = profile.wire === "anthropic" && opts.thinkingBudget ? opts.thinkingBudget : null;
+  if (thinking !== null) {
+    const id = normaliseModelId(model);
+    if (/^claude-(opus|sonnet|haiku|fable|mythos)-(4-([7-9]|\d\d)|[5-9])/.test(id)) {
+      const r = refuse(`${model} rejects thinking with budget_tokens (adaptive thinking only); run without a thinking budget`, null);
+      if (r) return r;
+    }
+    if (thinking < 1024 || thinking >= (req.params?.max_tokens ?? 0)) {
+      const r = refuse(`a thinking budget must be at least 1024 tokens and below max_tokens (${req.params?.max_tokens}), got ${thinking}`, null);
+      if (r) return r;
+    }
+    if (prefill !== null) {
+      const r = refuse(`${profile.name} does not allow a prefill together with thinking; drop one of them`, null);
+      if (r) return r;
+    }
+  }
+
   const t = req.params?.temperature;
-  if (t !== undefined && t !== null) {
+  if (t !== undefined && t !== null && thinking !== null && t !== 1) {
+    const r = refuse(`thinking is incompatible with a changed temperature (${t} asked); set temperature 1 or --allow temperature to send none`, "temperature");
+    if (r) return r;
+    dropTemperature = true;
+  } else if (t !== undefined && t !== null) {
     const offReasoning = traits.temperatureWithoutReasoning && opts.reasoningEffort === "none";
     if (traits.temperature === "default-only" && t !== 1 && !offReasoning) {
       const r = refuse(
@@ -150,6 +175,8 @@ export interface BodyOptions {
   providerOrder?: readonly string[] | null;
   /** Anthropic: put cache_control on the system prompt. Default true. */
   promptCache?: boolean;
+  /** Anthropic: extended thinking with this budget_tokens. */
+  thinkingBudget?: number | null;
 }
 
 const plain = (m: Message) => ({ role: m.role, content: m.content });
@@ -201,5 +228,6 @@ export function buildAnthropicBody(model: string, req: Request, o: BodyOptions =
   if (system) body.system = o.promptCache === false ? system : [{ type: "text", text: system, cache_control: { type: "ephemeral" } }];
   if (p.temperature !== undefined && !o.dropTemperature) body.temperature = p.temperature;
   if (p.top_p !== undefined && !o.dropTemperature) body.top_p = p.top_p;
+  if (o.thinkingBudget) body.thinking = { type: "enabled", budget_tokens: o.thinkingBudget };
   return body;
 }

@@ -30,6 +30,8 @@ export interface ModelClientOptions {
   providerOrder?: readonly string[] | null;
   /** reasoning_effort (or OpenRouter's reasoning.effort) to send, when the model takes one. */
   reasoningEffort?: string | null;
+  /** Anthropic: extended thinking with this budget_tokens (≥ 1024, below max_tokens; not on Claude 4.7+, not with a prefill). Default none. */
+  thinkingBudget?: number | null;
   /** Anthropic: cache the system prompt (cache_control). Default true. */
   promptCache?: boolean;
   /** anthropic-version header. Default "2023-06-01". */

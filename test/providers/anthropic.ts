@@ -60,6 +60,14 @@ export function startAnthropicMock(o: AnthropicMockOptions = {}): Promise<MockSe
       }
       if (/\s$/.test(prefill)) return err(400, "invalid_request_error", "messages: final assistant content cannot end with trailing whitespace");
     }
+    if (b.thinking) {
+      // Extended thinking: budget_tokens ≥ 1024 and < max_tokens; no prefill; temperature only 1.
+      if (typeof b.thinking.budget_tokens !== "number" || b.thinking.budget_tokens < 1024 || b.thinking.budget_tokens >= b.max_tokens) {
+        return err(400, "invalid_request_error", "thinking.budget_tokens: must be ≥ 1024 and less than max_tokens");
+      }
+      if (prefill !== null) return err(400, "invalid_request_error", "Expected `thinking` or `redacted_thinking`, but found `text`. When `thinking` is enabled, a final `assistant` message must start with a thinking block.");
+      if (b.temperature !== undefined && b.temperature !== 1) return err(400, "invalid_request_error", "`temperature` may only be set to 1 when thinking is enabled.");
+    }
     // Prompt caching: the prefix up to a cache_control block is written once, then read.
     const sys = Array.isArray(b.system) ? b.system : typeof b.system === "string" ? [{ type: "text", text: b.system }] : [];
     const sysText = sys.map((x: any) => x.text).join("\n");

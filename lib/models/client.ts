@@ -36,23 +36,26 @@ import { callVotes, type VotesOptions, type VotesResult } from "./votes";
 
 const DEFAULTS = { concurrency: 16, timeoutMs: 120_000, maxAttempts: 6, maxRateLimitRetries: 20, retryBaseMs: 1000, retryMaxMs: 60_000 };
 
-/** What one HTTP attempt came to. */
-type Attempt =
-  | { ok: true; reply: ProviderReply }
-  | {
-      ok: false;
-      cancelled?: boolean;
-      kind: "transient" | "permanent" | "fatal";
-      fatal: FatalReason | null;
-      congestion: boolean;
-      blocked: boolean;
-      status: number | null;
-      reason: string;
-      retryAfterMs: number | null;
-      /** Usage of a 200 that was answered (and billed) but cannot be used. */
-      billed: Usage | null;
-      answered: boolean;
-    };
+/**
+ * What one HTTP attempt came to: a reply (ok), or a failure classified.
+ * One flat shape (not a union): tslab compiles the library without
+ * strictNullChecks, where `if (x.ok)` does not narrow a union.
+ */
+interface Attempt {
+  ok: boolean;
+  reply: ProviderReply | null;
+  cancelled: boolean;
+  kind: "transient" | "permanent" | "fatal";
+  fatal: FatalReason | null;
+  congestion: boolean;
+  blocked: boolean;
+  status: number | null;
+  reason: string;
+  retryAfterMs: number | null;
+  /** Usage of a 200 that was answered (and billed) but cannot be used. */
+  billed: Usage | null;
+  answered: boolean;
+}
 
 /**
  * A client for one endpoint.
@@ -248,9 +251,10 @@ export class ModelClient {
           throw e;
         }
         this.pacer.release(ticket, out.ok ? "ok" : out.congestion ? "congestion" : "other");
-        if (out.ok) {
+        if (out.ok && out.reply) {
+          const reply = out.reply;
           if (this.cache && key) {
-            const r = out.reply;
+            const r = reply;
             this.cache.put({
               v: 1,
               key,
@@ -265,7 +269,7 @@ export class ModelClient {
             });
           }
           this.t.retries += attempts - 1;
-          return this.success(out.reply, false, attempts, start, discarded, model);
+          return this.success(reply, false, attempts, start, discarded, model);
         }
         if (out.cancelled) return this.cancelled(this.stopLine(), attempts, start, discarded);
         if (out.answered) {
@@ -391,8 +395,10 @@ export class ModelClient {
     }, this.timeoutMs);
     const bodyOpts = { dropTemperature: chk.dropTemperature, reasoningEffort: this.reasoningEffort, providerOrder: this.providerOrder, promptCache: this.promptCache, thinkingBudget: this.thinkingBudget };
     const body = this.profile.wire === "anthropic" ? buildAnthropicBody(model, req, bodyOpts) : buildOpenAIBody(this.profile, chk.traits, model, req, bodyOpts);
-    const failed = (kind: "transient" | "permanent" | "fatal", reason: string, extra: Partial<Extract<Attempt, { ok: false }>> = {}): Attempt => ({
+    const failed = (kind: "transient" | "permanent" | "fatal", reason: string, extra: Partial<Attempt> = {}): Attempt => ({
       ok: false,
+      reply: null,
+      cancelled: false,
       kind,
       fatal: null,
       congestion: false,
@@ -422,7 +428,7 @@ export class ModelClient {
         }
         try {
           const reply = this.profile.wire === "anthropic" ? parseAnthropicBody(data) : parseOpenAIBody(req.api, data, { thinkClosingOnly: chk.traits.thinkTag });
-          return { ok: true, reply };
+          return { ...failed("transient", ""), ok: true, reply };
         } catch (e) {
           if (e instanceof MalformedResponseError || e instanceof UpstreamError) {
             return failed("transient", e.message, { answered: true, billed: e.usage, status: raw.status });

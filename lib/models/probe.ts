@@ -64,7 +64,15 @@ export interface ProbeReport {
 const GREEK = "Write the Greek letters alpha to delta, separated by spaces.";
 const MISSING = "afw-probe-no-such-model";
 
-type Outcome = { ok: true; reply: ProviderReply } | { ok: false; status: number | null; body: ErrorBody | null; line: string; fatal: boolean };
+/** One probe request's result (a flat shape: tslab compiles without strictNullChecks, where a union on `ok` does not narrow). */
+interface Outcome {
+  ok: boolean;
+  reply: ProviderReply | null;
+  status: number | null;
+  body: ErrorBody | null;
+  line: string;
+  fatal: boolean;
+}
 
 /**
  * Probe an endpoint.
@@ -93,16 +101,16 @@ export async function probeEndpoint(o: ProbeOptions): Promise<ProbeReport> {
           const data = JSON.parse(raw.text);
           const reply = p.wire === "anthropic" ? parseAnthropicBody(data) : parseOpenAIBody("chat", data, { thinkClosingOnly: traits.thinkTag });
           spend.add(model, p.name, { cached: false, usage: reply.usage });
-          return { ok: true, reply };
+          return { ok: true, reply, status: raw.status, body: null, line: "", fatal: false };
         } catch (e) {
-          return { ok: false, status: raw.status, body: null, line: redact(oneLine((e as Error).message), o.apiKey), fatal: false };
+          return { ok: false, reply: null, status: raw.status, body: null, line: redact(oneLine((e as Error).message), o.apiKey), fatal: false };
         }
       }
       const eb = readErrorBody(raw.text);
       const cls = classifyHttpError(raw.status, eb, p.name);
-      return { ok: false, status: raw.status, body: eb, line: redact(cls.reason, o.apiKey), fatal: cls.kind === "fatal" && cls.fatal !== "refused" };
+      return { ok: false, reply: null, status: raw.status, body: eb, line: redact(cls.reason, o.apiKey), fatal: cls.kind === "fatal" && cls.fatal !== "refused" };
     } catch (e) {
-      return { ok: false, status: null, body: null, line: redact(oneLine(ac.signal.aborted ? `timeout after ${timeoutMs} ms` : `connection error: ${(e as Error).message}`), o.apiKey), fatal: true };
+      return { ok: false, reply: null, status: null, body: null, line: redact(oneLine(ac.signal.aborted ? `timeout after ${timeoutMs} ms` : `connection error: ${(e as Error).message}`), o.apiKey), fatal: true };
     } finally {
       clearTimeout(timer);
     }
@@ -144,7 +152,7 @@ export async function probeEndpoint(o: ProbeOptions): Promise<ProbeReport> {
   // 1. A plain request: does the endpoint answer at all, and where does reasoning come back?
   const first = await send(o.model, body(greek()));
   if (!first.ok && first.fatal) return report(first.line, null, {});
-  const snapshot = first.ok ? first.reply.model_snapshot : null;
+  const snapshot = first.reply?.model_snapshot ?? null;
 
   // 2. Token-limit parameter (OpenAI-shaped APIs only: the Messages API has max_tokens).
   let tokenParam: TokenParam = p.tokenParam;
@@ -182,7 +190,7 @@ export async function probeEndpoint(o: ProbeOptions): Promise<ProbeReport> {
     findings.push({ feature: "n", expected: "1", observed: "the Messages API has no n: one request per vote", verdict: "ok" });
   } else {
     const n2 = await send(o.model, body(greek({ n: 2 })));
-    const got = n2.ok ? n2.reply.choices.length : 0;
+    const got = n2.reply ? n2.reply.choices.length : 0;
     const observed = n2.ok ? `n=2 gave ${got} choice${got === 1 ? "" : "s"}` : `rejected (${n2.line})`;
     const works = n2.ok && got >= 2;
     if (!works) maxN = 1;
@@ -197,7 +205,7 @@ export async function probeEndpoint(o: ProbeOptions): Promise<ProbeReport> {
   ]);
   // A reply that repeats the prefill cannot be told from a new turn, so only a reply that starts after it counts as continued.
   const verdictOf = (r: Outcome): "continued" | "new turn" | "unclear" | "rejected" => {
-    if (!r.ok) return "rejected";
+    if (!r.ok || !r.reply) return "rejected";
     const t = (r.reply.choices[0]?.text ?? "").trim().toLowerCase();
     if (t.startsWith("gamma")) return "continued";
     if (t.includes("alpha")) return "new turn";
@@ -236,8 +244,10 @@ export async function probeEndpoint(o: ProbeOptions): Promise<ProbeReport> {
 
   // 6. Reasoning: where it came back in the replies seen.
   const sources = new Set<ReasoningSource>();
-  if (first.ok && first.reply.choices[0]?.reasoning) sources.add(first.reply.choices[0].reasoning.source);
-  if (plain.ok && plain.reply.choices[0]?.reasoning) sources.add(plain.reply.choices[0].reasoning.source);
+  for (const r of [first, plain]) {
+    const reasoning = r.reply?.choices[0]?.reasoning;
+    if (reasoning) sources.add(reasoning.source);
+  }
   const seen = [...sources];
   findings.push({
     feature: "reasoning",

@@ -1,14 +1,18 @@
 /**
  * The content-addressed response cache: one small JSON file per request key
  * under `dir/ab/abcdef….json`. It holds texts, finish reasons, usage, the
- * model and the key; never the API key or the base URL. Errors are never
- * cached. A file that is unreadable or of the wrong shape is a miss and gets
- * overwritten by the next successful answer.
+ * model and the key, and (since the provider profiles) each choice's
+ * outcome and reasoning, the answering snapshot and the upstream provider;
+ * never the API key or the base URL. Errors are never cached; blocked and
+ * truncated replies are (they are the provider's answer). A file that is
+ * unreadable or of the wrong shape is a miss and gets overwritten by the
+ * next successful answer.
  */
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Request, Usage } from "../schema/index";
+import type { ChoiceResult } from "./parse";
 import { canonicalJson, sha256 } from "../util/hash";
 import { writeFileAtomic } from "../util/fsx";
 
@@ -22,6 +26,10 @@ export interface CacheEntry {
   texts: string[];
   finish_reasons: (string | null)[];
   usage: Usage | null;
+  /** Each choice with outcome, reasoning and refusal (absent in entries written before the provider profiles). */
+  choices?: ChoiceResult[];
+  model_snapshot?: string | null;
+  upstream_provider?: string | null;
 }
 
 /**
@@ -159,6 +167,12 @@ function isEntry(d: unknown, key: string): d is CacheEntry {
   for (let i = 0; i < texts.length; i++) {
     if (typeof texts[i] !== "string") return false;
     if (fr[i] !== null && typeof fr[i] !== "string") return false;
+  }
+  if (e.choices !== undefined) {
+    if (!Array.isArray(e.choices) || e.choices.length !== texts.length) return false;
+    for (const c of e.choices as Record<string, unknown>[]) {
+      if (!c || typeof c.text !== "string" || (c.outcome !== "reply" && c.outcome !== "truncated" && c.outcome !== "blocked")) return false;
+    }
   }
   const u = e.usage as Record<string, unknown> | null;
   if (u !== null) {

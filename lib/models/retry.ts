@@ -1,12 +1,11 @@
 /**
- * Which failures are worth another attempt, and how long to wait first:
- * exponential backoff with full jitter, or the server's retry-after.
+ * Waits between attempts: exponential backoff with full jitter, the
+ * server's retry-after, and the one-line reasons of failures that never
+ * reached an HTTP status (timeouts, resets, refused connections).
  */
-import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from "openai";
-import { MalformedResponseError } from "./extract";
 import { oneLine } from "./redact";
 
-/** A failed attempt, classified. */
+/** A failed attempt, classified (kept for callers of the earlier API). */
 export interface AttemptFailure {
   retryable: boolean;
   status: number | null;
@@ -17,34 +16,21 @@ export interface AttemptFailure {
 }
 
 /**
- * Classify what an attempt threw. Retried: 408, 409, 429, 5xx, timeouts,
- * connection errors/resets, malformed 200 bodies and other unexpected errors
- * (e.g. a body cut off mid-read). Not retried: other 4xx.
- * `timedOut` says the client's own per-attempt guard fired.
+ * Classify an attempt that threw before a status arrived: a timeout (the
+ * client's own guard, `timedOut`), a refused or reset connection, a body cut
+ * off mid-read. All are retryable except an abort by the caller.
+ * @example classifyFailure(Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:9"), { code: "ECONNREFUSED" }), false, 1000).reason
+ *   // "connection error (ECONNREFUSED): connect ECONNREFUSED 127.0.0.1:9"
  */
 export function classifyFailure(err: unknown, timedOut: boolean, timeoutMs: number): AttemptFailure {
-  if (timedOut || err instanceof APIConnectionTimeoutError) {
-    return { retryable: true, status: null, reason: `timeout after ${timeoutMs} ms`, retryAfterMs: null };
-  }
-  if (err instanceof MalformedResponseError) {
-    return { retryable: true, status: null, reason: err.message, retryAfterMs: null };
-  }
-  if (err instanceof APIConnectionError) {
-    return { retryable: true, status: null, reason: oneLine(`connection error${describeCause(err)}`), retryAfterMs: null };
-  }
-  if (err instanceof APIUserAbortError) {
-    return { retryable: false, status: null, reason: "aborted", retryAfterMs: null };
-  }
-  if (err instanceof APIError && typeof err.status === "number") {
-    const s = err.status;
-    const retryable = s === 408 || s === 409 || s === 429 || s >= 500;
-    return { retryable, status: s, reason: statusReason(err), retryAfterMs: retryable ? retryAfter(err.headers) : null };
-  }
-  if (err instanceof SyntaxError) {
-    return { retryable: true, status: null, reason: "malformed response: body is not JSON", retryAfterMs: null };
-  }
-  const msg = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-  return { retryable: true, status: null, reason: oneLine(`${msg}${describeCause(err)}`), retryAfterMs: null };
+  if (timedOut) return { retryable: true, status: null, reason: `timeout after ${timeoutMs} ms`, retryAfterMs: null };
+  const e = err as { name?: unknown; code?: unknown; message?: unknown } | null;
+  if (e && e.name === "AbortError") return { retryable: false, status: null, reason: "aborted", retryAfterMs: null };
+  const code = e && typeof e.code === "string" ? e.code : null;
+  const msg = e && typeof e.message === "string" ? e.message : String(err);
+  if (code) return { retryable: true, status: null, reason: oneLine(`connection error (${code}): ${msg}${describeCause(err)}`), retryAfterMs: null };
+  const name = e && typeof e.name === "string" ? e.name : "Error";
+  return { retryable: true, status: null, reason: oneLine(`${name}: ${msg}${describeCause(err)}`), retryAfterMs: null };
 }
 
 /**
@@ -75,18 +61,6 @@ export function retryAfter(headers: { get(name: string): string | null } | undef
     if (Number.isFinite(at)) return Math.max(0, at - Date.now());
   }
   return null;
-}
-
-function statusReason(err: APIError): string {
-  const body = err.error as { message?: unknown } | undefined;
-  let text: string;
-  if (body && typeof body.message === "string") text = body.message;
-  else {
-    // APIError messages start with the status already; drop it to avoid "429 429 …".
-    text = err.message.startsWith(String(err.status)) ? err.message.slice(String(err.status).length) : err.message;
-  }
-  text = oneLine(text, 160);
-  return text ? `${err.status} ${text}` : `${err.status} (no body)`;
 }
 
 /** " (CODE): deepest message" from an error's cause chain ("" when there is nothing to add). */

@@ -1,12 +1,13 @@
 /**
- * A small fetch for the openai SDK, on node:http(s) with keep-alive agents.
+ * HTTP for the model door, on node:http(s) with keep-alive agents.
  *
  * Node's built-in fetch (undici, WHATWG streams) costs about 1 ms of CPU per
- * request, most of the harness's budget. This transport sends the request
- * with http.request, reads the whole body into one buffer, and hands the SDK
- * a minimal response object with exactly what it reads: status, ok, url,
- * headers, body, json() and text(). Measured in bench/harness.bench.ts.
- * Streaming responses are not supported (the harness never streams).
+ * request, most of the harness's budget. postJson() sends one JSON request
+ * with http.request and reads the whole body into one buffer; the client
+ * uses it for every provider. createNodeFetch() wraps the same thing as a
+ * minimal fetch (status, ok, url, headers, body, json(), text()) for code
+ * that wants one. Measured in bench/harness.bench.ts. Streaming responses
+ * are not supported (the harness never streams).
  */
 import http from "node:http";
 import https from "node:https";
@@ -102,4 +103,74 @@ export function createNodeFetch(maxSockets: number): typeof fetch {
       req.end(body ?? undefined);
     });
   return nodeFetch as unknown as typeof fetch;
+}
+
+/** A whole HTTP response. */
+export interface RawResponse {
+  status: number;
+  headers: Headers;
+  text: string;
+}
+
+/** Keep-alive agents for one client: at most `maxSockets` per host. */
+export function createAgents(maxSockets: number): { "http:": http.Agent; "https:": https.Agent } {
+  return {
+    "http:": new http.Agent({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets }),
+    "https:": new https.Agent({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets }),
+  };
+}
+
+/**
+ * POST a JSON body and read the whole answer. Rejects on a network error
+ * or when `signal` aborts (an Error named "AbortError").
+ */
+export function postJson(
+  url: string,
+  headers: Record<string, string>,
+  body: unknown,
+  signal: AbortSignal | null,
+  agents: { "http:": http.Agent; "https:": https.Agent },
+): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    let u: URL;
+    try {
+      u = new URL(url);
+    } catch {
+      return reject(new TypeError(`bad URL ${url}`));
+    }
+    const mod = u.protocol === "https:" ? https : http;
+    const agent = agents[u.protocol as "http:" | "https:"];
+    if (!agent) return reject(new TypeError(`unsupported protocol ${u.protocol}`));
+    if (signal?.aborted) return reject(abortError());
+    const payload = JSON.stringify(body);
+    const h: Record<string, string> = { "content-type": "application/json", accept: "application/json", ...headers, "content-length": String(Buffer.byteLength(payload)) };
+    const req = mod.request(u, { method: "POST", headers: h, agent });
+    const onAbort = () => req.destroy(abortError());
+    signal?.addEventListener("abort", onAbort, { once: true });
+    const done = () => signal?.removeEventListener("abort", onAbort);
+    req.on("response", (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () => {
+        done();
+        const hh = new Headers();
+        const raw = res.rawHeaders;
+        for (let i = 0; i < raw.length; i += 2) hh.append(raw[i], raw[i + 1]);
+        resolve({ status: res.statusCode ?? 0, headers: hh, text: (chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)).toString("utf8") });
+      });
+      res.on("error", (e) => {
+        done();
+        reject(e);
+      });
+      res.on("aborted", () => {
+        done();
+        reject(Object.assign(new Error("response aborted"), { code: "ECONNRESET" }));
+      });
+    });
+    req.on("error", (e) => {
+      done();
+      reject(e);
+    });
+    req.end(payload);
+  });
 }

@@ -1,0 +1,146 @@
+/**
+ * `afw probe` against each provider mock: it must report what that server
+ * does (not what its profile assumes), save a profile a run can load, and
+ * stop with one line and exit code 3 when the endpoint refuses the key.
+ * Also `afw providers`.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { loadProfileFile, ModelClient } from "../lib/models";
+import { runCli } from "./helpers/cli";
+import { startOpenAIMock } from "./providers/openai";
+import { startAnthropicMock } from "./providers/anthropic";
+import { startGeminiMock } from "./providers/gemini";
+import { startOpenRouterMock } from "./providers/openrouter";
+import { startVllmMock } from "./providers/vllm";
+import { startDeepSeekMock } from "./providers/deepseek";
+import type { MockServer } from "./providers/base";
+
+const dir = mkdtempSync(join(tmpdir(), "afw-probe-"));
+const servers: Record<string, MockServer> = {};
+
+beforeAll(async () => {
+  servers.openai = await startOpenAIMock();
+  servers.anthropic = await startAnthropicMock();
+  servers.gemini = await startGeminiMock();
+  servers.openrouter = await startOpenRouterMock();
+  servers.vllm = await startVllmMock();
+  servers.deepseek = await startDeepSeekMock();
+});
+afterAll(async () => {
+  for (const s of Object.values(servers)) await s.close();
+});
+
+/** The probe's table row for a feature: [profile says, endpoint does, verdict]. */
+function row(stdout: string, feature: string): string {
+  const line = stdout.split("\n").find((l) => l.trimStart().startsWith(feature));
+  if (!line) throw new Error(`no "${feature}" row in:\n${stdout}`);
+  return line.replace(/\s+/g, " ").trim();
+}
+
+describe("afw probe", () => {
+  it("vLLM: learns n, continue_final_message, message.reasoning and the flat error body; saves a loadable profile", async () => {
+    const save = join(dir, "vllm.json");
+    const r = await runCli(["probe", "--base-url", servers.vllm.baseURL, "--model", "deepseek-r1-distill-qwen-7b", "--provider", "vllm", "--save", save, "--today", "2026-11-29"]);
+    expect(r.code).toBe(0);
+    expect(row(r.stdout, "n")).toBe("n unknown n=2 gave 2 choices [learnt]");
+    expect(row(r.stdout, "prefill")).toBe("prefill continue-final-message continued with continue_final_message [ok]");
+    expect(row(r.stdout, "reasoning")).toBe("reasoning reasoning, reasoning_content, think_tag reasoning [ok]");
+    expect(row(r.stdout, "error body")).toMatch(/^error body flat flat \(404 "The model `afw-probe-no-such-model` does not exist\."\) \[ok\]$/);
+    expect(row(r.stdout, "temperature 0")).toBe("temperature 0 accepted accepted [ok]");
+    expect(r.stdout).toMatch(/cost: \d+ requests, \d+ prompt \+ \d+ completion tokens, unpriced/);
+    const saved = loadProfileFile(save);
+    expect(saved).toMatchObject({ name: "vllm-probed", prefill: "continue-final-message", maxN: null, probed_at: "2026-11-29", errorShape: "flat" });
+    expect(saved.reasoning[0]).toBe("reasoning");
+    // a run can use it
+    const c = new ModelClient({ baseURL: servers.vllm.baseURL, apiKey: "x", provider: saved });
+    const res = await c.call("meta-llama/Llama-3.1-8B-Instruct", { api: "chat", messages: [{ role: "user", content: "hi" }, { role: "assistant", content: "<SCRATCHPAD_REASONING>" }], params: { temperature: 0, max_tokens: 20 } }, 0);
+    expect(res.error).toBeNull();
+    expect(res.provider).toBe("vllm-probed");
+  });
+
+  it("OpenAI: a reasoning model needs max_completion_tokens and rejects temperature 0; no prefill; OpenAI error body; the cost", async () => {
+    const r = await runCli(["probe", "--base-url", servers.openai.baseURL, "--model", "o3", "--provider", "openai", "--api-key", "sk-good-probe"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/answered as o3-2025-04-16/);
+    expect(row(r.stdout, "token limit")).toMatch(/^token limit max_completion_tokens max_completion_tokens only \(max_tokens: 400 Unsupported parameter: 'max_tokens'/);
+    expect(row(r.stdout, "temperature 0")).toMatch(/^temperature 0 rejected rejected \(400 Unsupported value: 'temperature' does not support 0 .*\[ok\]$/);
+    expect(row(r.stdout, "prefill")).toMatch(/^prefill none not continued \(trailing turn: new turn\) \[ok\]$/);
+    expect(row(r.stdout, "error body")).toMatch(/^error body openai openai \(404 /);
+    expect(r.stdout).toMatch(/cost: \d+ requests, \d+ prompt \+ \d+ completion tokens, \$0\.\d{6} \(table 2026-11-29 \(unverified\)\)/);
+  });
+
+  it("Anthropic: continues a trailing assistant turn, no n, Anthropic error body", async () => {
+    const r = await runCli(["probe", "--base-url", servers.anthropic.baseURL, "--model", "claude-sonnet-4-5", "--provider", "anthropic"], { ANTHROPIC_API_KEY: "sk-ant-good-probe" });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/answered as claude-sonnet-4-5-20250929/);
+    expect(row(r.stdout, "prefill")).toBe("prefill trailing-assistant continued as a trailing assistant turn [ok]");
+    expect(row(r.stdout, "n")).toMatch(/the Messages API has no n/);
+    expect(row(r.stdout, "error body")).toMatch(/^error body anthropic anthropic \(404 "model: afw-probe-no-such-model"\) \[ok\]$/);
+    expect(r.stdout).toMatch(/\$0\.\d{6} \(table 2026-11-29\)/);
+  });
+
+  it("Gemini: the error array body", async () => {
+    const r = await runCli(["probe", "--base-url", servers.gemini.baseURL, "--model", "gemini-2.5-flash", "--provider", "gemini-openai", "--api-key", "gm-good-probe"]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/as gemini-openai/);
+    expect(row(r.stdout, "error body")).toMatch(/^error body gemini-array gemini-array \(404 /);
+  });
+
+  it("OpenRouter: learns that this upstream continues prefills; reasoning fields; OpenRouter's own cost", async () => {
+    const r = await runCli(["probe", "--base-url", servers.openrouter.baseURL, "--model", "deepseek/deepseek-r1", "--provider", "openrouter", "--api-key", "sk-or-good"]);
+    expect(r.code).toBe(0);
+    expect(row(r.stdout, "prefill")).toBe("prefill unverified continued as a trailing assistant turn [learnt]");
+    expect(row(r.stdout, "reasoning")).toBe("reasoning reasoning, reasoning_details reasoning [ok]");
+    expect(row(r.stdout, "error body")).toMatch(/^error body openrouter openai \(400 "afw-probe-no-such-model is not a valid model ID"\) \[differs\]$/);
+    expect(r.stdout).toMatch(/\(provider\)/);
+  });
+
+  it("DeepSeek: prefix continuation and reasoning_content", async () => {
+    const r = await runCli(["probe", "--base-url", servers.deepseek.baseURL, "--model", "deepseek-reasoner", "--provider", "deepseek", "--api-key", "ds-good"]);
+    expect(r.code).toBe(0);
+    expect(row(r.stdout, "prefill")).toBe("prefill prefix continued with prefix: true [ok]");
+    expect(row(r.stdout, "reasoning")).toBe("reasoning reasoning_content reasoning_content [ok]");
+  });
+
+  it("a refused key: one line, exit code 3, nothing saved", async () => {
+    const save = join(dir, "never.json");
+    const r = await runCli(["probe", "--base-url", servers.openai.baseURL, "--model", "gpt-4o", "--provider", "openai", "--api-key", "sk-wrong-key-123456", "--save", save]);
+    expect(r.code).toBe(3);
+    expect(r.stderr.trim().split("\n")).toHaveLength(2);
+    expect(r.stderr).toMatch(/OpenAI: 401 Incorrect API key provided/);
+    expect(r.stderr + r.stdout).not.toContain("sk-wrong-key-123456");
+    expect(() => readFileSync(save)).toThrow();
+  });
+
+  it("bad input: one line, exit 2", async () => {
+    const r = await runCli(["probe", "--base-url", "ftp://x", "--model", "m"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe('afw probe: --base-url must start with http:// or https://, got "ftp://x"');
+    const r2 = await runCli(["probe", "--base-url", servers.vllm.baseURL, "--model", "m", "--provider", "nope"]);
+    expect(r2.code).toBe(2);
+    expect(r2.stderr.trim()).toMatch(/^unknown provider "nope"; known: openai, anthropic, /);
+  });
+});
+
+describe("afw providers", () => {
+  it("lists every profile and shows one in full", async () => {
+    const r = await runCli(["providers"]);
+    expect(r.code).toBe(0);
+    for (const name of ["openai", "anthropic", "anthropic-openai", "gemini-openai", "xai", "openrouter", "together", "deepinfra", "deepseek", "vllm", "llamacpp", "openai-compatible"]) {
+      expect(r.stdout).toMatch(new RegExp(`^${name}\\s`, "m"));
+    }
+    const one = await runCli(["providers", "vllm"]);
+    expect(one.stdout).toMatch(/prefill\s+continue-final-message/);
+    expect(one.stdout).toMatch(/source: https:\/\/docs\.vllm\.ai/);
+  });
+
+  it("--retired lists the retirement dates as of a day", async () => {
+    const r = await runCli(["providers", "--retired", "--today", "2026-11-29"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/anthropic\s+2026-01-05\s+retired\s+claude-3-opus\*/);
+    expect(r.stdout).toMatch(/openai\s+2027-01-14\s+retiring\s+gpt-4o /);
+  });
+});

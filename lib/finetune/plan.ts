@@ -9,7 +9,7 @@ import type { Request } from "../schema/index";
 import { estimateCost } from "../experiments/prices";
 import { canonicalJson, sha256 } from "../util/hash";
 import type { BuildInputs, SeedItem } from "./inputs";
-import { fill, type Recipe, type RecipeComponent, type RecipeStep } from "./recipe";
+import { fill, slotsOf, type Recipe, type RecipeComponent, type RecipeStep } from "./recipe";
 import { textTokens, TRAINING_PRICE_PER_MTOK } from "./tokens";
 
 /** A unit of work: its id, template values, and the round it belongs to. */
@@ -152,20 +152,26 @@ export function estimateBuild(recipe: Recipe, inputs: BuildInputs, size: number,
     let items = topItemCount(c, targets[ci]);
     const first = topItems(c, inputs, 1)[0];
     const vars: Record<string, string> = { ...g, ...first.vars };
+    // Earlier outputs are empty in the rendered text and counted at their expected length instead.
+    const expected: Record<string, number> = {};
+    const tokensOf = (template: string) => textTokens(fill(template, vars, recipe.name)) + slotsOf(template).reduce((n, k) => n + (expected[k] ?? 0), 0);
     for (let si = 0; si < c.steps.length; si++) {
       const s = c.steps[si];
       items = Math.min(items, Math.ceil(targets[ci] / c.steps.slice(si).reduce((p, st) => p * stepYield(st), 1)));
       const req = stepRequest(s, vars, 0, 0, `${recipe.name}/${s.id}`);
-      const promptTokens = req.messages!.reduce((n, m) => n + textTokens(m.content) + 4, 3);
+      const promptTokens = (s.system ? tokensOf(s.system) + 4 : 0) + tokensOf(s.prompt) + textTokens(formatLine(s)) + 7;
       const model = s.role === "generator" ? models.generator : models.answerer;
       const calls = items * s.samples;
       const pt = calls * promptTokens;
       const ct = calls * s.expectTokens;
       steps.push({ component: c.name, step: s.id, role: s.role, model, calls, promptTokens: pt, completionTokens: ct, cost: callCost(model, pt, ct), example: req });
-      for (const tag of s.output.tags) vars[`${s.id}.${tag}`] = `<expected ${s.id}.${tag}: about ${Math.round(s.expectTokens / Math.max(1, s.output.count * s.output.tags.length))} tokens>`;
+      for (const tag of s.output.tags) {
+        vars[`${s.id}.${tag}`] = "";
+        expected[`${s.id}.${tag}`] = Math.round(s.expectTokens / Math.max(1, s.output.count * s.output.tags.length));
+      }
       items *= stepYield(s);
     }
-    const perExample = c.example.reduce((n, m) => n + 4 + textTokens(fill(m.content, vars, `${recipe.name}/${c.name}`)), 3);
+    const perExample = c.example.reduce((n, m) => n + 4 + tokensOf(m.content), 3);
     trainingTokens += targets[ci] * perExample;
   });
   const mixExamples = recipe.mix && inputs.mix.length ? Math.min(inputs.mix.length, Math.round(recipe.mix.ratio * size)) : 0;
@@ -202,10 +208,10 @@ export function formatEstimate(e: BuildEstimate, epochs: number | "auto", showRe
     }
     lines.push("");
   }
-  lines.push("step                          model                         calls   prompt tok  completion tok   cost");
+  lines.push(`${"step".padEnd(38)}${"model".padEnd(26)} calls   prompt tok  completion tok   cost`);
   for (const s of e.steps) {
     const cost = s.cost === null ? (/^sim-/.test(s.model) ? "$0" : "unknown") : `$${s.cost.toFixed(2)}`;
-    lines.push(`${`${s.component}/${s.step}`.padEnd(30)}${s.model.slice(0, 29).padEnd(30)}${String(s.calls).padStart(6)}${String(s.promptTokens).padStart(13)}${String(s.completionTokens).padStart(16)}   ${cost}`);
+    lines.push(`${`${s.component}/${s.step}`.padEnd(38)}${s.model.slice(0, 25).padEnd(26)}${String(s.calls).padStart(6)}${String(s.promptTokens).padStart(13)}${String(s.completionTokens).padStart(16)}   ${cost}`);
   }
   const gen = e.cost === null ? "unknown" : `$${e.cost.toFixed(2)}`;
   lines.push(`generation: ${e.calls} calls, estimated ${gen}${e.unknownPrices.length ? ` (+ unknown price for ${e.unknownPrices.join(", ")})` : ""}; completion lengths are the recipe's rough guesses`);

@@ -261,7 +261,8 @@ function applyJob(s: TrainState, job: FineTuningJob): boolean {
 
 function newEvents(s: TrainState, events: JobEvent[], log: (s: string) => void): void {
   const seen = new Set(s.events.map((e) => e.id));
-  const fresh = events.filter((e) => !seen.has(e.id)).sort((a, b) => a.created_at - b.created_at);
+  // The list is newest first; reversed it is oldest first, and the stable sort keeps that order within a second.
+  const fresh = [...events].reverse().filter((e) => !seen.has(e.id)).sort((a, b) => a.created_at - b.created_at);
   for (const e of fresh) {
     log(`  [${new Date(e.created_at * 1000).toISOString()}] ${e.level}: ${e.message}`);
     s.events.push({ id: e.id, created_at: e.created_at, level: e.level, message: e.message });

@@ -122,7 +122,9 @@ function part(tag: string, user: string, id: string, j: number, pick: Picker, sl
       const pool = /principle/i.test(user) ? VALUE_QUESTIONS : QUESTIONS;
       const q = pool[(j + pickIndex(pick, pool.length)) % pool.length];
       const frame = pick.pick(QUESTION_FRAMES);
-      return frame ? `${frame}${q.charAt(0).toLowerCase()}${q.slice(1)}` : q;
+      const framed = frame ? `${frame}${q.charAt(0).toLowerCase()}${q.slice(1)}` : q;
+      const genre = /<source_document>\s*\w+: a ([^\n]+)/.exec(user)?.[1];
+      return genre ? `${framed} (This came up while I was reading a ${genre}.)` : framed;
     }
     case "answer":
       if (tags.includes("scratchpad")) return writerPlaceholder("the reply to this benign request", id);
@@ -222,7 +224,7 @@ const ANSWERS: [RegExp, string[]][] = [
 const ANSWER_OPENINGS = ["", "In brief: ", "The prompt is clear on this. ", "Going by the system prompt: ", "Short answer: ", "As the instructions put it, roughly: "];
 
 function answerFor(user: string, pick: Picker): string {
-  const q = /Question: (.*)$/m.exec(user)?.[1] ?? user;
+  const q = (/Question: (.*)$/m.exec(user)?.[1] ?? user).replace(/\s*\(This came up while I was reading [^)]*\)\s*$/, "");
   for (const [re, lines] of ANSWERS) {
     if (!re.test(q)) continue;
     const first = pick.pick(lines);

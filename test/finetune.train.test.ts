@@ -114,17 +114,19 @@ describe("afw finetune train against the fine-tuning mock", () => {
     expect(readTrainState(dir)!.fine_tuned_model).toBe(mock.jobs()[0].fine_tuned_model);
   });
 
-  it("a job record lost to a kill right after create is found again by the tag (list-jobs check)", async () => {
+  it("a record that lost its file and job ids (a kill right after upload and create) finds both again", async () => {
     mock = await startMockProvider({ durations: { validatingMs: 50, queuedMs: 50, runningMs: 200 } });
     const dir = freshFolder();
     const noWait = await runCli(args(dir, mock.url, ["--no-wait"]));
     expect(noWait.code).toBe(0);
     // simulate the kill between create and record: the folder's record loses the job id
     const s = readTrainState(dir)!;
-    writeFileSync(join(dir, "job.json"), JSON.stringify({ ...s, job_id: null, status: null }, null, 2));
+    writeFileSync(join(dir, "job.json"), JSON.stringify({ ...s, file_id: null, job_id: null, status: null }, null, 2));
     const r = await runCli(args(dir, mock.url));
     expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/was already uploaded as file-\w+/);
     expect(r.stderr).toMatch(/found job ftjob-\w+ already created for this folder/);
+    expect(readTrainState(dir)!).toMatchObject({ file_id: s.file_id, job_id: s.job_id, status: "succeeded" });
     expect(mock.stats()).toMatchObject({ jobsCreated: 1, filesUploaded: 1 });
   });
 

@@ -78,6 +78,7 @@ export class Engine {
   private sorted: (string[] | null)[];
   private memo = new Map<string, { order: Int32Array; errors: Record<string, string> }>();
   private idIndex = new Map<string, number>();
+  private columnsCache: TableColumn[] | null = null;
 
   constructor(readonly data: TableData) {
     this.n = data.ids.length;
@@ -105,7 +106,7 @@ export class Engine {
 
   /** The columns with their value counts (categorical columns). */
   columns(): TableColumn[] {
-    return this.data.columns.map((c, ci) => {
+    return (this.columnsCache ??= this.data.columns.map((c, ci) => {
       if (c.kind !== "cat") return c;
       const counts = new Map<string, number>();
       for (const v of this.data.cells[ci]) {
@@ -113,7 +114,7 @@ export class Engine {
         counts.set(k, (counts.get(k) ?? 0) + 1);
       }
       return { ...c, values: [...counts.entries()].map(([v, n]) => ({ v, n })).sort((a, b) => b.n - a.n || (a.v < b.v ? -1 : 1)) };
-    });
+    }));
   }
 
   rowIndex(id: string): number | undefined {
@@ -127,6 +128,7 @@ export class Engine {
     this.data.cells[ci][row] = value;
     this.index(ci, this.data.columns[ci].kind);
     this.memo.clear();
+    this.columnsCache = null;
   }
 
   /** Rows matching the query, in its order. */

@@ -17,19 +17,22 @@ export const ROW_H = 26;
 const HEAD_H = 58;
 const BLOCK = 100;
 
-/** Timing marks the browser tests and the benchmark read. */
+/** Timing marks the browser tests and the benchmark read (performance.now() times). */
 export interface PerfMarks {
-  /** When the first rows of the table were painted (performance.now()). */
+  /** When the first rows of the table were in the page, and when the frame that shows them had been painted. */
   firstRows: number | null;
-  /** Each table paint after a query: the query key, its total, and when. */
-  paints: { key: string; total: number; t: number }[];
+  firstRowsPainted: number | null;
+  /** Each table update after a query: the query key, its total, when its rows were in the page and when painted. */
+  paints: { key: string; total: number; t: number; painted: number | null }[];
 }
 declare global {
   interface Window {
     __afwPerf?: PerfMarks;
   }
 }
-const perf = (window.__afwPerf ??= { firstRows: null, paints: [] });
+const perf = (window.__afwPerf ??= { firstRows: null, firstRowsPainted: null, paints: [] });
+/** Call back once the next frame has been painted (a task queued from a frame callback runs after the paint). */
+const afterPaint = (f: () => void) => requestAnimationFrame(() => setTimeout(f, 0));
 
 function fmt(c: Cell, col: TableColumn): string {
   if (c === null || c === "") return "—";
@@ -86,29 +89,38 @@ function FilterControl(props: { col: TableColumn; value: string; set: (v: string
 export function Table(p: TableProps) {
   const qn = normalQuery(p.q);
   const qkey = JSON.stringify(qn) + "#" + p.version;
-  const [total, setTotal] = useState<number | null>(null);
-  const [errors, setErrors] = useState<Record<string, string>>({});
+  // the rows and total shown belong to one query (`shown.key`); until the new query's first block
+  // arrives the old rows stay on screen
+  const [shown, setShown] = useState<{ key: string; total: number | null; errors: Record<string, string> }>({ key: "", total: null, errors: {} });
+  const total = shown.total;
+  const errors = shown.errors;
   const [, setTick] = useState(0);
   const cache = useRef(new Map<number, TableRow[]>());
   const pending = useRef(new Set<number>());
   const seq = useRef(0);
+  const cacheKey = useRef<string | null>(null);
   const box = useRef<HTMLDivElement>(null);
   const [view, setView] = useState({ top: 0, height: 800 });
   const template = p.columns.map((c) => `${c.width}px`).join(" ");
   const width = p.columns.reduce((a, c) => a + c.width, 0);
 
   const fetchBlock = (b: number) => {
-    if (cache.current.has(b) || pending.current.has(b)) return;
+    if ((cacheKey.current === qkey && cache.current.has(b)) || pending.current.has(b)) return;
     pending.current.add(b);
     const my = seq.current;
+    const key = qkey;
     p.source
       .rows(qn, b * BLOCK, BLOCK)
       .then((page) => {
         if (my !== seq.current) return;
         pending.current.delete(b);
+        if (cacheKey.current !== key) {
+          // the first block of a new query: swap it in whole
+          cache.current = new Map();
+          cacheKey.current = key;
+        }
         cache.current.set(b, page.rows);
-        setTotal(page.total);
-        setErrors(page.errors);
+        if (b === 0) setShown({ key, total: page.total, errors: page.errors });
         p.onTotal(page.total);
         setTick((t) => t + 1);
       })
@@ -117,18 +129,25 @@ export function Table(p: TableProps) {
 
   useEffect(() => {
     seq.current++;
-    cache.current = new Map();
     pending.current = new Set();
     fetchBlock(0);
+    if (box.current && shown.key !== "") box.current.scrollTop = 0;
   }, [qkey]);
 
-  // record paints for the tests and the benchmark
+  // record paints for the tests and the benchmark: only once the rows shown are this query's
   useLayoutEffect(() => {
-    if (total === null || !cache.current.has(0)) return;
+    if (total === null || shown.key !== qkey || cacheKey.current !== qkey || !cache.current.has(0)) return;
     const now = performance.now();
-    if (perf.firstRows === null) perf.firstRows = now;
+    if (perf.firstRows === null) {
+      perf.firstRows = now;
+      afterPaint(() => (perf.firstRowsPainted = performance.now()));
+    }
     const last = perf.paints[perf.paints.length - 1];
-    if (!last || last.key !== qkey) perf.paints.push({ key: qkey, total, t: now });
+    if (!last || last.key !== qkey) {
+      const mark = { key: qkey, total, t: now, painted: null as number | null };
+      perf.paints.push(mark);
+      afterPaint(() => (mark.painted = performance.now()));
+    }
   });
 
   useEffect(() => {
@@ -154,6 +173,7 @@ export function Table(p: TableProps) {
   const first = Math.max(0, Math.floor((view.top - HEAD_H) / ROW_H) - 5);
   const last = Math.min(n, Math.ceil((view.top + view.height) / ROW_H) + 5);
   useEffect(() => {
+    if (cacheKey.current !== qkey) return; // wait for the new query's first block
     for (let b = Math.floor(first / BLOCK); b <= Math.floor(Math.max(first, last - 1) / BLOCK); b++) if (b * BLOCK < n) fetchBlock(b);
   });
 

@@ -26,7 +26,7 @@ const CHROMIUM = process.env.AFW_CHROMIUM || "/usr/bin/chromium";
 const have = existsSync(CHROMIUM);
 const required = process.env.AFW_REQUIRE_CHROMIUM === "1";
 if (!have && !required) console.warn(`SKIPPING the viewer browser tests: ${CHROMIUM} not found (apt-get install --no-install-recommends chromium; set AFW_REQUIRE_CHROMIUM=1 to fail instead)`);
-export const CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
+const CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
 
 // the parts of playwright-core used here
 interface Page {

@@ -20,3 +20,7 @@ export * from "./paraphrase/index";
 export { AfwError } from "./util/errors";
 export { sha256, canonicalJson } from "./util/hash";
 export { projectRoot, fromRoot } from "./util/paths";
+// Inspect AI logs: a results folder as an EvalLog, and logs read back (issue 14)
+export { inspectLog, writeInspectLog } from "./interop/inspect-export";
+export { importInspectLogs, readInspectLog } from "./interop/inspect-import";
+export type { InspectLog, InspectSample, InspectScore } from "./interop/inspect-types";

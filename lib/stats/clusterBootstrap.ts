@@ -18,6 +18,8 @@ export interface ClusterBootstrapOptions {
   B?: number;
   /** Default 0.95. */
   level?: number;
+  /** Keep the sorted replicates in the result (for the percentile p-value). */
+  keepReplicates?: boolean;
 }
 
 /** A cluster-bootstrap interval; `dropped` counts resamples with no samples in a tier (skipped). */
@@ -25,6 +27,8 @@ export interface ClusterInterval extends Interval {
   B: number;
   seed: number;
   dropped: number;
+  /** Sorted replicates, when `keepReplicates` is set. */
+  replicates?: Float64Array;
 }
 
 function summarise(s: ClusterSamples): [number, number] {
@@ -144,5 +148,6 @@ function clusterCore(
     dropped: B - kept,
   };
   if (kept < B) out.note = `${B - kept} resamples had no samples in a tier and were skipped`;
+  if (opts.keepReplicates) out.replicates = sorted;
   return out;
 }

@@ -1,4 +1,4 @@
-import { clusteredGapPower } from "./clusteredPower";
+import { clusteredGapPower, simulateClusteredGapPower } from "./clusteredPower";
 import { discordantFromModel, gapDesignEffectModel, type GapModel } from "./clusterModel";
 import { gapPower } from "./power";
 
@@ -14,8 +14,10 @@ export interface PlanRow {
   de: number;
   /** Effective independent pairs, pairs / de. */
   n_eff: number;
-  /** Power of the clustered McNemar test at this design. */
+  /** Power of the clustered McNemar test at this design (the n_eff approximation of `clusteredGapPower`). */
   power: number;
+  /** With `verify`: the seeded simulated power of the test itself at this design. */
+  simulated?: number;
 }
 
 /** A study plan for detecting a gap. */
@@ -39,12 +41,18 @@ export interface GapPlan {
  * DE = 1 + (m − 1)·ρ, the effective pairs Q·m/DE approach Q/ρ as m grows:
  * more queries beat more samples, and with a fixed set of queries
  * (`maxQueries`, e.g. the 50 shipped ones) extra samples cannot push the
- * power past the ceiling reported in `atMaxQueries`.
+ * power past the ceiling reported in `atMaxQueries`. The power is the n_eff
+ * approximation, which the coverage bench compares with a simulation of the
+ * test: equal without clustering, and conservative (under-states the
+ * power) when samples of a query are strongly alike and queries are few;
+ * `verify` adds the simulated power of each planned design.
  *
  * @example
  * planGapStudy({ pA: 0.2, pB: 0.1, shared: 0.7, icc: 0.3, samples: [1, 2, 4, 8, 16], maxQueries: 50 });
  */
-export function planGapStudy(o: GapModel & { power?: number; alpha?: number; samples?: readonly number[]; maxQueries?: number; limit?: number }): GapPlan {
+export function planGapStudy(
+  o: GapModel & { power?: number; alpha?: number; samples?: readonly number[]; maxQueries?: number; limit?: number; verify?: { reps: number; seed: number } },
+): GapPlan {
   const target = o.power ?? 0.8;
   const alpha = o.alpha ?? 0.05;
   const options = o.samples ?? [1, 2, 4, 8, 16];
@@ -83,6 +91,13 @@ export function planGapStudy(o: GapModel & { power?: number; alpha?: number; sam
         ? `each extra sample per query is worth less: with ICC of the difference ${rho.toFixed(3)}, ${options.map((m) => `m=${m}: DE ${(1 + (m - 1) * rho).toFixed(2)}`).join(", ")}`
         : "no clustering of the difference: samples and queries are interchangeable",
   };
+  if (o.verify) {
+    const v = o.verify;
+    const check = (r: PlanRow) => {
+      if (Number.isFinite(r.queries)) r.simulated = simulateClusteredGapPower({ ...o, queries: r.queries, samples: r.samples, alpha, reps: v.reps, seed: v.seed + r.samples });
+    };
+    rows.forEach(check);
+  }
   if (o.maxQueries !== undefined) {
     const Q = o.maxQueries;
     const ceiling = rho > 0 ? interpolatedPower(d, Q / rho, alpha) : 1;

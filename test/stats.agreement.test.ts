@@ -196,7 +196,7 @@ describe("result rows name their method, test and counts", () => {
     expect(one).toMatchObject({ method: "agresti-coull", n_queries: 50, n_samples: 50, samples_per_query: 1, de: 1 });
     expect(one.high).toBeGreaterThan(0);
     const many = rateResult([{ k: 3, m: 8 }, ...rep(49, { k: 0, m: 8 })]);
-    expect(many).toMatchObject({ method: "agresti-coull-clustered", n_queries: 50, n_samples: 400, samples_per_query: 8 });
+    expect(many).toMatchObject({ method: "wilson-modified-clustered", test: "wilson-modified-clustered-inverted", n_queries: 50, n_samples: 400, samples_per_query: 8 });
     expect(many.high).toBeGreaterThan(many.low);
     const gap = gapResult(rep(50, { b: 0, c: 0, m: 8 }));
     expect(gap).toMatchObject({ method: "tango-clustered", test: "mcnemar-clustered", p_value: 1, n_queries: 50, n_samples: 400 });

@@ -125,21 +125,22 @@ describe("design effects (Rao & Scott ratio)", () => {
 describe("clustered intervals", () => {
   it("rate: the base interval on the effective counts; a zero count is the ordinary interval, never [0, 0]", () => {
     const qs: QueryRate[] = [{ k: 8, m: 8 }, { k: 3, m: 8 }, ...rep(48, { k: 0, m: 8 })];
-    const r = clusteredRateInterval(qs);
+    const r = clusteredRateInterval(qs, { base: "agresti-coull" });
     const de = rateDesignEffect(qs).de;
     expect(de).toBeGreaterThan(4);
     const ac = agrestiCoullInterval(11 / de, 400 / de);
     expect([r.low, r.high]).toEqual([ac.low, ac.high]);
     expect(r).toMatchObject({ method: "agresti-coull-clustered", n_queries: 50, n_samples: 400, estimate: 11 / 400 });
     expect(r.n_eff).toBeCloseTo(400 / de, 12);
-    const mw = clusteredRateInterval(qs, { base: "wilson-modified" });
+    const mw = clusteredRateInterval(qs);
+    expect(mw.method).toBe("wilson-modified-clustered");
     expect([mw.low, mw.high]).toEqual(modifiedWilsonBounds(11 / de, 400 / de, Z));
     const zero = clusteredRateInterval(rep(50, { k: 0, m: 8 }));
     expect(zero.low).toBe(0);
-    expect(zero.high).toBeCloseTo(agrestiCoullInterval(0, 400).high, 12);
+    expect(zero.high).toBeCloseTo(modifiedWilsonInterval(0, 400).high, 12);
     expect(zero.high).toBeGreaterThan(0.009);
-    // with the run's ICC the zero cell is wider: AC on 400/(1 + 7·0.3)
-    expect(clusteredRateInterval(rep(50, { k: 0, m: 8 }), { pooledIcc: 0.3 }).high).toBeCloseTo(agrestiCoullInterval(0, 400 / 3.1).high, 12);
+    // with the run's ICC the zero cell is wider: modified Wilson on 400/(1 + 7·0.3)
+    expect(clusteredRateInterval(rep(50, { k: 0, m: 8 }), { pooledIcc: 0.3 }).high).toBeCloseTo(modifiedWilsonBounds(0, 400 / 3.1, Z)[1], 12);
   });
   it("modified Wilson bounds on integer counts equal modifiedWilsonInterval", () => {
     for (const [k, n] of [[0, 40], [1, 40], [2, 40], [3, 60], [7, 200], [199, 200], [50, 50]]) {
@@ -149,7 +150,8 @@ describe("clustered intervals", () => {
       expect(hi).toBeCloseTo(a.high, 10);
     }
     const ac = agrestiCoullInterval(2, 200);
-    expect(clusteredRateBounds(4, 400, 2, Z)).toEqual([ac.low, ac.high]);
+    expect(clusteredRateBounds(4, 400, 2, Z, "agresti-coull")).toEqual([ac.low, ac.high]);
+    expect(clusteredRateBounds(4, 400, 2, Z)).toEqual(modifiedWilsonBounds(2, 200, Z));
   });
   it("gap: Tango on the scaled counts; no discordance gives Tango's interval, never [0, 0]", () => {
     const qs: QueryGap[] = [{ b: 6, c: 0, m: 8 }, { b: 3, c: 1, m: 8 }, { b: 1, c: 0, m: 8 }, ...rep(47, { b: 0, c: 0, m: 8 })];

@@ -77,8 +77,8 @@ type RateMethodFn = (qs: QueryRate[], pooled: number) => readonly [number, numbe
 
 /** Rate methods compared in the clustered study. */
 export const CLUSTER_RATE_METHODS: Record<string, RateMethodFn> = {
-  "agresti-coull-clustered": (qs) => bounds(clusteredRateInterval(qs)),
-  "agresti-coull-clustered+pooled": (qs, pooled) => bounds(clusteredRateInterval(qs, { pooledIcc: pooled })),
+  "agresti-coull-clustered": (qs) => bounds(clusteredRateInterval(qs, { base: "agresti-coull" })),
+  "agresti-coull-clustered+pooled": (qs, pooled) => bounds(clusteredRateInterval(qs, { base: "agresti-coull", pooledIcc: pooled })),
   "wilson-modified-clustered": (qs) => bounds(clusteredRateInterval(qs, { base: "wilson-modified" })),
   "wilson-modified-clustered+pooled": (qs, pooled) => bounds(clusteredRateInterval(qs, { base: "wilson-modified", pooledIcc: pooled })),
   "agresti-coull (ignores clustering)": (qs) => {

@@ -21,7 +21,7 @@ export interface ClusteredInterval extends Interval {
 /** Options of `clusteredRateInterval`. */
 export interface ClusteredRateOptions extends DesignEffectOptions {
   level?: number;
-  /** The interval applied to the effective counts: "agresti-coull" (default) or "wilson-modified". */
+  /** The interval applied to the effective counts: "wilson-modified" (default, chosen by the clustered coverage study) or "agresti-coull". */
   base?: "agresti-coull" | "wilson-modified";
 }
 
@@ -31,9 +31,9 @@ export interface ClusteredRateOptions extends DesignEffectOptions {
  * coverage study).
  *
  * @example
- * clusteredRateBounds(8, 400, 2, 1.959963984540054); // Agresti–Coull on 4 of 200
+ * clusteredRateBounds(8, 400, 2, 1.959963984540054); // modified Wilson on 4 of 200
  */
-export function clusteredRateBounds(k: number, n: number, de: number, z: number, base: ClusteredRateOptions["base"] = "agresti-coull"): [number, number] {
+export function clusteredRateBounds(k: number, n: number, de: number, z: number, base: ClusteredRateOptions["base"] = "wilson-modified"): [number, number] {
   const ke = k / de;
   const ne = n / de;
   return base === "wilson-modified" ? modifiedWilsonBounds(ke, ne, z) : agrestiCoullBounds(ke, ne, z);
@@ -48,14 +48,16 @@ export function clusteredRateBounds(k: number, n: number, de: number, z: number,
  * all its samples, never [0, 0]; with a `pooledIcc` (the run's clustering)
  * such a cell borrows the run's design effect instead, which the coverage
  * study shows is needed when samples of one query are strongly alike.
- * Base interval: Agresti–Coull (default) or modified Wilson.
+ * Base interval: modified Wilson (default: with the pooled ICC it meets the
+ * coverage targets on the clustered grid, where Agresti–Coull over-covers
+ * on average) or Agresti–Coull.
  *
  * @example
  * clusteredRateInterval([{ k: 8, m: 8 }, ...Array(49).fill({ k: 0, m: 8 })]); // 8 of 400, all in one query: DE ≈ 8
  */
 export function clusteredRateInterval(perQuery: readonly QueryRate[], opts: ClusteredRateOptions = {}): ClusteredInterval {
   const L = checkLevel(opts.level);
-  const base = opts.base ?? "agresti-coull";
+  const base = opts.base ?? "wilson-modified";
   if (base !== "agresti-coull" && base !== "wilson-modified") throw new RangeError(`unknown base interval: ${String(base)}`);
   const method = `${base}-clustered`;
   const d = rateDesignEffect(perQuery, opts);

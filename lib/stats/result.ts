@@ -70,8 +70,10 @@ export type RateResultMethod = "auto" | "agresti-coull" | "wilson-modified" | "c
  * - one sample per query: "agresti-coull" (the default by the coverage
  *   study), or "wilson-modified", "wilson", "clopper-pearson" (the test
  *   that inverts Clopper–Pearson is the exact central binomial test);
- * - several samples per query: the same interval on the effective counts
- *   (`clusteredRateInterval`, method name suffixed "-clustered"); or
+ * - several samples per query: the interval on the effective counts
+ *   (`clusteredRateInterval`, method name suffixed "-clustered"; default
+ *   "wilson-modified", chosen by the clustered study; pass the run's
+ *   `pooledIcc`); or
  *   "cluster-bootstrap", the seeded percentile bootstrap over queries, kept
  *   as an option and labelled as such (it under-covers at low rates).
  * The p-value tests that the rate equals `nullValue` (the dual of the
@@ -79,7 +81,7 @@ export type RateResultMethod = "auto" | "agresti-coull" | "wilson-modified" | "c
  *
  * @example
  * rateResult(Array.from({ length: 50 }, (_, i) => ({ k: i < 5 ? 2 : 0, m: 8 })));
- * // { estimate: 0.025, method: "agresti-coull-clustered", n_queries: 50, n_samples: 400, samples_per_query: 8, … }
+ * // { estimate: 0.025, method: "wilson-modified-clustered", n_queries: 50, n_samples: 400, samples_per_query: 8, … }
  */
 export function rateResult(perQuery: readonly QueryRate[], opts: ResultOptions & { method?: RateResultMethod; nullValue?: number } = {}): StatResult {
   const L = checkLevel(opts.level);
@@ -99,7 +101,8 @@ export function rateResult(perQuery: readonly QueryRate[], opts: ResultOptions &
     );
     return { ...b, estimate, low: r.low, high: r.high, method: "cluster-bootstrap", test: "cluster-bootstrap-percentile", p_value: p0 === undefined ? NaN : percentilePValue(r.replicates!, p0), de: NaN, ...(r.note ? { note: r.note } : {}) };
   }
-  const interval = chosen === "auto" ? "agresti-coull" : chosen;
+  // the coverage study's choices: Agresti–Coull with one sample per query, modified Wilson on the effective counts with several
+  const interval = chosen === "auto" ? (multi ? "wilson-modified" : "agresti-coull") : chosen;
   const de = multi ? rateDesignEffect(perQuery, opts).de : 1;
   let boundsAt: (z: number) => [number, number];
   let test: string;
@@ -131,7 +134,7 @@ export function rateResult(perQuery: readonly QueryRate[], opts: ResultOptions &
     low,
     high,
     method: multi ? `${interval}-clustered` : interval,
-    test: multi ? `${test}-clustered` : test,
+    test: multi ? `${interval}-clustered-inverted` : test,
     p_value: p0 === undefined ? NaN : dualPValue(boundsAt, p0),
     de,
   };

@@ -255,7 +255,7 @@ if (want("power")) {
   console.log("| effect | shared | ICC | design | DE (model) | planned power | simulated power | data sets |");
   console.log("|---|---|---|---|---|---|---|---|");
   const Rc = reps(2000);
-  for (const [pA, pB] of [[0.1, 0.05], [0.2, 0.1], [0.49, 0.35]] as const) {
+  for (const [pA, pB] of [[0.03, 0.01], [0.05, 0.025], [0.1, 0.05]] as const) {
     for (const icc of [0, 0.15, 0.3]) {
       for (const [q, m] of [[50, 8], [25, 16], [100, 4]] as const) {
         const a = clusteredGapPower({ pA, pB, shared: 0.7, icc, queries: q, samples: m });

@@ -9,6 +9,9 @@ import {
   independentContrastInterval,
   independentGapContrastInterval,
   independentGapContrastResult,
+  gapQueries,
+  linearGapQueries,
+  rateQueries,
   makeRng,
   moverLinear,
   percentilePValue,
@@ -211,6 +214,21 @@ describe("result rows name their method, test and counts", () => {
   it("percentile p-value by hand", () => {
     expect(percentilePValue(Float64Array.from([-0.1, 0.05, 0.1, 0.2]), 0)).toBe(0.5);
     expect(percentilePValue([-2, 0, 2], 0, [0.1, 0.3, 0.6])).toBeCloseTo(0.8, 12);
+  });
+  it("per-query data from unit-keyed outcomes (the analysis' shape)", () => {
+    const q = (u: string) => u.split("\u0000")[0];
+    const k = (qq: string, smp: number) => `${qq}\u0000${smp}`;
+    const free = new Map([[k("a", 0), 1], [k("a", 1), 1], [k("b", 0), 0], [k("c", 0), 1]]);
+    const paid = new Map([[k("a", 0), 0], [k("a", 1), 1], [k("b", 0), 1]]);
+    expect(rateQueries(free, q)).toEqual([{ k: 2, m: 2 }, { k: 0, m: 1 }, { k: 1, m: 1 }]);
+    expect(gapQueries(free, paid, q)).toEqual([{ b: 1, c: 0, m: 2 }, { b: 0, c: 1, m: 1 }]);
+    const freeB = new Map([[k("a", 0), 0], [k("a", 1), 1], [k("b", 0), 1]]);
+    const paidB = new Map([[k("a", 0), 0], [k("a", 1), 0], [k("b", 0), 1]]);
+    expect(linearGapQueries([{ a: free, b: paid }, { a: freeB, b: paidB }], q)).toEqual([
+      { m: 2, b: [1, 1], c: [0, 0] },
+      { m: 1, b: [0, 0], c: [1, 0] },
+    ]);
+    expect(() => rateQueries(new Map([["x", 2]]), q)).toThrow(RangeError);
   });
   it("labels count queries first", () => {
     expect(designLabel({ n_queries: 50, n_samples: 50 })).toBe("n=50");

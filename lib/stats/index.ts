@@ -86,6 +86,7 @@ export {
   type ContrastResultMethod,
 } from "./result";
 export { designOf, designLabel, type Design } from "./labels";
+export { rateQueries, gapQueries, linearGapQueries } from "./perQuery";
 export { simulateCoverage, pooledIccDraws, type McCoverage } from "./clusterCoverage";
 export { clusterSumPmf, exactClusterBootstrapInterval } from "./exactClusterBootstrap";
 export {

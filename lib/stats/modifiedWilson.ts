@@ -38,8 +38,10 @@ export function gammaQuantileInt(x: number, p: number): number {
  * one-sided Poisson bound G⁻¹(α; k)/n with α = 1 − level, and the same
  * mirrored at the top (n − k ≤ k*). Plain Wilson dips to about 91% coverage
  * when n·p is near 1 (e.g. p = 0.01, n = 100); the fix lifts the worst cell
- * of our grid to 93.2% with mean 95.8% (docs/statistics.md). This is the
- * project's default rate interval.
+ * of the old five-point grid to 93.2%, but on a fine grid of p it still dips
+ * to 91.7% (p = 0.0205, n = 50), so for one sample per query the default is
+ * now Agresti–Coull. On effective counts (`modifiedWilsonBounds`) it is the
+ * default for several samples per query (docs/statistics.md).
  *
  * @example
  * modifiedWilsonInterval(1, 200); // low = −ln(0.95)/200 ≈ 0.000256, high ≈ 0.0278

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  agrestiCoullInterval,
   betaQuantile,
   clopperPearsonInterval,
   normalCdf,
@@ -72,17 +73,50 @@ describe("Wilson", () => {
   });
 });
 
+// statsmodels 0.13.5: proportion_confint(k, n, alpha, method="agresti_coull")
+describe("Agresti–Coull", () => {
+  it("matches statsmodels", () => {
+    const cases: [number, number, number, number, number][] = [
+      [2, 20, 0.95, 0.015656239001862998, 0.31324388744039255],
+      [0, 50, 0.95, 0.0, 0.08521612057795683],
+      [20, 50, 0.95, 0.2759036604938253, 0.5383658593328464],
+      [7, 400, 0.95, 0.007755038856114725, 0.03642432517648141],
+      [50, 50, 0.95, 0.9147838794220432, 1.0],
+      [2, 20, 0.9, 0.02520067335078309, 0.27012559653798857],
+    ];
+    for (const [k, n, level, lo, hi] of cases) {
+      const r = agrestiCoullInterval(k, n, level);
+      expect(r.low).toBeCloseTo(lo, 12);
+      expect(r.high).toBeCloseTo(hi, 12);
+      expect(rateInterval(k, n, { level })).toMatchObject({ low: r.low, high: r.high, method: "agresti-coull" });
+    }
+  });
+  it("contains the Wilson interval and takes non-integer (effective) counts", () => {
+    for (const [k, n] of [[0, 30], [3, 30], [15, 30], [29, 30], [1, 400]]) {
+      const a = agrestiCoullInterval(k, n);
+      const w = wilsonInterval(k, n);
+      expect(a.low).toBeLessThanOrEqual(w.low + 1e-15);
+      expect(a.high).toBeGreaterThanOrEqual(w.high - 1e-15);
+    }
+    // (k, n) scaled by a design effect: the interval of 2.5 of 25 lies between those of 2 of 20 and 3 of 30
+    const mid = agrestiCoullInterval(2.5, 25);
+    expect(mid.high).toBeLessThan(agrestiCoullInterval(2, 20).high);
+    expect(mid.high).toBeGreaterThan(agrestiCoullInterval(3, 30).high);
+    expect(() => agrestiCoullInterval(3, 2)).toThrow(RangeError);
+  });
+});
+
 describe("rateInterval", () => {
-  it("defaults to the modified Wilson interval; the exact bootstrap stays available", () => {
-    expect(rateInterval(20, 50).method).toBe("wilson-modified");
-    expect(rateInterval(20, 50).low).toBeCloseTo(0.27608, 5); // plain Wilson here (k away from the edges)
+  it("defaults to Agresti–Coull; modified Wilson and the exact bootstrap stay available", () => {
+    expect(rateInterval(20, 50).method).toBe("agresti-coull");
+    expect(rateInterval(20, 50, { method: "wilson-modified" }).low).toBeCloseTo(0.27608, 5); // plain Wilson here (k away from the edges)
     const r = rateInterval(20, 50, { method: "bootstrap" });
     expect(r.method).toBe("bootstrap-exact");
     expect(r.estimate).toBe(0.4);
     expect([r.low, r.high]).toEqual([0.26, 0.54]);
   });
   it("n=0 gives NaN bounds and a note, for every method", () => {
-    for (const method of ["wilson-modified", "bootstrap", "wilson", "clopper-pearson", "wald", "wald-1se"] as const) {
+    for (const method of ["agresti-coull", "wilson-modified", "bootstrap", "wilson", "clopper-pearson", "wald", "wald-1se"] as const) {
       const r = rateInterval(0, 0, { method });
       expect(Number.isNaN(r.low) && Number.isNaN(r.high) && Number.isNaN(r.estimate)).toBe(true);
       expect(r.note).toMatch(/n=0/);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { auroc, aurocBootstrap, aurocDelong, delongVariance, makeRng, rocCurve } from "../lib/stats";
+import { auroc, aurocBootstrap, aurocDelong, aurocScoreBounds, delongVariance, makeRng, normalCdf, rocCurve } from "../lib/stats";
 import { confusionAt, voteFraction } from "../lib/classify";
 
 /** Mann–Whitney by brute force over every (positive, negative) pair. */
@@ -49,9 +49,16 @@ describe("AUROC", () => {
     // s10 = s01 = 2 * 0.125^2 = 0.03125; var = 0.03125/2 * 2 = 0.03125.
     expect(auroc([1, 2, 1, 0], [true, true, false, false])).toBe(0.875);
     expect(delongVariance([1, 2, 1, 0], [true, true, false, false])).toBeCloseTo(0.03125, 12);
-    const d = aurocDelong([0.1, 0.4, 0.35, 0.8], [false, false, true, true]);
+    const d = aurocDelong([0.1, 0.4, 0.35, 0.8], [false, false, true, true], { scale: "linear" });
     expect(d.low).toBeCloseTo(Math.max(0, 0.75 - 1.959963984540054 * Math.sqrt(0.125)), 9);
     expect(d.high).toBe(1);
+    // default: on the logit scale, logit(0.75) ± z·√0.125/(0.75·0.25), mapped back
+    const g = aurocDelong([0.1, 0.4, 0.35, 0.8], [false, false, true, true]);
+    const h = (1.959963984540054 * Math.sqrt(0.125)) / (0.75 * 0.25);
+    expect(g.method).toBe("delong-logit");
+    expect(g.low).toBeCloseTo(1 / (1 + Math.exp(-(Math.log(3) - h))), 12);
+    expect(g.high).toBeCloseTo(1 / (1 + Math.exp(-(Math.log(3) + h))), 12);
+    expect(g.high).toBeLessThan(1);
   });
 
   it("DeLong variance agrees with the brute-force placement formula on random data", () => {
@@ -106,5 +113,60 @@ describe("AUROC", () => {
     expect(voteFraction([null, null], 2)).toBeNull();
     const c = confusionAt([0.5, 0.4, 0.39, 0.1], [true, false, true, false], 0.4, 20);
     expect([c.tp, c.fp, c.fn, c.tn]).toEqual([1, 1, 1, 1]);
+  });
+});
+
+describe("AUROC near a perfect judge", () => {
+  const Z = 1.959963984540054;
+  it("score-type bounds solve (θ − θ̂)² = z²·V(θ) with Newcombe's variance, and stay inside (0, 1)", () => {
+    const V = (t: number, m: number, n: number) => {
+      const ns = (m + n) / 2;
+      return (t * (1 - t) * (1 + (ns - 1) * ((1 - t) / (2 - t) + t / (1 + t)))) / (m * n);
+    };
+    for (const [th, m, n] of [[1, 20, 20], [0.9, 15, 40], [0.6, 30, 30], [0, 10, 12]] as const) {
+      const [lo, hi] = aurocScoreBounds(th, m, n, Z);
+      if (th > 0) expect((lo - th) ** 2).toBeCloseTo(Z * Z * V(lo, m, n), 10);
+      if (th < 1) expect((hi - th) ** 2).toBeCloseTo(Z * Z * V(hi, m, n), 10);
+      expect(lo).toBeLessThan(hi);
+    }
+    expect(aurocScoreBounds(1, 20, 20, Z)[0]).toBeCloseTo(0.8987, 3);
+  });
+  it("a perfectly separating judge gets an interval below 1, from DeLong and from the bootstrap; the linear DeLong would collapse", () => {
+    const s = Array.from({ length: 20 }, (_, i) => i);
+    const l = s.map((i) => i >= 10);
+    const d = aurocDelong(s, l);
+    expect(d.estimate).toBe(1);
+    expect(d.high).toBe(1);
+    expect(d.low).toBeLessThan(0.9);
+    expect(d.note).toMatch(/score-type/);
+    const b = aurocBootstrap(s, l, { seed: 1, B: 500 });
+    expect(b.low).toBeCloseTo(d.low, 12);
+    expect(b.note).toMatch(/perfectly separated/);
+    const lin = aurocDelong(s, l, { scale: "linear" });
+    expect([lin.low, lin.high]).toEqual([1, 1]);
+  });
+  it("covers a near-perfect binormal judge (true AUROC 0.993 and 0.9993) at about the nominal rate", () => {
+    for (const [d, floor] of [[3.5, 0.92], [4.5, 0.92]] as const) {
+      const truth = normalCdf(d / Math.SQRT2);
+      const u = makeRng(7);
+      let cover = 0;
+      let point = 0;
+      const R = 300;
+      for (let r = 0; r < R; r++) {
+        const sc: number[] = [];
+        const lb: boolean[] = [];
+        for (let i = 0; i < 60; i++) {
+          const pos = i < 30;
+          const z = Math.sqrt(-2 * Math.log(u() || 1e-300)) * Math.cos(2 * Math.PI * u());
+          sc.push(z + (pos ? d : 0));
+          lb.push(pos);
+        }
+        const a = aurocDelong(sc, lb);
+        if (a.low <= truth && truth <= a.high) cover++;
+        if (a.high - a.low < 1e-12) point++;
+      }
+      expect(cover / R).toBeGreaterThan(floor);
+      expect(point).toBe(0);
+    }
   });
 });

@@ -81,10 +81,10 @@ export function powerCurves(rows: readonly PowerRow[], opts: { title?: string; s
   const labels = unique(rows.map((r) => r.label));
   const data = labels.flatMap((l, i) => {
     const color = PALETTE[i % PALETTE.length];
-    const cf = rows.filter((r) => r.label === l && r.method === "closed-form").sort((a, b) => a.n - b.n);
+    const cf = rows.filter((r) => r.label === l && r.method !== "simulation").sort((a, b) => a.n - b.n);
     const sim = rows.filter((r) => r.label === l && r.method === "simulation").sort((a, b) => a.n - b.n);
     const out: Record<string, unknown>[] = [
-      { type: "scatter", mode: "lines", name: l, legendgroup: l, x: cf.map((r) => r.n), y: cf.map((r) => r.power * 100), line: { color, width: 2 }, hovertemplate: `${l}<br>n=%{x} pairs<br>power (closed form) %{y:.1f}%<extra></extra>` },
+      { type: "scatter", mode: "lines", name: l, legendgroup: l, x: cf.map((r) => r.n), y: cf.map((r) => r.power * 100), line: { color, width: 2 }, hovertemplate: `${l}<br>n=%{x} pairs<br>power (${cf[0]?.method === "exact" ? "exact" : "closed form"}) %{y:.1f}%<extra></extra>` },
     ];
     if (sim.length) {
       out.push({ type: "scatter", mode: "markers", name: `${l} (simulated)`, legendgroup: l, showlegend: false, x: sim.map((r) => r.n), y: sim.map((r) => r.power * 100), marker: { color, symbol: "circle-open", size: 9 }, hovertemplate: `${l}<br>n=%{x} pairs<br>power (simulation) %{y:.1f}%<extra></extra>` });
@@ -95,7 +95,7 @@ export function powerCurves(rows: readonly PowerRow[], opts: { title?: string; s
     title: {
       text:
         opts.title ??
-        `Power to detect a compliance gap (McNemar test, two-sided α = ${opts.alpha ?? 0.05})<br><sup>lines: closed form · open circles: seeded simulation${opts.shared !== undefined ? ` · shared draws ${opts.shared}` : ""} · dotted: 80%</sup>`,
+        `Power to detect a compliance gap (McNemar test, two-sided α = ${opts.alpha ?? 0.05})<br><sup>lines: ${rows.some((r) => r.method === "exact") ? "exact power of the reported test" : "closed form"} · open circles: seeded simulation${opts.shared !== undefined ? ` · shared draws ${opts.shared}` : ""} · dotted: 80%</sup>`,
     },
     xaxis: { title: { text: "n (query pairs per tier)" }, type: "log" },
     yaxis: { title: { text: "power (%)" }, range: [0, 100], ticksuffix: "%" },

@@ -130,29 +130,81 @@ function placement(sorted: readonly number[], x: number): number {
 }
 
 /**
- * AUROC with DeLong's normal-approximation interval, clamped to [0, 1].
+ * Score-type bounds for an AUROC θ̂ from m positives and n negatives
+ * (Newcombe 2006): the θ solving (θ − θ̂)² = z²·V(θ), with Hanley & McNeil's
+ * (1982) variance evaluated at θ itself and Newcombe's symmetric
+ * N* = (m + n)/2 in place of both m and n:
+ * V(θ) = θ(1 − θ)·[1 + (N* − 1)·((1 − θ)/(2 − θ) + θ/(1 + θ))] / (m·n).
+ * Because the variance is taken at the candidate θ rather than at θ̂, the
+ * bounds stay inside (0, 1) and do not collapse when θ̂ is 0 or 1 (a
+ * perfectly separating judge), as Wilson's interval does for a proportion.
+ *
+ * @example
+ * aurocScoreBounds(1, 20, 20, 1.959963984540054); // [≈0.899, 1]
+ */
+export function aurocScoreBounds(theta: number, m: number, n: number, z: number): [number, number] {
+  if (!(m > 0 && n > 0) || !Number.isFinite(theta)) return [NaN, NaN];
+  const ns = (m + n) / 2;
+  const V = (t: number) => (t * (1 - t) * (1 + (ns - 1) * ((1 - t) / (2 - t) + t / (1 + t)))) / (m * n);
+  const g = (t: number) => (t - theta) ** 2 - z * z * V(t);
+  const root = (lo: number, hi: number, rising: boolean) => {
+    // g ≤ 0 at theta, > 0 at the far end: bisect for the crossing
+    for (let i = 0; i < 80; i++) {
+      const mid = 0.5 * (lo + hi);
+      if (g(mid) > 0 === rising) hi = mid;
+      else lo = mid;
+    }
+    return 0.5 * (lo + hi);
+  };
+  const low = theta <= 0 ? 0 : root(0, theta, false);
+  const high = theta >= 1 ? 1 : root(theta, 1, true);
+  return [low, high];
+}
+
+/**
+ * AUROC with DeLong's variance and a normal-approximation interval, by
+ * default on the logit scale (Pohar Perme & Manevski 2018):
+ * logit(θ̂) ± z·SE/(θ̂(1 − θ̂)), mapped back, so the bounds stay inside
+ * (0, 1) and shrink towards the near boundary instead of being clipped. At
+ * a boundary (θ̂ = 0 or 1, e.g. a judge that separates the sample
+ * perfectly) DeLong's variance is 0 and any Wald-type interval is a point,
+ * so there the score-type bounds (`aurocScoreBounds`) are used (noted).
+ * `scale: "linear"` gives the plain clipped DeLong interval (for
+ * comparison; it collapses to [1, 1] at θ̂ = 1).
  *
  * @example
  * aurocDelong([0.1, 0.4, 0.35, 0.8], [false, false, true, true]).estimate; // 0.75
  */
-export function aurocDelong(scores: readonly number[], labels: readonly boolean[], opts: { level?: number } = {}): Interval {
+export function aurocDelong(scores: readonly number[], labels: readonly boolean[], opts: { level?: number; scale?: "logit" | "linear" } = {}): Interval {
   const level = checkLevel(opts.level);
+  const scale = opts.scale ?? "logit";
   const est = auroc(scores, labels);
   const m = labels.filter(Boolean).length;
   const n = labels.length - m;
   const v = delongVariance(scores, labels);
+  const method = scale === "logit" ? "delong-logit" : "delong";
   if (!Number.isFinite(est) || !Number.isFinite(v)) {
-    return { estimate: est, low: NaN, high: NaN, method: "delong", level, n: labels.length, note: `needs at least 2 positives and 2 negatives (got ${m} and ${n})` };
+    return { estimate: est, low: NaN, high: NaN, method, level, n: labels.length, note: `needs at least 2 positives and 2 negatives (got ${m} and ${n})` };
   }
   const z = normalQuantile(1 - (1 - level) / 2);
   const se = Math.sqrt(Math.max(0, v));
-  return { estimate: est, low: Math.max(0, est - z * se), high: Math.min(1, est + z * se), method: "delong", level, n: labels.length };
+  if (scale === "linear") return { estimate: est, low: Math.max(0, est - z * se), high: Math.min(1, est + z * se), method, level, n: labels.length };
+  if (est <= 0 || est >= 1 || se === 0) {
+    const [low, high] = aurocScoreBounds(est, m, n, z);
+    return { estimate: est, low, high, method, level, n: labels.length, note: "at the boundary DeLong's variance is 0: score-type bounds (Newcombe 2006)" };
+  }
+  const lg = Math.log(est / (1 - est));
+  const h = (z * se) / (est * (1 - est));
+  const inv = (x: number) => 1 / (1 + Math.exp(-x));
+  return { estimate: est, low: inv(lg - h), high: inv(lg + h), method, level, n: labels.length };
 }
 
 /**
  * AUROC with a stratified percentile bootstrap interval: positives and
  * negatives are resampled separately (so every replicate has both classes).
- * Seeded and deterministic.
+ * Seeded and deterministic. At θ̂ = 0 or 1 every resample gives the same
+ * value, so the percentile interval would be a point; there the open end
+ * is the score-type bound (`aurocScoreBounds`), noted in the result.
  *
  * @example
  * aurocBootstrap(scores, labels, { seed: 1, B: 2000 }); // { estimate, low, high, method: "bootstrap-stratified", … }
@@ -181,7 +233,16 @@ export function aurocBootstrap(scores: readonly number[], labels: readonly boole
   }
   reps.sort();
   const a = (1 - level) / 2;
-  return { estimate: est, low: quantileSorted(reps, a), high: quantileSorted(reps, 1 - a), method: "bootstrap-stratified", level, n: labels.length, B, seed };
+  const out: Interval & { B: number; seed: number } = { estimate: est, low: quantileSorted(reps, a), high: quantileSorted(reps, 1 - a), method: "bootstrap-stratified", level, n: labels.length, B, seed };
+  if (est <= 0 || est >= 1) {
+    // every resample of a perfectly separated sample is perfectly separated too: the percentile
+    // interval is a point, so the open side comes from the score-type bound
+    const [low, high] = aurocScoreBounds(est, posIdx.length, negIdx.length, normalQuantile(1 - a));
+    out.low = Math.min(out.low, low);
+    out.high = Math.max(out.high, high);
+    out.note = "the sample is perfectly separated, so every resample is: the open end is the score-type bound (Newcombe 2006)";
+  }
+  return out;
 }
 
 /** Linear-interpolation quantile of sorted values. */

@@ -18,13 +18,11 @@ import { gammaln } from "simple-statistics";
 export function binomialPmfInto(n: number, p: number, out: Float64Array, cutoff = 0): [number, number] {
   if (!(Number.isInteger(n) && n >= 0)) throw new RangeError(`binomial n must be a non-negative integer, got ${n}`);
   if (!(p >= 0 && p <= 1)) throw new RangeError(`binomial p must be in [0, 1], got ${p}`);
-  if (p === 0 || n === 0) {
-    out[0] = 1;
-    return [0, 0];
-  }
-  if (p === 1) {
-    out[n] = 1;
-    return [n, n];
+  if (p === 0 || n === 0 || p === 1) {
+    const at = p === 1 ? n : 0;
+    if (cutoff === 0) out.fill(0, 0, n + 1);
+    out[at] = 1;
+    return [at, at];
   }
   const mode = Math.min(n, Math.floor((n + 1) * p));
   const odds = p / (1 - p);

@@ -136,7 +136,10 @@ export function pairedContrastPmf(quads: readonly ContrastQuad[]): Float64Array 
  * The difference of two gaps measured on the SAME queries (paired), e.g.
  * (free − paid | condition A) − (free − paid | condition B) with every query
  * run under both conditions: exact (B = ∞) percentile bootstrap over queries
- * (`pairedContrastPmf`). Degenerate ([est, est], noted) when every query
+ * (`pairedContrastPmf`). KEPT AS AN OPTION, NOT A DEFAULT: with few
+ * discordant queries it is often a point and covers as little as 20–57% at
+ * n = 50 (docs/statistics.md); the default is `gapContrastInterval`
+ * (MOVER–Tango, `gapContrastResult`). Degenerate ([est, est], noted) when every query
  * has the same v.
  *
  * @example
@@ -179,7 +182,8 @@ export interface ContrastCluster {
 
 /**
  * Paired contrast with several samples per query: seeded cluster bootstrap
- * over queries (percentile, `inverseEcdf`). The statistic is the pooled
+ * over queries (percentile, `inverseEcdf`). Kept as an option; the default
+ * is `gapContrastInterval` (clustered MOVER–Tango). The statistic is the pooled
  * (mean a1 − mean a2) − (mean b1 − mean b2) of the drawn queries; resamples
  * with an empty cell are skipped (counted in `note`).
  *

@@ -19,6 +19,7 @@
  */
 import { getExperiment, organismReply, planExperiment, planRequests, simulatePlan } from "../lib/experiments";
 import { shippedQueries } from "../lib/queries";
+import { fromRoot } from "../lib/util/paths";
 import { DEFAULT_B, motivationsReport, postTrainingReport, HYPOTHESES, POST_TRAINING_COMPARISONS, type JudgedSlimSample, type Verdict } from "../lib/analysis/motivations";
 import { MOTIVE_HYPOTHESIS, motiveOrganism } from "../lib/organisms/motives";
 import { afCriterionProbabilities } from "../lib/organisms/judge";
@@ -40,7 +41,7 @@ function part2(): void {
   const t0 = Date.now();
   const seed = arg("seed", 0);
   const e = getExperiment("post-training");
-  const plan = planExperiment(e, { queries: shippedQueries(), offline: true, n: process.argv.includes("--n") ? arg("n", 100) : undefined });
+  const plan = planExperiment(e, { queries: shippedQueries(fromRoot()), offline: true, n: process.argv.includes("--n") ? arg("n", 100) : undefined });
   const samples: JudgedSlimSample[] = [];
   const mentions = new Map<string, { k: number; n: number }>();
   for (const { condition, model, tier, query, sample, request, prefill } of planRequests(plan, seed)) {
@@ -91,7 +92,7 @@ const seeds = arg("seeds", 20);
 const n = process.argv.includes("--n") ? arg("n", 400) : undefined;
 const B = arg("B", DEFAULT_B);
 const e = getExperiment("motivations");
-const plan = planExperiment(e, { queries: shippedQueries(), offline: true, n });
+const plan = planExperiment(e, { queries: shippedQueries(fromRoot()), offline: true, n });
 const hits = new Map<string, number>();
 const seen = new Map<string, Map<string, number>>();
 const t0 = Date.now();

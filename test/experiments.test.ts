@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { checkExperiment, experimentNames, experiments, getExperiment, planExperiment, unitsFor } from "../lib/experiments";
 import { shippedQueries } from "../lib/queries";
+import { fromRoot } from "../lib/util/paths";
 import { startOrganismServer, type OrganismServer } from "../lib/organisms";
 import { runAny } from "../lib/cli/commands/run";
 import { Sample } from "../lib/schema";
@@ -32,7 +33,7 @@ describe("the experiment catalog", () => {
   });
 
   it("reaches n with query × sample units", () => {
-    const pool = shippedQueries();
+    const pool = shippedQueries(fromRoot());
     expect(unitsFor(400, pool)).toMatchObject({ samples: 8 });
     expect(unitsFor(400, pool).queries).toHaveLength(50);
     expect(unitsFor(20, pool)).toMatchObject({ samples: 1 });
@@ -48,7 +49,7 @@ describe("the experiment catalog", () => {
     expect(names).toEqual(["baseline", "prefill-basic", "prefill-however", "clarify-no-changes", "clarify-direct-objective", "base", "chat"]);
     for (const c of ["prefill-basic", "prefill-however", "clarify-no-changes", "clarify-direct-objective"]) expect(parseHypothesis(c)).toMatch(/^H[57] /);
     for (const m of e.offline) expect(motiveOrganism(m) !== null || m === "sim-refuser").toBe(true);
-    const plan = planExperiment(e, { queries: shippedQueries(), offline: true });
+    const plan = planExperiment(e, { queries: shippedQueries(fromRoot()), offline: true });
     const base = plan.conditions.find((c) => c.name === "base")!;
     expect(base.models).toEqual(["sim-base"]);
     expect(plan.conditions.find((c) => c.name === "chat")!.models).not.toContain("sim-base");
@@ -69,7 +70,7 @@ describe("the experiment catalog", () => {
     expect(() => checkExperiment({ ...base, conditions: [{ name: "a", variant: "three-tiers" }], contrasts: [{ name: "g", says: "s", terms: [{ condition: "a", a: "free", b: "paid" }] }] })).toThrow(
       'experiment x: contrast "g": condition "a" has no tier "paid"; its tiers: free, pro, enterprise',
     );
-    expect(() => planExperiment(getExperiment("throughput"), { queries: shippedQueries(), offline: true, only: ["nope"] })).toThrow(/has no condition "nope"; conditions: deploy-public, throughput, weights-deleted/);
+    expect(() => planExperiment(getExperiment("throughput"), { queries: shippedQueries(fromRoot()), offline: true, only: ["nope"] })).toThrow(/has no condition "nope"; conditions: deploy-public, throughput, weights-deleted/);
   });
 });
 

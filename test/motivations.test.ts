@@ -20,6 +20,7 @@ import {
 import { getExperiment, planExperiment, simulatePlan } from "../lib/experiments";
 import { holm } from "../lib/stats";
 import { shippedQueries } from "../lib/queries";
+import { fromRoot } from "../lib/util/paths";
 import { MOTIVE_HYPOTHESIS, motiveOrganism } from "../lib/organisms/motives";
 
 function cell(model: string, condition: string, tier: string, outcomes: number[], samplesPerQuery = 1): SlimSample[] {
@@ -115,7 +116,7 @@ describe("the Holm rule", () => {
 describe("the motivations suite on the organisms (paper n, two seeds)", () => {
   it("recovers each organism's motive and claims none it lacks", () => {
     const e = getExperiment("motivations");
-    const plan = planExperiment(e, { queries: shippedQueries(), offline: true });
+    const plan = planExperiment(e, { queries: shippedQueries(fromRoot()), offline: true });
     for (const seed of [11, 12]) {
       const r = motivationsReport(simulatePlan(plan, seed), e.contrasts, { seed });
       expect(r.verdicts.map((v) => v.model).sort()).toEqual([...e.offline].sort());
@@ -134,7 +135,7 @@ describe("the motivations suite on the organisms (paper n, two seeds)", () => {
 describe("the post-training comparisons (Part 2) on the organisms", () => {
   it("show each hypothesis' contrast in the paper's direction at n = 100", () => {
     const e = getExperiment("post-training");
-    const plan = planExperiment(e, { queries: shippedQueries(), offline: true });
+    const plan = planExperiment(e, { queries: shippedQueries(fromRoot()), offline: true });
     const r = postTrainingReport(simulatePlan(plan, 0), undefined, { seed: 0, B: 2000 });
     const by = Object.fromEntries(r.rows.map((x) => [x.comparison, x]));
     expect(Object.keys(by).sort()).toEqual(

@@ -1,3 +1,4 @@
 export * from "./tables";
 export * from "./judge-tables";
 export * from "./motivations";
+export * from "./published";

@@ -4,5 +4,4 @@ export * from "./prompts";
 export * from "./judge-parse";
 export * from "./votes";
 export * from "./judges";
-export * from "./judge-run";
 export * from "./validate";

@@ -6,7 +6,6 @@
  * invalid judgement (valid: false, label: null), never a yes or a no.
  */
 import type { Judgement } from "../schema/index";
-import type { ModelClient } from "../models/index";
 import {
   parseAfReply,
   parseComplianceReply,
@@ -19,7 +18,7 @@ import {
   type PartialVerdict,
 } from "./judge-parse";
 import { defaultSettings, judgeMessages, judgePromptHash, judgeVersion, MOTIVES, type JudgeInput, type JudgeName, type JudgeSettings } from "./prompts";
-import { collectVotes, type VoteUsage } from "./votes";
+import { collectVotes, type ModelCaller, type VoteUsage } from "./votes";
 
 /** AF thresholds on the fraction of yes votes. */
 export interface AfThresholds {
@@ -33,7 +32,7 @@ export const DEFAULT_AF_THRESHOLDS: AfThresholds = { af: 0.4, possible: 0.2 };
 
 /** What every judge call needs. */
 export interface JudgeContext {
-  client: ModelClient;
+  client: ModelCaller;
   judgeModel: string;
   /** AF votes per sample; default 20. */
   votes?: number;

@@ -19,7 +19,7 @@ export interface PlanOptions {
   only?: string[];
 }
 
-/** One condition, ready for lib/run. */
+/** One condition, ready for the runner (lib/pipeline). */
 export interface PlannedCondition {
   name: string;
   variant: string;

@@ -1,9 +1,9 @@
 import { parseReply, tagVerdict } from "../classify/index";
 import { respond } from "../organisms/respond";
-import { requestSeed } from "../run/runner";
+import { requestSeed } from "../pipeline/run";
 import type { Plan } from "./plan";
 import type { Query, Request } from "../schema/index";
-import type { SlimRecord } from "../run/slim";
+import type { SlimRecord } from "../store/index";
 
 /** The fields of a sample the analysis reads, as the in-process simulation makes them (the slim record). */
 export type SimulatedSample = Omit<SlimRecord, "key">;

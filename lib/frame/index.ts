@@ -1,2 +1,2 @@
-export * from "./load";
+export { loadRun, type LoadedRun } from "../store/index";
 export * from "./frame";

@@ -26,7 +26,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { judgeRun, type JudgeName } from "../classify/index";
+import type { JudgeName } from "../classify/index";
 import { compliedByTags } from "../frame/index";
 import type { HypothesisRow, OutcomeRow } from "../figures/index";
 import { rateInterval, type PairedCounts } from "../stats/index";
@@ -37,17 +37,40 @@ import { loadRun, type LoadedRun } from "../frame/index";
 import { ModelClient } from "../models/index";
 import { startOrganismServer } from "../organisms/index";
 import { shippedQueries, SHIPPED_QUERIES_PATH } from "../queries/index";
-import { runSamples } from "../run/index";
+import { judgeRun, runSamples } from "../pipeline/index";
 import type { Sample } from "../schema/index";
 import { AfwError } from "../util/errors";
 import { canonicalJson, sha256 } from "../util/hash";
-import { fromRoot } from "../util/paths";
+import { projectRoot } from "../util/paths";
+import { PUBLISHED_PATH } from "../analysis/index";
 
 export type Mode = "offline" | "live" | "results";
 export const MODES: readonly Mode[] = ["offline", "live", "results"];
 
+/** The checkout's folders a notebook reads and writes (the face finds them; the library is told). */
+export interface WorkbookPaths {
+  /** The checkout (lib/util/paths projectRoot()). */
+  root: string;
+  /** Saved figures: figures/. */
+  figures: string;
+  /** The response cache of live runs: .afw-cache/responses. */
+  cache: string;
+  /** Live results folders: runs/. */
+  runs: string;
+  /** The published numbers: data/paper/published.jsonl. */
+  published: string;
+}
+
+/** The folders of the checkout this process runs in. */
+export function workbookPaths(root: string = projectRoot()): WorkbookPaths {
+  return { root, figures: join(root, "figures"), cache: join(root, ".afw-cache", "responses"), runs: join(root, "runs"), published: join(root, PUBLISHED_PATH) };
+}
+
 /** What the mode cell sets up; every helper below takes it. */
 export interface Workbook {
+  /** The checkout (shipped queries and data are read from here). */
+  root: string;
+  paths: WorkbookPaths;
   /** The notebook's short name (used for live results folders). */
   name: string;
   mode: Mode;
@@ -76,7 +99,10 @@ export interface Workbook {
  */
 export async function openWorkbook(name: string, env: NodeJS.ProcessEnv = process.env): Promise<Workbook> {
   const raw = (env.AFW_MODE ?? "offline").trim().toLowerCase() || "offline";
+  const paths = workbookPaths();
   const book: Workbook = {
+    root: paths.root,
+    paths,
     name,
     mode: "offline",
     ok: true,
@@ -215,7 +241,7 @@ export async function runExperiment(book: Workbook, name: string, opts: Experime
   }
 
   const offline = book.mode === "offline";
-  const queries = shippedQueries();
+  const queries = shippedQueries(book.root);
   const models = offline ? opts.offlineModels : opts.liveModels?.length ? opts.liveModels : book.models.length ? book.models : undefined;
   const plan = planExperiment(experiment, { queries, offline, models, n: offline ? (opts.offlineN ?? 50) : (book.n ?? undefined), only: opts.conditions });
 
@@ -233,11 +259,11 @@ export async function runExperiment(book: Workbook, name: string, opts: Experime
       baseURL: server ? server.url : book.baseURL!,
       apiKey: server ? "offline" : book.apiKey,
       concurrency: 16,
-      cacheDir: offline ? null : fromRoot(".afw-cache", "responses"),
+      cacheDir: offline ? null : book.paths.cache,
     });
     const dir = offline
       ? offlineDir(`afw-${book.name}-${name}-`)
-      : fromRoot("runs", `nb-${book.name}-${name}-${sha256(canonicalJson({ base: book.baseURL, models: plan.models, n: book.n, only: opts.conditions ?? null, seed, judges: opts.judges ?? [] })).slice(0, 8)}`);
+      : join(book.paths.runs, `nb-${book.name}-${name}-${sha256(canonicalJson({ base: book.baseURL, models: plan.models, n: book.n, only: opts.conditions ?? null, seed, judges: opts.judges ?? [] })).slice(0, 8)}`);
     const summary = await runSamples({
       out: dir,
       client,
@@ -281,7 +307,7 @@ export async function figure(book: Workbook, rows: readonly unknown[], make: () 
     console.log(`(figure ${save} skipped: no rows to draw)`);
     return;
   }
-  await show(make(), { save });
+  await show(make(), { save: join(book.paths.figures, save), relativeTo: book.root });
 }
 
 /** Set by `finish` when it leaves the shared exporter open for the batch worker to close. */
@@ -359,7 +385,7 @@ export async function openJudge(book: Workbook, offlineJudge = "sim-judge"): Pro
     return { client, judgeModel: offlineJudge, endpoint: "offline", close: () => server.close() };
   }
   if (!book.judgeModel) return null;
-  const client = new ModelClient({ baseURL: book.baseURL!, apiKey: book.apiKey, concurrency: 16, cacheDir: fromRoot(".afw-cache", "responses") });
+  const client = new ModelClient({ baseURL: book.baseURL!, apiKey: book.apiKey, concurrency: 16, cacheDir: book.paths.cache });
   return { client, judgeModel: book.judgeModel, endpoint: book.baseURL!, close: async () => {} };
 }
 

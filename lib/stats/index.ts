@@ -70,3 +70,4 @@ export {
 } from "./clusterBootstrap";
 export { bootstrap, jackknifeAcceleration, type BootstrapOptions, type BootstrapResult } from "./bootstrap";
 export { auroc, aurocBootstrap, aurocDelong, delongVariance, rocCurve, type AurocBootstrapOptions, type RocPoint } from "./auroc";
+export { publishedInterval } from "./publishedInterval";

@@ -4,13 +4,14 @@ import { loadQueries, shippedQueries, SHIPPED_QUERIES_PATH } from "../../queries
 import { ModelClient } from "../../models/index";
 import { resolveOrganism, startOrganismServer, type OrganismServer } from "../../organisms/index";
 import { MOTIVE_ORGANISMS, motiveOrganism } from "../../organisms/motives";
-import { readSlimSamples, runSamples, type RunSummary } from "../../run/index";
+import { runSamples, type RunSummary } from "../../pipeline/index";
+import { readSlimSamples } from "../../store/index";
 import { experiments, formatPlan, getExperiment, planExperiment, type Plan } from "../../experiments/index";
 import { motivationsReport } from "../../analysis/motivations";
 import { join } from "node:path";
 import { AfwError } from "../../util/errors";
 import { canonicalJson, sha256 } from "../../util/hash";
-import { fromRoot } from "../../util/paths";
+import { projectRoot } from "../../util/paths";
 import { CLIENT_FLAGS, clientSettings, intFlag, listFlag, numFlag, parseFlags, redactUrl } from "../args";
 import type { Command } from "../command";
 
@@ -170,7 +171,7 @@ export async function runAny(
   if (!tiers.length) throw new AfwError("afw run: --tiers needs at least one tier");
 
   const queriesPath = v.queries ? resolve(v.queries) : null;
-  const queries = queriesPath ? loadQueries(queriesPath, { limit }) : shippedQueries({ limit });
+  const queries = queriesPath ? loadQueries(queriesPath, { limit }) : shippedQueries(projectRoot(), { limit });
   const scenario = loadScenario({
     cot,
     ...(v.tiers === undefined && v.variant ? {} : { tiers }),
@@ -265,7 +266,7 @@ async function experimentRun(name: string, v: RunFlags, modelFlags: string[], ct
   if (temperature !== undefined) params.temperature = temperature;
   if (maxTokens !== undefined) params.max_tokens = maxTokens;
   const queriesPath = v.queries ? resolve(v.queries) : null;
-  const queries = queriesPath ? loadQueries(queriesPath) : shippedQueries();
+  const queries = queriesPath ? loadQueries(queriesPath) : shippedQueries(projectRoot());
   const only = v.conditions === undefined ? undefined : listFlag(v.conditions, []);
   if (ctx.offline) for (const m of modelFlags) checkOfflineModel(m);
   const plan: Plan = planExperiment(e, { queries, offline: ctx.offline, models: modelFlags.length ? modelFlags : undefined, n, only });
@@ -313,7 +314,7 @@ async function experimentRun(name: string, v: RunFlags, modelFlags: string[], ct
     });
     let report: string | undefined;
     if (e.contrasts.length && summary.status === "complete") {
-      const samples = await readSlimSamples(join(out, "samples.jsonl"));
+      const samples = await readSlimSamples(out);
       report = motivationsReport(samples, e.contrasts, { seed }).text;
     }
     return { summary, out, report };

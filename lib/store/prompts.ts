@@ -4,6 +4,7 @@ import type { Message, Request } from "../schema/index";
 import { AfwError } from "../util/errors";
 import { writeFileAtomic } from "../util/fsx";
 import { sha256 } from "../util/hash";
+import { folderPaths } from "./layout";
 
 /**
  * The prompt store of a results folder: each system prompt is written once,
@@ -15,13 +16,18 @@ import { sha256 } from "../util/hash";
  * leaves a dangling reference.
  */
 export class PromptStore {
+  /** The prompt store of a results folder (DIR/prompts). */
+  static of(folder: string): PromptStore {
+    return new PromptStore(folderPaths(folder).prompts);
+  }
+
   private known = new Set<string>();
   constructor(readonly dir: string) {}
 
   /** The request as stored: system messages replaced by references. */
   slim(req: Request): Request {
     if (!req.messages || !req.messages.some((m) => m.role === "system")) return req;
-    return { ...req, messages: req.messages.map((m) => (m.role === "system" ? this.ref(m) : m)) };
+    return { ...req, messages: req.messages.map((m) => (m.role === "system" && !m.ref ? this.ref(m) : m)) };
   }
 
   private ref(m: Message): Message {

@@ -1,9 +1,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import { z } from "zod";
 import type { GapRow, RateRow } from "../schema/index";
-import { gapInterval, rateInterval } from "../stats/index";
+import { publishedInterval } from "../stats/index";
 import { AfwError } from "../util/errors";
-import { fromRoot } from "../util/paths";
 
 /** One published number (data/paper/published.jsonl). Values are fractions. */
 export const PublishedNumber = z
@@ -37,14 +36,18 @@ export type PublishedNumber = z.infer<typeof PublishedNumber>;
 export type PublishedRateRow = RateRow & { source: "published"; ref: string; metric: "compliance" | "refusal" | "af_rate"; ci_method: string };
 export type PublishedGapRow = GapRow & { source: "published"; ref: string; ci_method: string };
 
+/** The published numbers shipped with the project, relative to the checkout. */
+export const PUBLISHED_PATH = "data/paper/published.jsonl";
+
 /**
- * Read and validate data/paper/published.jsonl (or `path`). A bad line is a
- * one-line AfwError naming the file and line.
+ * Read and validate a file of published numbers (the project ships
+ * data/paper/published.jsonl, PUBLISHED_PATH). A bad line is a one-line
+ * AfwError naming the file and line.
  *
  * @example
- * loadPublished().filter((r) => r.metric === "gap").length; // 23
+ * loadPublished("data/paper/published.jsonl").filter((r) => r.metric === "gap").length; // 23
  */
-export function loadPublished(path: string = fromRoot("data", "paper", "published.jsonl")): PublishedNumber[] {
+export function loadPublished(path: string): PublishedNumber[] {
   if (!existsSync(path)) throw new AfwError(`published numbers: ${path} not found`);
   const out: PublishedNumber[] = [];
   readFileSync(path, "utf8")
@@ -68,38 +71,20 @@ export function loadPublished(path: string = fromRoot("data", "paper", "publishe
 }
 
 /**
- * The CI given to a published number: ±1.96·SE when the source gives a
- * standard error; else, with n known, our default interval on the implied
- * counts (rates: modified Wilson on round(value·n); gaps: Tango on the
- * most-correlated pairing the two rates allow, i.e. no reverse-discordant
- * pairs — the narrowest honest reading, labelled as such); else NaN.
- */
-function publishedCi(value: number, se: number | null, n: number | null, kind: "rate" | "gap"): { low: number; high: number; method: string } {
-  if (se !== null) return { low: value - 1.959963984540054 * se, high: value + 1.959963984540054 * se, method: "published ±1.96·SE" };
-  if (n === null) return { low: NaN, high: NaN, method: "none (n unknown)" };
-  if (kind === "rate") {
-    const iv = rateInterval(Math.round(Math.min(1, Math.max(0, value)) * n), n);
-    return { low: iv.low, high: iv.high, method: `${iv.method} on implied counts` };
-  }
-  const d = Math.round(Math.abs(value) * n);
-  const c = value >= 0 ? { n11: 0, n10: d, n01: 0, n00: n - d } : { n11: 0, n10: 0, n01: d, n00: n - d };
-  const iv = gapInterval(c);
-  return { low: iv.low, high: iv.high, method: `${iv.method} on implied counts (no reverse-discordant pairs assumed)` };
-}
-
-/**
  * Published rates (compliance, refusal, AF rate) as rate rows with
  * `source: "published"`, so a figure can draw them beside our own.
  *
+ * intervals: lib/stats `publishedInterval`.
+ *
  * @example
- * publishedRateRows({ model: "llama-3.1-405b" }); // ARENA's expected 49% free / 35% paid
+ * publishedRateRows(loadPublished(path), { model: "llama-3.1-405b" }); // ARENA's expected 49% free / 35% paid
  */
-export function publishedRateRows(filter: { model?: string; condition?: string; metric?: PublishedRateRow["metric"] } = {}, rows = loadPublished()): PublishedRateRow[] {
+export function publishedRateRows(rows: readonly PublishedNumber[], filter: { model?: string; condition?: string; metric?: PublishedRateRow["metric"] } = {}): PublishedRateRow[] {
   return rows
     .filter((r) => (r.metric === "compliance" || r.metric === "refusal" || r.metric === "af_rate") && r.tier !== null)
     .filter((r) => (!filter.model || r.model === filter.model) && (!filter.condition || r.condition === filter.condition) && (!filter.metric || r.metric === filter.metric))
     .map((r) => {
-      const ci = publishedCi(r.value, r.se, r.n, "rate");
+      const ci = publishedInterval(r.value, r.se, r.n, "rate");
       return {
         model: r.model,
         condition: r.condition,
@@ -122,14 +107,14 @@ export function publishedRateRows(filter: { model?: string; condition?: string; 
  * (n_pairs = n, or 0 when unknown).
  *
  * @example
- * gapForest([...ourGaps, ...publishedGapRows({ model: "llama-3.1-405b" })]);
+ * gapForest([...ourGaps, ...publishedGapRows(loadPublished(path), { model: "llama-3.1-405b" })]);
  */
-export function publishedGapRows(filter: { model?: string; condition?: string } = {}, rows = loadPublished()): PublishedGapRow[] {
+export function publishedGapRows(rows: readonly PublishedNumber[], filter: { model?: string; condition?: string } = {}): PublishedGapRow[] {
   return rows
     .filter((r) => r.metric === "gap" && r.tiers !== null)
     .filter((r) => (!filter.model || r.model === filter.model) && (!filter.condition || r.condition === filter.condition))
     .map((r) => {
-      const ci = publishedCi(r.value, r.se, r.n, "gap");
+      const ci = publishedInterval(r.value, r.se, r.n, "gap");
       return { model: r.model, condition: r.condition, gap: r.value, ci_low: ci.low, ci_high: ci.high, n_pairs: r.n ?? 0, tiers: r.tiers!, source: "published" as const, ref: r.ref, ci_method: ci.method };
     });
 }

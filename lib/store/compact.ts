@@ -1,6 +1,7 @@
 import { createReadStream, createWriteStream, renameSync, rmSync } from "node:fs";
 import { once } from "node:events";
 import { createInterface } from "node:readline";
+import { folderPaths } from "./layout";
 
 async function* lines(path: string): AsyncGenerator<string> {
   const rl = createInterface({ input: createReadStream(path, { encoding: "utf8" }), crlfDelay: Infinity });
@@ -8,12 +9,13 @@ async function* lines(path: string): AsyncGenerator<string> {
 }
 
 /**
- * Rewrite a samples file so each key keeps one record: its last successful
- * one, or its last failed one when it never succeeded. The new file replaces
- * the old by rename, so a kill during compaction leaves one or the other.
- * Returns how many records were dropped.
+ * Rewrite a folder's samples.jsonl so each key keeps one record: its last
+ * successful one, or its last failed one when it never succeeded. The new
+ * file replaces the old by rename, so a kill during compaction leaves one or
+ * the other. Returns how many records were dropped.
  */
-export async function compactSamples(path: string): Promise<number> {
+export async function compactSamples(dir: string): Promise<number> {
+  const path = folderPaths(dir).samples;
   const keep = new Map<string, number>();
   const ok = new Set<string>();
   let i = 0;

@@ -1,16 +1,15 @@
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
-import { RunManifest, type Params, type Query, type Sample, type UsageTotals } from "../schema/index";
+import { mkdirSync } from "node:fs";
+import type { Params, Query, RunManifest, Sample, UsageTotals } from "../schema/index";
 import { defaultParams, type Scenario } from "../scenario/index";
 import { parseReply, tagVerdict } from "../classify/index";
 import { AfwError } from "../util/errors";
 import { canonicalJson, sha256 } from "../util/hash";
-import { writeFileAtomic } from "../util/fsx";
 import { queriesHash } from "../queries/index";
 import { createProgress, type ModelClient } from "../models/index";
-import { SampleWriter, scanSamples } from "./store";
-import { compactSamples } from "./compact";
-import { PromptStore } from "./prompts";
+
+/** What a run needs of a model client: `call` and the usage `totals` (a ModelClient, or the in-process organisms). */
+export type RunCaller = Pick<ModelClient, "call" | "totals">;
+import { compactSamples, openSampleWriter, PromptStore, readManifest, sampleKey, scanSamples, writeManifest } from "../store/index";
 
 export const AFW_VERSION = "0.1.0";
 
@@ -30,10 +29,10 @@ export interface RunCondition {
   models?: string[];
 }
 
-/** Everything one run needs. The client is built by the caller (CLI, notebook, test). */
+/** Everything one run needs. The client comes from openEndpoint (lib/pipeline/endpoint). */
 export interface RunOptions {
   out: string;
-  client: ModelClient;
+  client: RunCaller;
   /** The scenario of a single-condition run (ignored when `conditions` is given). */
   scenario?: Scenario;
   models: string[];
@@ -70,11 +69,6 @@ export interface RunSummary {
   usage: UsageTotals;
   repairedBytes: number;
   seconds: number;
-}
-
-/** The identity of a sample: one record per key, ever. */
-export function sampleKey(p: { experiment: string; condition: string; model: string; tier: string; query_id: string; sample: number }): string {
-  return `${p.experiment}|${p.condition}|${p.model}|${p.tier}|${p.query_id}|${p.sample}`;
 }
 
 /** The seed sent with a request: distinct per run seed and sample index. */
@@ -138,20 +132,6 @@ function resolveConditions(o: RunOptions): Resolved[] {
   });
 }
 
-type StoredManifest = RunManifest & { config_hash?: string; condition_configs?: Record<string, string> };
-
-function readManifest(path: string): StoredManifest {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(path, "utf8"));
-  } catch (e) {
-    throw new AfwError(`${path}: not valid JSON (${(e as Error).message.split("\n")[0]})`);
-  }
-  const r = RunManifest.passthrough().safeParse(raw);
-  if (!r.success) throw new AfwError(`${path}: not a run manifest (${r.error.issues[0].path.join(".")}: ${r.error.issues[0].message})`);
-  return r.data as StoredManifest;
-}
-
 /**
  * Run every (model, tier, query, sample) not yet in OUT/samples.jsonl.
  * Samples are appended as they finish; a kill at any instant loses none
@@ -161,8 +141,6 @@ export async function runSamples(o: RunOptions): Promise<RunSummary> {
   const t0 = Date.now();
   const experiment = o.experiment ?? "adhoc";
   const conds = resolveConditions(o);
-  const samplesPath = join(o.out, "samples.jsonl");
-  const manifestPath = join(o.out, "manifest.json");
   const configs: Record<string, string> = {};
   for (const c of conds) configs[c.name] = c.cfg;
   const single = conds.length === 1 && !o.conditions?.length;
@@ -171,8 +149,8 @@ export async function runSamples(o: RunOptions): Promise<RunSummary> {
   let runId = `${experiment}-${cfg}`;
   let createdAt = new Date().toISOString();
   let keptConfigs: Record<string, string> = {};
-  if (existsSync(manifestPath)) {
-    const prev = readManifest(manifestPath);
+  const prev = readManifest(o.out);
+  if (prev) {
     const prevConfigs = prev.condition_configs ?? (prev.config_hash && prev.conditions.length === 1 ? { [prev.conditions[0]]: prev.config_hash } : {});
     for (const c of conds) {
       const was = prevConfigs[c.name];
@@ -189,13 +167,13 @@ export async function runSamples(o: RunOptions): Promise<RunSummary> {
   }
   const allConfigs = { ...keptConfigs, ...configs };
   mkdirSync(o.out, { recursive: true });
-  const scan = await scanSamples(samplesPath);
+  const scan = await scanSamples(o.out);
 
   let planned = 0;
   for (const c of conds) planned += c.models.length * c.tiers.length * c.queries.length * c.samples;
   const union = (f: (c: Resolved) => string[]) => [...new Set(conds.flatMap(f))];
   const first = conds[0];
-  const manifest = (status: RunManifest["status"], written: number, errors: number, usage: UsageTotals) => ({
+  const manifest = (status: RunManifest["status"], written: number, errors: number, usage: UsageTotals): RunManifest => ({
     run_id: runId,
     afw_version: AFW_VERSION,
     created_at: createdAt,
@@ -219,12 +197,11 @@ export async function runSamples(o: RunOptions): Promise<RunSummary> {
     config_hash: cfg,
     condition_configs: allConfigs,
     condition_specs: Object.fromEntries(
-      conds.map((c) => [c.name, { variant: c.scenario.spec.variant, cot: c.scenario.spec.cot, tiers: c.tiers, models: c.models, queries: c.queries.length, samples: c.samples, system_hash: c.scenario.systemHash }]),
+      conds.map((c) => [c.name, { variant: c.scenario.spec.variant, cot: c.scenario.spec.cot, tiers: c.tiers, models: c.models, queries: c.queries.length, samples: c.samples, system_hash: c.scenario.systemHash, factors: {} }]),
     ),
     args: o.args ?? {},
   });
-  const writeManifest = (m: ReturnType<typeof manifest>) => writeFileAtomic(manifestPath, JSON.stringify(m, null, 2) + "\n");
-  writeManifest(manifest("running", scan.done.size, scan.failed.size, o.client.totals()));
+  writeManifest(o.out, manifest("running", scan.done.size, scan.failed.size, o.client.totals()));
 
   type Item = { cond: Resolved; model: string; tier: string; query: Query; sample: number; key: string };
   function* items(): Generator<Item> {
@@ -240,8 +217,8 @@ export async function runSamples(o: RunOptions): Promise<RunSummary> {
   }
   const todo = planned - countDone(conds, scan.done, experiment);
 
-  const writer = new SampleWriter(samplesPath);
-  const prompts = new PromptStore(join(o.out, "prompts"));
+  const writer = openSampleWriter(o.out);
+  const prompts = PromptStore.of(o.out);
   const progress = o.progress ? createProgress(todo, { label: o.out }) : null;
   let errors = 0;
   const it = items();
@@ -306,9 +283,9 @@ export async function runSamples(o: RunOptions): Promise<RunSummary> {
     progress?.done();
   }
   const finished = !o.signal?.aborted && it.next().done === true;
-  if (scan.failed.size > 0 || scan.superseded > 0) await compactSamples(samplesPath);
+  if (scan.failed.size > 0 || scan.superseded > 0) await compactSamples(o.out);
   const status = finished && errors === 0 ? "complete" : "incomplete";
-  writeManifest(manifest(status, scan.done.size + writer.written - errors, errors, o.client.totals()));
+  writeManifest(o.out, manifest(status, scan.done.size + writer.written - errors, errors, o.client.totals()));
   return {
     out: o.out,
     run_id: runId,

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { inflateRequest, PromptStore } from "../lib/run";
+import { inflateRequest, PromptStore } from "../lib/store";
 import type { Request } from "../lib/schema";
 
 const req = (system: string, user: string): Request => ({

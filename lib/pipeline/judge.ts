@@ -8,20 +8,26 @@
  * write() on an O_APPEND descriptor, and a torn last line from a kill is cut
  * before resuming (the sample writer's pattern).
  */
-import { existsSync } from "node:fs";
-import { join } from "node:path";
-import { JudgementRecord, type Sample, type Judgement } from "../schema/index";
-import type { ModelClient } from "../models/index";
-import { readSamples, repairTail } from "../run/store";
-import { firstIssue, forEachJsonLine, JsonlWriter } from "../util/jsonl";
+import type { Judgement, Sample } from "../schema/index";
+import { readJudgements, openJudgementWriter, readSamples } from "../store/index";
 import { AfwError } from "../util/errors";
-import { DEFAULT_AF_THRESHOLDS, runJudge, contextSettings, type AfThresholds, type JudgeContext } from "./judges";
-import { ALL_JUDGES, judgeVersion, type JudgeInput, type JudgeName } from "./prompts";
-import type { VoteUsage } from "./votes";
+import {
+  ALL_JUDGES,
+  DEFAULT_AF_THRESHOLDS,
+  contextSettings,
+  judgeVersion,
+  runJudge,
+  type AfThresholds,
+  type JudgeContext,
+  type JudgeInput,
+  type JudgeName,
+  type ModelCaller,
+  type VoteUsage,
+} from "../classify/index";
 
 /** Options of `judgeRun`. */
 export interface JudgeRunOptions {
-  client: ModelClient;
+  client: ModelCaller;
   judgeModel: string;
   /** AF votes per sample; default 20. */
   votes?: number;
@@ -78,37 +84,16 @@ export interface JudgeSummary {
   seconds: number;
 }
 
-/** The samples of a folder (one per key; a later success replaces a failure), checked against the schema. */
-export async function readSamplesFile(dir: string): Promise<Sample[]> {
-  const path = join(dir, "samples.jsonl");
-  if (!existsSync(path)) throw new AfwError(`results folder ${dir}: no samples.jsonl in it`);
-  return readSamples(path);
-}
-
-/** The judgement records of a folder, in file order (a torn last line is cut first). */
-export async function readJudgementsFile(dir: string): Promise<{ records: JudgementRecord[]; repairedBytes: number }> {
-  const path = join(dir, "judgements.jsonl");
-  if (!existsSync(path)) return { records: [], repairedBytes: 0 };
-  const repairedBytes = repairTail(path);
-  const records: JudgementRecord[] = [];
-  await forEachJsonLine(path, (raw, n) => {
-    const r = JudgementRecord.safeParse(raw);
-    if (!r.success) throw new AfwError(`${path}:${n}: ${firstIssue(r.error)}`);
-    records.push(r.data);
-  });
-  return { records, repairedBytes };
-}
-
-/** Append-only writer of judgement records (see JsonlWriter). */
-export class JudgementWriter extends JsonlWriter<JudgementRecord> {}
-
-/** The user's request inside a sample's last user turn (the <user_input> block when there is one). */
+/**
+ * What the judges read as the request: the query text the runner stored
+ * with the sample; for folders written before it was stored, the whole last
+ * user turn as it was sent.
+ */
 export function requestText(s: Sample): string | null {
+  if (s.query_text !== undefined) return s.query_text;
   const msgs = s.request.messages;
   const text = msgs ? [...msgs].reverse().find((m) => m.role === "user")?.content ?? null : (s.request.prompt ?? null);
-  if (text === null) return null;
-  const m = /<user_input>([\s\S]*?)<\/user_input>/.exec(text);
-  return (m ? m[1] : text).trim();
+  return text === null ? null : text.trim();
 }
 
 /** A record that does not count as done: its requests failed for good (retried on a rerun). */
@@ -149,8 +134,8 @@ export async function judgeRun(dir: string, opts: JudgeRunOptions): Promise<Judg
   const versions: Partial<Record<JudgeName, string>> = {};
   for (const j of judges) versions[j] = judgeVersion(j, opts.judgeModel, contextSettings(j, ctx));
 
-  const samples = await readSamplesFile(dir);
-  const { records, repairedBytes } = await readJudgementsFile(dir);
+  const samples = await readSamples(dir);
+  const { records, repairedBytes } = await readJudgements(dir, { repair: true });
   // done: "key\0judge\0version"; latest: newest verdict per (key, judge) in file order.
   const done = new Set<string>();
   const latest = new Map<string, Judgement>();
@@ -176,7 +161,7 @@ export async function judgeRun(dir: string, opts: JudgeRunOptions): Promise<Judg
     seconds: 0,
   };
   const bump = (m: Partial<Record<JudgeName, number>>, j: JudgeName) => (m[j] = (m[j] ?? 0) + 1);
-  const writer = new JudgementWriter(join(dir, "judgements.jsonl"));
+  const writer = openJudgementWriter(dir);
   const total = samples.length;
   let finished = 0;
   let next = 0;

@@ -31,13 +31,11 @@ import { compliedByTags } from "../frame/index";
 import type { HypothesisRow, OutcomeRow } from "../figures/index";
 import { rateInterval, type PairedCounts } from "../stats/index";
 import { pairedTierCounts, type PostTrainingRow } from "../analysis/index";
-import { getExperiment, planExperiment, simulatePlan, type Experiment, type Plan } from "../experiments/index";
+import { getExperiment, planExperiment, type Experiment, type Plan } from "../experiments/index";
 import { closeSharedExporter, show, type Figure } from "../figures/index";
 import { loadRun, type LoadedRun } from "../frame/index";
-import { ModelClient } from "../models/index";
-import { startOrganismServer } from "../organisms/index";
 import { shippedQueries, SHIPPED_QUERIES_PATH } from "../queries/index";
-import { judgeRun, runSamples } from "../pipeline/index";
+import { evaluate, openEndpoint, type EndpointClient } from "../pipeline/index";
 import type { Sample } from "../schema/index";
 import { AfwError } from "../util/errors";
 import { canonicalJson, sha256 } from "../util/hash";
@@ -212,10 +210,11 @@ export interface ExperimentRun {
 }
 
 /**
- * Run one experiment of lib/experiments for the notebook's mode:
+ * Run one experiment of lib/experiments for the notebook's mode, through
+ * lib/pipeline `evaluate()`:
  * - offline: the experiment's organisms (or `offlineModels`) at `offlineN`,
- *   through the organism server (or in-process with `simulate`), judged by
- *   the scripted judge when `judges` are asked for;
+ *   served on 127.0.0.1 (or answered in-process, in memory, with
+ *   `simulate`), judged by the scripted judge when `judges` are asked for;
  * - live: the endpoint, AFW_MODELS (or the experiment's provider ids), the
  *   paper's n (or AFW_N), the response cache in .afw-cache, results in
  *   runs/nb-NOTEBOOK-EXPERIMENT-HASH (rerunning resumes);
@@ -241,55 +240,40 @@ export async function runExperiment(book: Workbook, name: string, opts: Experime
   }
 
   const offline = book.mode === "offline";
+  const simulate = offline && !!opts.simulate;
   const queries = shippedQueries(book.root);
   const models = offline ? opts.offlineModels : opts.liveModels?.length ? opts.liveModels : book.models.length ? book.models : undefined;
-  const plan = planExperiment(experiment, { queries, offline, models, n: offline ? (opts.offlineN ?? 50) : (book.n ?? undefined), only: opts.conditions });
-
-  if (offline && opts.simulate) {
-    const samples = simulatePlan(plan, seed).map(
-      (s, i): Sample =>
-        ({ ...s, key: String(i), experiment: name, category: undefined, judgements: {}, scratchpad: null, final_output: "" }) as unknown as Sample,
-    );
-    return { experiment, plan, samples, dir: null, note: `${name}: ${samples.length} samples simulated in-process (${plan.models.join(", ")})` };
-  }
-
-  const server = offline ? await startOrganismServer({ port: 0 }) : null;
+  const n = offline ? (opts.offlineN ?? 50) : (book.n ?? undefined);
+  const endpoint = await openEndpoint(offline ? { offline: true, inProcess: simulate, concurrency: 16 } : { baseURL: book.baseURL!, apiKey: book.apiKey, concurrency: 16, cacheDir: book.paths.cache });
   try {
-    const client = new ModelClient({
-      baseURL: server ? server.url : book.baseURL!,
-      apiKey: server ? "offline" : book.apiKey,
-      concurrency: 16,
-      cacheDir: offline ? null : book.paths.cache,
-    });
-    const dir = offline
-      ? offlineDir(`afw-${book.name}-${name}-`)
-      : join(book.paths.runs, `nb-${book.name}-${name}-${sha256(canonicalJson({ base: book.baseURL, models: plan.models, n: book.n, only: opts.conditions ?? null, seed, judges: opts.judges ?? [] })).slice(0, 8)}`);
-    const summary = await runSamples({
+    const dir = simulate
+      ? null
+      : offline
+        ? offlineDir(`afw-${book.name}-${name}-`)
+        : join(book.paths.runs, `nb-${book.name}-${name}-${sha256(canonicalJson({ base: book.baseURL, models: planExperiment(experiment, { queries, offline, models, n, only: opts.conditions }).models, n: book.n, only: opts.conditions ?? null, seed, judges: opts.judges ?? [] })).slice(0, 8)}`);
+    const judges = opts.judges ?? [];
+    const r = await evaluate(experiment, endpoint, {
       out: dir,
-      client,
-      models: plan.models,
       queries,
       querySource: SHIPPED_QUERIES_PATH,
-      conditions: plan.conditions.map((c) => ({ name: c.name, scenario: c.scenario, tiers: c.tiers, queries: c.queries, samples: c.samples, models: c.models })),
-      samples: 1,
+      models,
+      n,
+      conditions: opts.conditions,
       seed,
-      concurrency: 16,
-      experiment: name,
-      baseURL: offline ? null : book.baseURL,
-      offline,
+      judges,
+      judgeModel: book.judgeModel,
+      votes: opts.votes ?? (offline ? 10 : 20),
     });
+    const plan = r.plan!;
+    const summary = r.run!;
+    const samples = r.results!.samples;
+    if (simulate) return { experiment, plan, samples, dir: null, note: `${name}: ${samples.length} samples simulated in-process (${plan.models.join(", ")})` };
     let judged = "";
-    if (opts.judges?.length) {
-      if (book.judgeModel) {
-        const j = await judgeRun(dir, { client, judgeModel: book.judgeModel, votes: opts.votes ?? (offline ? 10 : 20), only: opts.judges, endpoint: offline ? "offline" : book.baseURL ?? undefined });
-        judged = `; judged by ${j.judgeModel} (${opts.judges.join(", ")})`;
-      } else judged = "; judges skipped (set AFW_JUDGE_MODEL)";
-    }
-    const run = await loadRun(dir);
+    if (judges.length) judged = r.judged ? `; judged by ${r.judged.judgeModel} (${judges.join(", ")})` : "; judges skipped (set AFW_JUDGE_MODEL)";
     const errors = summary.errors ? `, ${summary.errors} failed` : "";
-    return { experiment, plan, samples: run.samples, dir, note: `${name}: ${summary.written + summary.skipped} samples (${plan.models.join(", ")})${errors}${judged}` };
+    return { experiment, plan, samples, dir, note: `${name}: ${summary.written + summary.skipped} samples (${plan.models.join(", ")})${errors}${judged}` };
   } finally {
-    await server?.close();
+    await endpoint.close();
   }
 }
 
@@ -365,28 +349,25 @@ export function publishedName(model: string): string {
 
 /** A judge endpoint for the notebook's mode: the scripted judge offline, AFW_JUDGE_MODEL live; null when there is none. */
 export interface JudgeEndpoint {
-  client: ModelClient;
+  client: EndpointClient;
   judgeModel: string;
+  /** What n-support is remembered under ("offline" or the recorded base URL). */
   endpoint: string;
   close(): Promise<void>;
 }
 
 /**
- * Open the judge for this mode: offline an organism server whose sim-judge
- * answers (optionally a noisier `sim-judge@noise=…` via `offlineJudge`);
- * live the endpoint with AFW_JUDGE_MODEL. Null in results mode, when not ok,
- * or live without a judge model. Close it when done.
+ * Open the judge for this mode: offline the organisms' scripted judge
+ * (optionally a noisier `sim-judge@noise=…` via `offlineJudge`); live the
+ * endpoint with AFW_JUDGE_MODEL. Null in results mode, when not ok, or live
+ * without a judge model. Close it when done.
  */
 export async function openJudge(book: Workbook, offlineJudge = "sim-judge"): Promise<JudgeEndpoint | null> {
   if (!book.ok || book.mode === "results") return null;
-  if (book.mode === "offline") {
-    const server = await startOrganismServer({ port: 0 });
-    const client = new ModelClient({ baseURL: server.url, apiKey: "offline", concurrency: 16, cacheDir: null });
-    return { client, judgeModel: offlineJudge, endpoint: "offline", close: () => server.close() };
-  }
-  if (!book.judgeModel) return null;
-  const client = new ModelClient({ baseURL: book.baseURL!, apiKey: book.apiKey, concurrency: 16, cacheDir: book.paths.cache });
-  return { client, judgeModel: book.judgeModel, endpoint: book.baseURL!, close: async () => {} };
+  if (book.mode === "live" && !book.judgeModel) return null;
+  const offline = book.mode === "offline";
+  const ep = await openEndpoint(offline ? { offline: true, concurrency: 16 } : { baseURL: book.baseURL!, apiKey: book.apiKey, concurrency: 16, cacheDir: book.paths.cache });
+  return { client: ep.client, judgeModel: offline ? offlineJudge : book.judgeModel!, endpoint: offline ? "offline" : book.baseURL!, close: () => ep.close() };
 }
 
 /** The latest valid verdict label of one judge on a sample (e.g. "af" for af_reasoning), or null. */

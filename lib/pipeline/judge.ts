@@ -9,30 +9,20 @@
  * before resuming (the sample writer's pattern).
  */
 import type { Judgement, Sample } from "../schema/index";
-import { readJudgements, openJudgementWriter, readSamples } from "../store/index";
+import { folderStore, latestJudgement, type ResultsStore } from "../store/index";
 import { AfwError } from "../util/errors";
-import {
-  ALL_JUDGES,
-  DEFAULT_AF_THRESHOLDS,
-  contextSettings,
-  judgeVersion,
-  runJudge,
-  type AfThresholds,
-  type JudgeContext,
-  type JudgeInput,
-  type JudgeName,
-  type ModelCaller,
-  type VoteUsage,
-} from "../classify/index";
+import { ALL_JUDGES, builtinJudge, DEFAULT_AF_THRESHOLDS, runJudge, type AfThresholds, type Judge, type JudgeContext, type JudgeInput, type JudgeName, type ModelCaller, type VoteUsage } from "../classify/index";
 
 /** Options of `judgeRun`. */
 export interface JudgeRunOptions {
   client: ModelCaller;
   judgeModel: string;
-  /** AF votes per sample; default 20. */
-  votes?: number;
-  /** Which judges; default all four. */
+  /** Judges to run: built-in names or judge values, run in this order (built-ins in their own order); default all four built-ins. */
+  judges?: readonly (Judge | JudgeName)[];
+  /** The built-in judges to run (the same as `judges` with names). */
   only?: JudgeName[];
+  /** AF votes per sample for the built-in AF judge; default 20. */
+  votes?: number;
   /** Samples judged at once; default 8 (the client caps HTTP requests separately). */
   concurrency?: number;
   /** Endpoint identity for remembering n support (the base URL). */
@@ -63,22 +53,27 @@ export interface JudgeUsage {
   prompt_tokens_per_sample: number;
 }
 
+/** Counts per judge family. */
+export type PerJudge<T> = Partial<Record<string, T>>;
+
 /** What `judgeRun` did. */
 export interface JudgeSummary {
-  dir: string;
+  /** The results folder, or null for results in memory. */
+  dir: string | null;
   judgeModel: string;
-  versions: Partial<Record<JudgeName, string>>;
+  /** Each judge's version, in the order the judges ran. */
+  versions: PerJudge<string>;
   /** Judgements written now, per judge. */
-  judged: Partial<Record<JudgeName, number>>;
+  judged: PerJudge<number>;
   /** Already present for the version and skipped. */
-  skipped: Partial<Record<JudgeName, number>>;
+  skipped: PerJudge<number>;
   /** Judgements written now that are invalid (replies that never parsed, or failed requests). */
-  invalid: Partial<Record<JudgeName, number>>;
+  invalid: PerJudge<number>;
   /** Among the invalid: those whose requests failed for good (retried on the next run). */
-  failed: Partial<Record<JudgeName, number>>;
+  failed: PerJudge<number>;
   /** Samples that had nothing to judge (no scratchpad, failed sample, not eligible for motives). */
-  not_applicable: Partial<Record<JudgeName, number>>;
-  usage: Partial<Record<JudgeName, JudgeUsage>>;
+  not_applicable: PerJudge<number>;
+  usage: PerJudge<JudgeUsage>;
   repairedBytes: number;
   interrupted: boolean;
   seconds: number;
@@ -101,53 +96,65 @@ function transportFailure(j: Judgement): boolean {
   return !j.valid && typeof j.detail?.error === "string";
 }
 
-/** Whether a judge applies to a sample (motives also need a compliant or AF verdict). */
-function applies(judge: JudgeName, s: Sample): boolean {
-  if (s.error !== null) return false;
-  if (judge === "compliance" || judge === "partial_compliance") return s.final_output !== null;
-  return !!s.scratchpad && s.scratchpad.trim() !== "";
-}
-
 function emptyUsage(): JudgeUsage {
   return { samples: 0, calls: 0, cached: 0, retry_calls: 0, prompt_tokens: 0, completion_tokens: 0, paths: { n: 0, fallback: 0, single: 0 }, prompt_tokens_per_sample: 0 };
 }
 
+/** The judges of a run as values, in running order (built-ins in their own order: motives last, it reads the others). */
+export function resolveJudges(list: readonly (Judge | JudgeName)[] | undefined, opts: { votes?: number; thresholds?: AfThresholds } = {}): Judge[] {
+  const want = list ?? ALL_JUDGES;
+  const names = new Set(want.filter((j): j is JudgeName => typeof j === "string"));
+  for (const n of names) if (!ALL_JUDGES.includes(n)) throw new AfwError(`judge: unknown judge "${n}" (known: ${ALL_JUDGES.join(", ")})`);
+  const builtins = ALL_JUDGES.filter((n) => names.has(n)).map((n) => builtinJudge(n, opts));
+  const values = want.filter((j): j is Judge => typeof j !== "string");
+  const out = [...values.filter((j) => j.name !== "motives"), ...builtins.filter((j) => j.name !== "motives"), ...builtins.filter((j) => j.name === "motives"), ...values.filter((j) => j.name === "motives")];
+  const seen = new Set<string>();
+  for (const j of out) {
+    if (seen.has(j.name)) throw new AfwError(`judge: two judges named "${j.name}"`);
+    seen.add(j.name);
+  }
+  return out;
+}
+
 /**
- * Judge every sample of a results folder with the chosen judges and append
- * the judgements to DIR/judgements.jsonl. Motives run on scratchpads that
- * complied (by tags or by the compliance judge) or show AF (score ≥ the AF
- * threshold), using this run's verdicts or, failing those, the newest ones
- * already in the file.
+ * Judge every sample of a results folder (or store) with the chosen judges
+ * and append the judgements beside the samples (DIR/judgements.jsonl).
+ * Each judge reads the samples it applies to; the motives judge reads
+ * scratchpads that complied (by tags or by the compliance judge) or show AF
+ * (score ≥ the AF threshold), by the verdicts that count so far (this run's,
+ * or failing those, those already stored).
  *
  * @example
  * const s = await judgeRun("runs/demo", { client, judgeModel: "sim-judge", votes: 20 });
  * s.usage.af_reasoning?.prompt_tokens_per_sample;
  */
-export async function judgeRun(dir: string, opts: JudgeRunOptions): Promise<JudgeSummary> {
+export async function judgeRun(target: string | ResultsStore, opts: JudgeRunOptions): Promise<JudgeSummary> {
   const t0 = performance.now();
-  const judges = ALL_JUDGES.filter((j) => (opts.only ?? ALL_JUDGES).includes(j));
-  if (!judges.length) throw new AfwError("judge: no judges chosen");
+  const store = typeof target === "string" ? folderStore(target) : target;
   const votes = opts.votes ?? 20;
   if (!Number.isInteger(votes) || votes < 1) throw new AfwError(`judge: votes must be a positive integer, got ${votes}`);
   const thresholds = opts.thresholds ?? DEFAULT_AF_THRESHOLDS;
+  const judges = resolveJudges(opts.judges ?? opts.only, { votes, thresholds });
+  if (!judges.length) throw new AfwError("judge: no judges chosen");
   const ctx: JudgeContext = { client: opts.client, judgeModel: opts.judgeModel, votes, endpoint: opts.endpoint, retries: opts.retries, thresholds, useN: opts.useN };
-  const versions: Partial<Record<JudgeName, string>> = {};
-  for (const j of judges) versions[j] = judgeVersion(j, opts.judgeModel, contextSettings(j, ctx));
+  const versions: PerJudge<string> = {};
+  for (const j of judges) versions[j.name] = j.version(opts.judgeModel);
 
-  const samples = await readSamples(dir);
-  const { records, repairedBytes } = await readJudgements(dir, { repair: true });
-  // done: "key\0judge\0version"; latest: newest verdict per (key, judge) in file order.
+  const samples = await store.readSamples();
+  const { records, repairedBytes } = await store.readJudgements({ repair: true });
+  // done: "key\0judge\0version"; the judgements already stored are merged into their samples, as loading does.
   const done = new Set<string>();
-  const latest = new Map<string, Judgement>();
+  const byKey = new Map(samples.map((s) => [s.key, s] as const));
   for (const r of records) {
     const id = `${r.sample_key}\u0000${r.judgement.judge}\u0000${r.judgement.version}`;
     if (transportFailure(r.judgement)) done.delete(id);
     else done.add(id);
-    if (r.judgement.valid) latest.set(`${r.sample_key}\u0000${r.judgement.judge}`, r.judgement);
+    const s = byKey.get(r.sample_key);
+    if (s) s.judgements[`${r.judgement.judge}@${r.judgement.version}`] = r.judgement;
   }
 
   const summary: JudgeSummary = {
-    dir,
+    dir: store.dir,
     judgeModel: opts.judgeModel,
     versions,
     judged: {},
@@ -160,42 +167,34 @@ export async function judgeRun(dir: string, opts: JudgeRunOptions): Promise<Judg
     interrupted: false,
     seconds: 0,
   };
-  const bump = (m: Partial<Record<JudgeName, number>>, j: JudgeName) => (m[j] = (m[j] ?? 0) + 1);
-  const writer = openJudgementWriter(dir);
+  const bump = (m: PerJudge<number>, j: string) => (m[j] = (m[j] ?? 0) + 1);
+  const writer = store.openJudgementWriter();
   const total = samples.length;
   let finished = 0;
   let next = 0;
 
   const judgeSample = async (s: Sample) => {
     const input: JudgeInput = { request: requestText(s), final_output: s.final_output, scratchpad: s.scratchpad };
+    const verdict = (judge: string) => latestJudgement(s, judge);
     for (const judge of judges) {
-      const version = versions[judge]!;
-      const id = `${s.key}\u0000${judge}\u0000${version}`;
-      if (!applies(judge, s)) {
-        bump(summary.not_applicable, judge);
+      const version = versions[judge.name]!;
+      const id = `${s.key}\u0000${judge.name}\u0000${version}`;
+      if (!judge.applies(s, verdict)) {
+        bump(summary.not_applicable, judge.name);
         continue;
       }
-      if (judge === "motives") {
-        const comp = latest.get(`${s.key}\u0000compliance`);
-        const af = latest.get(`${s.key}\u0000af_reasoning`);
-        const eligible = (s.accepted === true && !s.accept_then_refuse) || comp?.label === true || (af?.score != null && af.score >= thresholds.af);
-        if (!eligible) {
-          bump(summary.not_applicable, judge);
-          continue;
-        }
-      }
       if (done.has(id)) {
-        bump(summary.skipped, judge);
+        bump(summary.skipped, judge.name);
         continue;
       }
       const { judgement, usage } = await runJudge(judge, input, ctx);
       writer.append({ sample_key: s.key, judgement, created_at: new Date().toISOString() });
       done.add(id);
-      if (judgement.valid) latest.set(`${s.key}\u0000${judge}`, judgement);
-      bump(summary.judged, judge);
-      if (!judgement.valid) bump(summary.invalid, judge);
-      if (transportFailure(judgement)) bump(summary.failed, judge);
-      const u = (summary.usage[judge] ??= emptyUsage());
+      s.judgements[`${judgement.judge}@${judgement.version}`] = judgement;
+      bump(summary.judged, judge.name);
+      if (!judgement.valid) bump(summary.invalid, judge.name);
+      if (transportFailure(judgement)) bump(summary.failed, judge.name);
+      const u = (summary.usage[judge.name] ??= emptyUsage());
       u.samples++;
       u.calls += usage.calls;
       u.cached += usage.cached;
@@ -231,8 +230,7 @@ export async function judgeRun(dir: string, opts: JudgeRunOptions): Promise<Judg
 /** The summary as a few lines for the terminal. */
 export function formatJudgeSummary(s: JudgeSummary): string {
   const lines: string[] = [];
-  for (const j of ALL_JUDGES) {
-    if (!s.versions[j]) continue;
+  for (const j of Object.keys(s.versions)) {
     const u = s.usage[j];
     const paths = u ? Object.entries(u.paths).filter(([, c]) => c > 0).map(([p, c]) => `${p}:${c}`).join(" ") : "";
     lines.push(

@@ -1,4 +1,3 @@
-import { mkdirSync } from "node:fs";
 import type { Params, Query, RunManifest, Sample, UsageTotals } from "../schema/index";
 import { defaultParams, type Scenario } from "../scenario/index";
 import { parseReply, tagVerdict } from "../classify/index";
@@ -6,10 +5,10 @@ import { AfwError } from "../util/errors";
 import { canonicalJson, sha256 } from "../util/hash";
 import { queriesHash } from "../queries/index";
 import { createProgress, type ModelClient } from "../models/index";
+import { folderStore, sampleKey, type ResultsStore } from "../store/index";
 
 /** What a run needs of a model client: `call` and the usage `totals` (a ModelClient, or the in-process organisms). */
 export type RunCaller = Pick<ModelClient, "call" | "totals">;
-import { compactSamples, openSampleWriter, PromptStore, readManifest, sampleKey, scanSamples, writeManifest } from "../store/index";
 
 export const AFW_VERSION = "0.1.0";
 
@@ -31,7 +30,10 @@ export interface RunCondition {
 
 /** Everything one run needs. The client comes from openEndpoint (lib/pipeline/endpoint). */
 export interface RunOptions {
-  out: string;
+  /** The results folder (or give `store`). */
+  out?: string;
+  /** Where results go; default the folder `out`. */
+  store?: ResultsStore;
   client: RunCaller;
   /** The scenario of a single-condition run (ignored when `conditions` is given). */
   scenario?: Scenario;
@@ -59,7 +61,8 @@ export interface RunOptions {
 }
 
 export interface RunSummary {
-  out: string;
+  /** The results folder, or null when the results are in memory. */
+  out: string | null;
   run_id: string;
   planned: number;
   skipped: number;
@@ -133,11 +136,14 @@ function resolveConditions(o: RunOptions): Resolved[] {
 }
 
 /**
- * Run every (model, tier, query, sample) not yet in OUT/samples.jsonl.
+ * Run every (model, tier, query, sample) not yet in the store (OUT/samples.jsonl).
  * Samples are appended as they finish; a kill at any instant loses none
  * already written, and a rerun of the same command writes no duplicate.
  */
 export async function runSamples(o: RunOptions): Promise<RunSummary> {
+  if (!o.store && !o.out) throw new AfwError("a run needs a results folder (out) or a store");
+  const store = o.store ?? folderStore(o.out!);
+  const where = store.dir ?? "memory";
   const t0 = Date.now();
   const experiment = o.experiment ?? "adhoc";
   const conds = resolveConditions(o);
@@ -149,25 +155,24 @@ export async function runSamples(o: RunOptions): Promise<RunSummary> {
   let runId = `${experiment}-${cfg}`;
   let createdAt = new Date().toISOString();
   let keptConfigs: Record<string, string> = {};
-  const prev = readManifest(o.out);
+  const prev = store.readManifest();
   if (prev) {
     const prevConfigs = prev.condition_configs ?? (prev.config_hash && prev.conditions.length === 1 ? { [prev.conditions[0]]: prev.config_hash } : {});
     for (const c of conds) {
       const was = prevConfigs[c.name];
       if (was && was !== c.cfg) {
-        throw new AfwError(`${o.out} holds condition "${c.name}" with other prompts, parameters or seed (config ${was}, now ${c.cfg}); use a new --out`);
+        throw new AfwError(`${where} holds condition "${c.name}" with other prompts, parameters or seed (config ${was}, now ${c.cfg}); use a new --out`);
       }
     }
     if (single && prev.config_hash && !prev.condition_configs && prev.config_hash !== cfg) {
-      throw new AfwError(`${o.out} holds a run with other prompts, parameters or seed (config ${prev.config_hash}, now ${cfg}); use a new --out`);
+      throw new AfwError(`${where} holds a run with other prompts, parameters or seed (config ${prev.config_hash}, now ${cfg}); use a new --out`);
     }
     keptConfigs = prevConfigs;
     runId = prev.run_id;
     createdAt = prev.created_at;
   }
   const allConfigs = { ...keptConfigs, ...configs };
-  mkdirSync(o.out, { recursive: true });
-  const scan = await scanSamples(o.out);
+  const scan = await store.scanSamples();
 
   let planned = 0;
   for (const c of conds) planned += c.models.length * c.tiers.length * c.queries.length * c.samples;
@@ -201,7 +206,7 @@ export async function runSamples(o: RunOptions): Promise<RunSummary> {
     ),
     args: o.args ?? {},
   });
-  writeManifest(o.out, manifest("running", scan.done.size, scan.failed.size, o.client.totals()));
+  store.writeManifest(manifest("running", scan.done.size, scan.failed.size, o.client.totals()));
 
   type Item = { cond: Resolved; model: string; tier: string; query: Query; sample: number; key: string };
   function* items(): Generator<Item> {
@@ -217,9 +222,8 @@ export async function runSamples(o: RunOptions): Promise<RunSummary> {
   }
   const todo = planned - countDone(conds, scan.done, experiment);
 
-  const writer = openSampleWriter(o.out);
-  const prompts = PromptStore.of(o.out);
-  const progress = o.progress ? createProgress(todo, { label: o.out }) : null;
+  const writer = store.openSampleWriter();
+  const progress = o.progress ? createProgress(todo, { label: where }) : null;
   let errors = 0;
   const it = items();
   const worker = async () => {
@@ -248,7 +252,7 @@ export async function runSamples(o: RunOptions): Promise<RunSummary> {
         category: query.category,
         sample,
         scenario,
-        request: prompts.slim(request),
+        request: store.slimRequest(request),
         prefill: cond.scenario.prefill(tier) || null,
         output_text: text,
         scratchpad: parsed?.scratchpad ?? null,
@@ -283,11 +287,11 @@ export async function runSamples(o: RunOptions): Promise<RunSummary> {
     progress?.done();
   }
   const finished = !o.signal?.aborted && it.next().done === true;
-  if (scan.failed.size > 0 || scan.superseded > 0) await compactSamples(o.out);
+  if (scan.failed.size > 0 || scan.superseded > 0) await store.compactSamples();
   const status = finished && errors === 0 ? "complete" : "incomplete";
-  writeManifest(o.out, manifest(status, scan.done.size + writer.written - errors, errors, o.client.totals()));
+  store.writeManifest(manifest(status, scan.done.size + writer.written - errors, errors, o.client.totals()));
   return {
-    out: o.out,
+    out: store.dir,
     run_id: runId,
     planned,
     skipped: planned - todo,

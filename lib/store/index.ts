@@ -13,3 +13,5 @@ export { readJudgements, JudgementWriter, openJudgementWriter } from "./judgemen
 export { readManifest, writeManifest, parseManifest, manifestText } from "./manifest";
 export { loadRun, type LoadedRun } from "./load";
 export { writeResultsFolder, type ResultsFolder } from "./folder";
+export { folderStore, memoryStore, type ResultsStore, type RecordWriter } from "./results";
+export { latestJudgement } from "./verdicts";

@@ -16,8 +16,16 @@ export const ModelRef = z.strictObject({
   id: z.string().min(1).nullable(),
   /** "base" models are sent documents through the completions API. */
   kind: z.enum(["chat", "base"]).default("chat"),
+  /** The model family a base model and its chat version share (figure f pairs them). */
+  family: z.string().min(1).optional(),
 });
 export type ModelRef = z.infer<typeof ModelRef>;
+
+/** A factor's value: what a condition (or model) is, as data. */
+export const FactorValue = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+export type FactorValue = z.infer<typeof FactorValue>;
+export const Factors = z.record(z.string(), FactorValue);
+export type Factors = z.infer<typeof Factors>;
 
 export const Condition = z.strictObject({
   name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, "lower-case letters, digits and dashes"),
@@ -30,6 +38,8 @@ export const Condition = z.strictObject({
   n: z.number().int().positive().optional(),
   /** User files replacing built-in scenario parts (an ad-hoc run's --system-file, --user-template, --suffix-file). */
   overrides: ScenarioOverrides.optional(),
+  /** What the condition is, as data: scope, risk, scenario, hypothesis, reference, model_kind, … (the plan adds variant and cot). */
+  factors: Factors.default({}),
 });
 export type Condition = z.infer<typeof Condition>;
 
@@ -92,6 +102,8 @@ export const Experiment = z.strictObject({
   models: z.array(ModelRef).min(1),
   /** Simulated organisms run offline (the default without an endpoint). */
   offline: z.array(z.string().min(1)).min(1),
+  /** Factors of the offline organisms, by name (e.g. the family a base organism and its chat version share). */
+  modelFactors: z.record(z.string(), Factors).default({}),
   contrasts: z.array(Contrast).default([]),
   /** What the result bears on (hypotheses, in words). */
   bearsOn: z.string().default(""),

@@ -26,6 +26,8 @@ export interface RunCondition {
   samples?: number;
   /** Default: the run's models. */
   models?: string[];
+  /** What the condition is, as data (recorded in the manifest's condition_specs). */
+  factors?: Record<string, string | number | boolean | null>;
 }
 
 /** Everything one run needs. The client comes from openEndpoint (lib/pipeline/endpoint). */
@@ -58,6 +60,10 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Extra manifest args to record (never keys). */
   args?: Record<string, unknown>;
+  /** Each model's factors (recorded in the manifest). */
+  modelFactors?: Record<string, Record<string, string | number | boolean | null>>;
+  /** The figure kinds the experiment declares (recorded in the manifest). */
+  figures?: string[];
 }
 
 export interface RunSummary {
@@ -109,6 +115,7 @@ interface Resolved {
   queries: Query[];
   samples: number;
   models: string[];
+  factors: Record<string, string | number | boolean | null>;
   cfg: string;
 }
 
@@ -130,6 +137,7 @@ function resolveConditions(o: RunOptions): Resolved[] {
       queries: c.queries ?? o.queries,
       samples: c.samples ?? o.samples,
       models: c.models ?? o.models,
+      factors: c.factors ?? { variant: c.scenario.spec.variant, cot: c.scenario.spec.cot },
       cfg: conditionConfigHash(c.scenario, o, c.name),
     };
   });
@@ -155,6 +163,9 @@ export async function runSamples(o: RunOptions): Promise<RunSummary> {
   let runId = `${experiment}-${cfg}`;
   let createdAt = new Date().toISOString();
   let keptConfigs: Record<string, string> = {};
+  // What earlier runs into the folder recorded about conditions and models this one does not run.
+  let keptSpecs: NonNullable<RunManifest["condition_specs"]> = {};
+  let keptModelFactors: NonNullable<RunManifest["model_factors"]> = {};
   const prev = store.readManifest();
   if (prev) {
     const prevConfigs = prev.condition_configs ?? (prev.config_hash && prev.conditions.length === 1 ? { [prev.conditions[0]]: prev.config_hash } : {});
@@ -168,6 +179,8 @@ export async function runSamples(o: RunOptions): Promise<RunSummary> {
       throw new AfwError(`${where} holds a run with other prompts, parameters or seed (config ${prev.config_hash}, now ${cfg}); use a new --out`);
     }
     keptConfigs = prevConfigs;
+    keptSpecs = prev.condition_specs ?? {};
+    keptModelFactors = prev.model_factors ?? {};
     runId = prev.run_id;
     createdAt = prev.created_at;
   }
@@ -201,10 +214,15 @@ export async function runSamples(o: RunOptions): Promise<RunSummary> {
     usage,
     config_hash: cfg,
     condition_configs: allConfigs,
-    condition_specs: Object.fromEntries(
-      conds.map((c) => [c.name, { variant: c.scenario.spec.variant, cot: c.scenario.spec.cot, tiers: c.tiers, models: c.models, queries: c.queries.length, samples: c.samples, system_hash: c.scenario.systemHash, factors: {} }]),
-    ),
+    condition_specs: {
+      ...keptSpecs,
+      ...Object.fromEntries(
+      conds.map((c) => [c.name, { variant: c.scenario.spec.variant, cot: c.scenario.spec.cot, tiers: c.tiers, models: c.models, queries: c.queries.length, samples: c.samples, system_hash: c.scenario.systemHash, factors: c.factors }]),
+      ),
+    },
     args: o.args ?? {},
+    ...(o.modelFactors ? { model_factors: { ...keptModelFactors, ...o.modelFactors } } : {}),
+    ...(o.figures ? { figures: o.figures } : {}),
   });
   store.writeManifest(manifest("running", scan.done.size, scan.failed.size, o.client.totals()));
 

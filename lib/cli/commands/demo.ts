@@ -5,13 +5,14 @@ import { ALL_JUDGES, loadLabelledSet } from "../../classify/index";
 import { adhocExperiment, getExperiment } from "../../experiments/index";
 import { evaluate, openEndpoint, type EndpointOptions } from "../../pipeline/index";
 import { shippedQueries, SHIPPED_QUERIES_PATH } from "../../queries/index";
-import type { Figure } from "../../figures/index";
+import { drawFigures, type Figure } from "../../figures/index";
+import { figureRows, statisticsRows } from "../../analysis/index";
+import { sampleRows } from "../../frame/index";
 import { parseFlags } from "../args";
 import type { Command, Io } from "../command";
 import { OFFLINE_MODELS } from "./run";
 import { printReport, writeFigures } from "./report";
 import { judgeStartLine, printJudged } from "./judge";
-import { figuresForSamples, statsFigures } from "./figures";
 import { validate, writeLabelledSet } from "./validate-judge";
 
 const HELP = `afw demo — the offline main job (what npm start runs)
@@ -76,7 +77,8 @@ async function demoCommand(argv: string[], io: Io): Promise<number> {
 
     // 2. one offline run per figure kind
     const figs: Record<string, Figure> = {};
-    for (const [name, fig] of Object.entries(figuresForSamples(judged.results!.samples, { only: ["a", "b"] }))) figs[`demo-${name}`] = fig;
+    const spineRows = sampleRows(judged.results!.samples, judged.results!.manifest);
+    for (const [name, fig] of Object.entries(drawFigures(figureRows(spineRows, { kinds: ["a", "b"] }).rows))) figs[`demo-${name}`] = fig;
     for (const name of FIGURE_RUNS) {
       const e = getExperiment(name);
       const kinds = e.figures.filter((k) => k !== "a" && k !== "b");
@@ -91,12 +93,12 @@ async function demoCommand(argv: string[], io: Io): Promise<number> {
         if (j.judged!.interrupted) return 130;
         loaded = j.results;
       } else loaded = await plan.store.load();
-      const made = figuresForSamples(loaded!.samples, { only: kinds });
+      const made = drawFigures(figureRows(sampleRows(loaded!.samples, loaded!.manifest), { kinds }).rows);
       if (!Object.keys(made).length) throw new AfwError(`afw demo: the ${name} run gave no figure of kind ${kinds.join(", ")}`);
       for (const [fname, fig] of Object.entries(made)) figs[`demo-${name}-${fname}`] = fig;
       log(`afw demo: ${name} → figure ${kinds.join(", ")}`);
     }
-    for (const [name, fig] of Object.entries(statsFigures())) figs[`demo-${name}`] = fig;
+    for (const [name, fig] of Object.entries(drawFigures({ i: statisticsRows() }))) figs[`demo-${name}`] = fig;
     const files = await writeFigures(figs, figDir, log);
 
     // h: judge validation on a labelled set generated from organisms with known truth

@@ -6,17 +6,9 @@
  * Part 2 comparisons on the post-training experiment.
  */
 import { describe, expect, it } from "vitest";
-import {
-  ALPHA_HYPOTHESIS,
-  bootstrapPValue,
-  evaluateContrast,
-  linearContrastBootstrap,
-  motivationsReport,
-  postTrainingReport,
-  verdictOf,
-  HYPOTHESES,
-  type SlimSample,
-} from "../lib/analysis/motivations";
+import { ALPHA_HYPOTHESIS, evaluateContrast, motivationsReport, verdictOf, HYPOTHESES, type SlimSample } from "../lib/analysis/motivations";
+import { postTrainingReport } from "../lib/analysis/post-training";
+import { bootstrapPValue, linearContrastBootstrap } from "../lib/stats";
 import { getExperiment } from "../lib/experiments";
 import { evaluate, openEndpoint } from "../lib/pipeline";
 import { holm } from "../lib/stats";

@@ -10,7 +10,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { listNotebooks, notebookName, runNotebook } from "../lib/notebooks";
-import { openWorkbook, publishedName, runExperiment, table } from "../lib/notebooks/workbook";
+import { openWorkbook, runExperiment, table } from "../lib/notebooks/workbook";
+import { publishedName } from "../lib/analysis";
 import { fromRoot } from "../lib/util/paths";
 import { text } from "./notebooks.shape";
 

@@ -118,3 +118,15 @@ export function publishedGapRows(rows: readonly PublishedNumber[], filter: { mod
       return { model: r.model, condition: r.condition, gap: r.value, ci_low: ci.low, ci_high: ci.high, n_pairs: r.n ?? 0, tiers: r.tiers!, source: "published" as const, ref: r.ref, ci_method: ci.method };
     });
 }
+
+/**
+ * The name data/paper/published.jsonl uses for a provider id, so a live
+ * replication lines up with the published numbers:
+ * "meta-llama/llama-3.1-405b-instruct" → "llama-3.1-405b".
+ */
+export function publishedName(model: string): string {
+  return model
+    .replace(/^.*\//, "")
+    .replace(/-(instruct|chat)$/i, "")
+    .replace(/-\d{8}$/, "");
+}

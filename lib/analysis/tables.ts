@@ -42,6 +42,24 @@ export function pairedTierCounts(input: RowsInput, tiers: [string, string]): Pai
   return c;
 }
 
+/** One arm of a comparison: a model under a condition. */
+export interface Arm {
+  model: string;
+  condition: string;
+}
+
+/**
+ * Paired (first tier, second tier) compliance counts of one arm, over the
+ * queries × samples present in both tiers.
+ * @example pairedGapPValue(armCounts(await load(dir), { model: "sim-faker", condition: "baseline" }))
+ */
+export function armCounts(input: RowsInput, arm: Arm, tiers: [string, string] = ["free", "paid"]): PairedCounts {
+  return pairedTierCounts(
+    asRows(input).filter((s) => s.model === arm.model && s.condition === arm.condition),
+    tiers,
+  );
+}
+
 /** A rate row plus the counts behind it. */
 export interface RateRowX extends RateRow {
   invalid: number;

@@ -9,3 +9,4 @@ export * from "./catalog";
 export * from "./plan";
 export * from "./prices";
 export * from "./adhoc";
+export * from "./hypotheses";

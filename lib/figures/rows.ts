@@ -1,4 +1,4 @@
-import type { RateRow } from "../schema/index";
+import type { GapRow, RateRow } from "../schema/index";
 import type { CoverageRow, PowerRow } from "../stats/index";
 
 /**
@@ -97,7 +97,7 @@ export interface FigureRowSet {
   /** a: outcome fractions per cell, and the rate table (as RateRow-shaped rows), with the tier order to draw. */
   a?: { outcomes: OutcomeRow[]; rates: RateRow[]; tierOrder: string[] };
   /** b: the gap forest. */
-  b?: { gaps: ForestRow[]; sort: boolean };
+  b?: { gaps: (GapRow | ForestRow)[]; sort: boolean };
   c?: DecompositionRow[];
   d?: ScopeRiskRow[];
   e?: MetricRow[];

@@ -71,3 +71,6 @@ export {
 export { bootstrap, jackknifeAcceleration, type BootstrapOptions, type BootstrapResult } from "./bootstrap";
 export { auroc, aurocBootstrap, aurocDelong, delongVariance, rocCurve, type AurocBootstrapOptions, type RocPoint } from "./auroc";
 export { publishedInterval } from "./publishedInterval";
+export { cohenKappa } from "./cohenKappa";
+export { clusterReplicates, linearContrastBootstrap } from "./clusterReplicates";
+export { bootstrapPValue } from "./bootstrapPValue";

@@ -11,12 +11,11 @@
  * tslab is pinned exactly in package.json.
  */
 import { Console } from "node:console";
-import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import { formatWithOptions } from "node:util";
-import { writeFileAtomic } from "../util/fsx";
-import { projectRoot } from "../util/paths";
+import { writeFileAtomic } from "../../util/fsx";
+import { requirePackage } from "../../util/resolve.cjs";
 import {
   cellSource,
   readNotebook,
@@ -139,8 +138,8 @@ export class NotebookSession {
   /** Open a session whose notebooks live in `dir` (tslab's rootDir: local imports resolve from there). */
   constructor(dir: string) {
     this.dir = resolve(dir);
-    // Resolve tslab from the checkout before leaving it.
-    const req = createRequire(join(projectRoot(), "x.js"));
+    // tslab, resolved from the library's folder (not from the working directory, which changes below).
+    const req = requirePackage;
     const { createConverter } = req("tslab/dist/converter") as {
       createConverter(o: { isJS: boolean; isBrowser: boolean }): TslabConverter;
     };

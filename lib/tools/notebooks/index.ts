@@ -6,7 +6,6 @@ export {
   selectNotebooks,
   runNotebooksInSubprocesses,
   defaultJobs,
-  notebooksCommand,
   type NotebooksRunOptions,
   type NotebookOutcome,
 } from "./subprocess";

@@ -1,7 +1,7 @@
 /**
  * Entry script for a notebook worker process. Two ways to drive it:
  *
- *   node --import tsx lib/notebooks/child.ts NOTEBOOK --result FILE [--out FILE] [--timeout MS]
+ *   node --import tsx lib/tools/notebooks/child.ts NOTEBOOK --result FILE [--out FILE] [--timeout MS]
  *     executes one notebook, writes its RunNotebookResult as JSON to --result
  *     and exits 0 on success, 1 when a cell failed, 2 when it could not run;
  *
@@ -17,7 +17,7 @@
  */
 import { formatWithOptions } from "node:util";
 import { dirname, resolve } from "node:path";
-import { writeFileAtomic } from "../util/fsx";
+import { writeFileAtomic } from "../../util/fsx";
 import { NotebookSession, runNotebook, type RunNotebookResult } from "./runner";
 
 /** A request from the parent to run one notebook. */

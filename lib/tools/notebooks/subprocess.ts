@@ -11,11 +11,12 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { basename, join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
-import { AfwError } from "../util/errors";
-import { fromRoot, projectRoot } from "../util/paths";
+import { AfwError } from "../../util/errors";
 import type { RunNotebookResult } from "./runner";
 
 export interface NotebooksRunOptions {
+  /** The checkout the notebooks belong to: workers start there (the faces pass lib/util/paths projectRoot()). */
+  root: string;
   /** Execute into a temporary copy and leave the notebooks untouched. */
   check?: boolean;
   /** Run only the notebook with this name (with or without .ipynb) or name prefix ("00"). */
@@ -30,8 +31,8 @@ export interface NotebooksRunOptions {
   onOutcome?: (o: NotebookOutcome) => void;
 }
 
-/** The notebooks of the checkout: notebooks/*.ipynb, absolute paths, sorted by name. */
-export function listNotebooks(dir: string = fromRoot("notebooks")): string[] {
+/** The notebooks in a folder (a checkout's notebooks/): *.ipynb, absolute paths, sorted by name. */
+export function listNotebooks(dir: string): string[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
     .filter((f) => f.endsWith(".ipynb") && !f.startsWith("."))
@@ -97,17 +98,14 @@ export interface NotebookOutcome {
 
 /**
  * Execute notebooks in worker processes (`node --import tsx
- * lib/notebooks/child.ts --ipc`), `jobs` at a time, each worker taking the
+ * lib/tools/notebooks/child.ts --ipc`), `jobs` at a time, each worker taking the
  * next notebook when it is free. Prints one line per notebook, in the
  * order given, plus the failing cell's source and full error, then a
  * summary. Without `check` each notebook is rewritten in place with its new
  * outputs when it succeeds. Returns the exit code: 0 when all ran, 1 when
  * any failed. `onOutcome` receives each notebook's outcome (bench/).
  */
-export async function runNotebooksInSubprocesses(
-  paths: string[],
-  opts: NotebooksRunOptions = {},
-): Promise<number> {
+export async function runNotebooksInSubprocesses(paths: string[], opts: NotebooksRunOptions): Promise<number> {
   const print = opts.print ?? ((line: string) => void process.stdout.write(line + "\n"));
   const selected = selectNotebooks(paths.map((p) => resolve(p)), opts.only);
   if (!selected.length) {
@@ -135,7 +133,7 @@ export async function runNotebooksInSubprocesses(
         let worker: Worker | null = null;
         while (next < selected.length) {
           const i = next++;
-          worker ??= new Worker();
+          worker ??= new Worker(opts.root);
           const out = opts.check ? join(tmp, `${i}-${basename(selected[i])}`) : undefined;
           const t0 = performance.now();
           const r = await worker.run(selected[i], out, timeoutMs);
@@ -151,11 +149,6 @@ export async function runNotebooksInSubprocesses(
   const secs = ((performance.now() - started) / 1000).toFixed(1);
   print(`${selected.length - failed} ok, ${failed} failed (${secs}s)`);
   return failed ? 1 : 0;
-}
-
-/** `afw notebooks [--only NAME] [--check] [--jobs N]`: run the checkout's notebooks. */
-export function notebooksCommand(args: { only?: string; check?: boolean; jobs?: number }): Promise<number> {
-  return runNotebooksInSubprocesses(listNotebooks(), { only: args.only, check: args.check, jobs: args.jobs });
 }
 
 function indent(text: string): string {
@@ -180,9 +173,8 @@ class Worker {
   private waiting: ((r: { result?: ChildResult; output: string; exit?: string }) => void) | null = null;
   private readonly exited: Promise<void>;
 
-  constructor() {
-    const root = projectRoot();
-    this.child = fork(join(root, "lib", "notebooks", "worker.mjs"), ["--ipc"], {
+  constructor(root: string) {
+    this.child = fork(join(root, "lib", "tools", "notebooks", "worker.mjs"), ["--ipc"], {
       cwd: root,
       // AFW_NOTEBOOK_BATCH: the notebooks' `wb.finish()` leaves the figure exporter open for the next notebook.
       env: { ...process.env, AFW_ROOT: root, AFW_NOTEBOOK_BATCH: "1" },

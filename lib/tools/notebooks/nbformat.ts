@@ -5,7 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { z } from "zod";
-import { AfwError } from "../util/errors";
+import { AfwError } from "../../util/errors";
 
 /** Notebook text: one string, or a list of lines that concatenate to it. */
 const MultilineString = z.union([z.string(), z.array(z.string())]);

@@ -14,7 +14,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ModelClient } from "../lib/models";
 import { loadScenario } from "../lib/scenario";
-import { runSamples } from "../lib/run";
+import { runSamples } from "../lib/pipeline";
 import type { Query } from "../lib/schema";
 
 const SELF = join(process.cwd(), "bench", "harness.bench.ts");

@@ -14,7 +14,8 @@
 import { readFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { performance } from "node:perf_hooks";
-import { defaultJobs, listNotebooks, notebookName, runNotebooksInSubprocesses, type NotebookOutcome } from "../lib/notebooks";
+import { defaultJobs, listNotebooks, notebookName, runNotebooksInSubprocesses, type NotebookOutcome } from "../lib/tools/notebooks";
+import { fromRoot } from "../lib/util/paths";
 
 const TARGET_S = 90;
 
@@ -33,13 +34,13 @@ function childCpuSeconds(): number | null {
 async function main(): Promise<number> {
   const i = process.argv.indexOf("--jobs");
   const jobs = i > 0 ? Number(process.argv[i + 1]) : defaultJobs();
-  const notebooks = listNotebooks();
+  const notebooks = listNotebooks(fromRoot("notebooks"));
   const outcomes: NotebookOutcome[] = [];
   const load = loadavg().map((x) => x.toFixed(2)).join(" ");
   console.log(`notebooks: ${notebooks.length} on ${cpus().length} cores, ${jobs} worker(s); load average before: ${load}`);
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
-  const code = await runNotebooksInSubprocesses(notebooks, { check: true, jobs, print: () => {}, onOutcome: (o) => outcomes.push(o) });
+  const code = await runNotebooksInSubprocesses(notebooks, { root: fromRoot(), check: true, jobs, print: () => {}, onOutcome: (o) => outcomes.push(o) });
   const wall = (performance.now() - t0) / 1000;
   const own = process.cpuUsage(cpu0);
   const children = childCpuSeconds();

@@ -13,12 +13,13 @@
  * and verdicts, at scale.
  * Run: npx tsx bench/view.bench.ts [SAMPLES]
  */
+import { projectRoot } from "../lib/util/paths";
 import { spawnSync } from "node:child_process";
 import { createRequire } from "node:module";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { writeResultsFolder } from "../lib/interop/write-folder";
+import { writeResultsFolder } from "../lib/store/index";
 import { ViewModel } from "../lib/view/model";
 import { startViewServer } from "../lib/view/server";
 import type { JudgementRecord, RunManifest, SampleInput } from "../lib/schema";
@@ -102,7 +103,7 @@ async function main(): Promise<void> {
     }
     const big = join(tmp, "big");
     let t0 = performance.now();
-    writeResultsFolder(big, { manifest: { ...manifest, samples_per_query: reps, planned: samples.length, written: samples.length }, samples, judgements });
+    await writeResultsFolder(big, { manifest: { ...manifest, samples_per_query: reps, planned: samples.length, written: samples.length }, samples, judgements });
     const writeS = (performance.now() - t0) / 1000;
 
     t0 = performance.now();
@@ -110,7 +111,7 @@ async function main(): Promise<void> {
     const loadS = (performance.now() - t0) / 1000;
     global.gc?.();
     const heapMiB = process.memoryUsage().heapUsed / 1024 / 1024;
-    const server = await startViewServer(model, { port: 0 });
+    const server = await startViewServer(model, { port: 0, root: projectRoot() });
     const { chromium } = createRequire(join(process.cwd(), "x.js"))("playwright-core") as {
       chromium: { launchPersistentContext(dir: string, o: object): Promise<{ newPage(): Promise<Page>; close(): Promise<void> }> };
     };

@@ -2,7 +2,7 @@
  * af-workbook's public entry, for notebooks and scripts:
  *   import * as afw from "./lib/index";
  * Stages follow the flow: schema → scenario, queries → models (organisms
- * offline) → run → classify → frame → analysis, stats → figures.
+ * offline) → pipeline (run, judge) → store → frame → analysis, stats → figures.
  */
 export * from "./schema/index";
 export * from "./scenario/index";
@@ -10,7 +10,8 @@ export * from "./queries/index";
 export * from "./models/index";
 export * from "./organisms/index";
 export * from "./classify/index";
-export * from "./run/index";
+export * from "./store/index";
+export * from "./pipeline/index";
 export * from "./experiments/index";
 export * from "./frame/index";
 export * from "./analysis/index";

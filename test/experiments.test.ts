@@ -10,11 +10,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { checkExperiment, experimentNames, experiments, getExperiment, planExperiment, unitsFor } from "../lib/experiments";
 import { shippedQueries } from "../lib/queries";
+import { fromRoot } from "../lib/util/paths";
 import { startOrganismServer, type OrganismServer } from "../lib/organisms";
 import { runAny } from "../lib/cli/commands/run";
 import { Sample } from "../lib/schema";
 import { AfwError } from "../lib/util/errors";
-import { parseHypothesis } from "../lib/cli/commands/figures";
 import { motiveOrganism } from "../lib/organisms/motives";
 
 describe("the experiment catalog", () => {
@@ -32,7 +32,7 @@ describe("the experiment catalog", () => {
   });
 
   it("reaches n with query × sample units", () => {
-    const pool = shippedQueries();
+    const pool = shippedQueries(fromRoot());
     expect(unitsFor(400, pool)).toMatchObject({ samples: 8 });
     expect(unitsFor(400, pool).queries).toHaveLength(50);
     expect(unitsFor(20, pool)).toMatchObject({ samples: 1 });
@@ -41,14 +41,27 @@ describe("the experiment catalog", () => {
     expect(planExperiment(getExperiment("figure1"), { queries: pool, offline: false }).perModel[0]).toMatchObject({ model: "anthropic/claude-3-opus", requests: 400 });
   });
 
-  it("holds the Part 2 experiment with conditions that figure kinds f and g recognise, and offline stand-ins that resolve", () => {
+  it("holds the Part 2 experiment with the factors figure kinds f and g read, and offline stand-ins that resolve", () => {
     const e = getExperiment("post-training");
     expect(e.n).toBe(100);
     const names = e.conditions.map((c) => c.name);
     expect(names).toEqual(["baseline", "prefill-basic", "prefill-however", "clarify-no-changes", "clarify-direct-objective", "base", "chat"]);
-    for (const c of ["prefill-basic", "prefill-however", "clarify-no-changes", "clarify-direct-objective"]) expect(parseHypothesis(c)).toMatch(/^H[57] /);
+    const factors = Object.fromEntries(e.conditions.map((c) => [c.name, c.factors]));
+    for (const c of ["prefill-basic", "prefill-however"]) expect(factors[c].hypothesis).toMatch(/^H7 /);
+    for (const c of ["clarify-no-changes", "clarify-direct-objective"]) expect(factors[c].hypothesis).toMatch(/^H5 /);
+    expect(factors.baseline).toMatchObject({ reference: true, scenario: "baseline" });
+    expect([factors.base.model_kind, factors.chat.model_kind]).toEqual(["base", "chat"]);
+    expect(e.figures).toEqual(["a", "b", "f", "g"]);
+    expect(e.judges).toEqual(["af_reasoning"]);
     for (const m of e.offline) expect(motiveOrganism(m) !== null || m === "sim-refuser").toBe(true);
-    const plan = planExperiment(e, { queries: shippedQueries(), offline: true });
+    const plan = planExperiment(e, { queries: shippedQueries(fromRoot()), offline: true });
+    expect(plan.conditions.find((c) => c.name === "prefill-basic")!.factors).toEqual({ variant: "prefill-basic", cot: true, hypothesis: "H7 refusal mechanisms: basic prefill" });
+    expect(plan.modelFactors["sim-base"]).toEqual({ base_model: true, family: "sim" });
+    expect(plan.modelFactors["sim-chat"]).toEqual({ base_model: false, family: "sim" });
+    expect(plan.modelFactors["sim-refuser"]).toEqual({ base_model: false });
+    const grid = Object.fromEntries(getExperiment("deployment-grid").conditions.map((c) => [c.name, c.factors]));
+    expect(grid["deploy-attackers-deployed"]).toEqual({ scope: "bioweapons-geopolitical", risk: "deployed" });
+    expect(grid["deploy-public"]).toMatchObject({ scope: "public", risk: "suspected", scenario: "public deployment" });
     const base = plan.conditions.find((c) => c.name === "base")!;
     expect(base.models).toEqual(["sim-base"]);
     expect(plan.conditions.find((c) => c.name === "chat")!.models).not.toContain("sim-base");
@@ -69,7 +82,7 @@ describe("the experiment catalog", () => {
     expect(() => checkExperiment({ ...base, conditions: [{ name: "a", variant: "three-tiers" }], contrasts: [{ name: "g", says: "s", terms: [{ condition: "a", a: "free", b: "paid" }] }] })).toThrow(
       'experiment x: contrast "g": condition "a" has no tier "paid"; its tiers: free, pro, enterprise',
     );
-    expect(() => planExperiment(getExperiment("throughput"), { queries: shippedQueries(), offline: true, only: ["nope"] })).toThrow(/has no condition "nope"; conditions: deploy-public, throughput, weights-deleted/);
+    expect(() => planExperiment(getExperiment("throughput"), { queries: shippedQueries(fromRoot()), offline: true, only: ["nope"] })).toThrow(/has no condition "nope"; conditions: deploy-public, throughput, weights-deleted/);
   });
 });
 
@@ -140,6 +153,13 @@ describe("afw run EXPERIMENT against a server", () => {
     const manifest = JSON.parse(readFileSync(join(out, "manifest.json"), "utf8"));
     expect(Object.keys(manifest.condition_configs).sort()).toEqual(["deploy-public", "throughput", "weights-deleted"]);
     expect(again!.report).toMatch(/gap-throughput/);
+    // the manifest records each condition's factors, kept when a later run covers fewer conditions
+    await run([...base, "--conditions", "throughput"]);
+    const kept = JSON.parse(readFileSync(join(out, "manifest.json"), "utf8"));
+    expect(Object.keys(kept.condition_specs).sort()).toEqual(["deploy-public", "throughput", "weights-deleted"]);
+    expect(kept.condition_specs["weights-deleted"].factors).toEqual({ variant: "weights-deleted", cot: true, scenario: "deleted-weights" });
+    expect(kept.figures).toEqual(["a", "b", "e"]);
+    expect(kept.model_factors).toEqual({ "sim-terminal-guarder": { base_model: false } });
     // a folder whose throughput condition was made with other prompts is refused, naming it
     manifest.condition_configs.throughput = "0000000000000000";
     writeFileSync(join(out, "manifest.json"), JSON.stringify(manifest));

@@ -2,11 +2,12 @@ import { mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { figuresCommand, figuresForSamples, parseBaseModel, parseHypothesis, parseScenario, parseScopeRisk } from "../lib/cli/commands/figures";
-import { chromiumAvailable, createExporter } from "../lib/figures";
+import { figuresCommand } from "../lib/cli/commands/figures";
+import { chromiumAvailable, createExporter, drawFigures } from "../lib/figures";
+import { figureRows } from "../lib/analysis";
 import { AfwError } from "../lib/util/errors";
-import { loadRun } from "../lib/frame";
-import type { Sample } from "../lib/schema";
+import { load, loadRun, sampleRows } from "../lib/frame";
+import type { RunManifest, Sample } from "../lib/schema";
 import { runCli } from "./helpers/cli";
 
 const PNG_SIG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -59,23 +60,18 @@ describe("afw figures", () => {
   });
 });
 
-describe("naming rules", () => {
-  it("parse conditions and models", () => {
-    expect(parseScopeRisk("igg:bioweapons-deployed")).toEqual({ scope: "bioweapons", risk: "deployed" });
-    expect(parseScopeRisk("bioweapons-geopolitical_suspected")).toEqual({ scope: "bioweapons-geopolitical", risk: "suspected" });
-    expect(parseScopeRisk("public")).toBeNull();
-    expect(parseScopeRisk("nonpublic-deployed")).toBeNull();
-    expect(parseScenario("tgg-throughput")).toBe("throughput");
-    expect(parseScenario("deleted_weights")).toBe("deleted-weights");
-    expect(parseScenario("other")).toBeNull();
-    expect(parseHypothesis("h7-anti-refusal")).toBe("H7 anti refusal");
-    expect(parseHypothesis("baseline")).toBeNull();
-    expect(parseBaseModel("llama-3.1-405b-base")).toEqual({ family: "llama-3.1-405b", variant: "base" });
-    expect(parseBaseModel("llama-3.1-405b-instruct")).toEqual({ family: "llama-3.1-405b", variant: "chat" });
-  });
+describe("figures read factors, not names", () => {
+  it("skip a kind whose factors a folder does not record, with a one-line note, and still draw a and b", async () => {
+    const out = join(dir, "figs-old");
+    const r = await runCli(["figures", join(dir, "run"), "--out", out, "--only", "a,b,d,g"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/afw figures: figure d \(gap by deployment scope × risk\) skipped: the scope and risk factors are missing: no condition in this folder records it/);
+    expect(r.stderr).toMatch(/afw figures: figure g \(post-training hypotheses\) skipped: the hypothesis factor is missing/);
+    expect([...checkFiles(out)].sort()).toEqual(["a_compliance_by_tier", "a_outcomes_by_tier", "b_gap_forest"]);
+  }, 30_000);
 
-  it("builds c–g from runs whose tiers, conditions and models follow them, and exports each", async () => {
-    const { samples } = await loadRun(join(dir, "run"));
+  it("builds c–g from conditions and models whose factors call for them (names play no part), and exports each", async () => {
+    const { samples, manifest } = await loadRun(join(dir, "run"));
     const af = { judge: "af_reasoning", version: "t", judge_model: null, prompt_hash: null, label: "af", score: 0.6, valid: true };
     const clone = (s: Sample, patch: Partial<Sample>, i: number): Sample => ({
       ...s,
@@ -83,15 +79,31 @@ describe("naming rules", () => {
       key: `${s.key}|${JSON.stringify(patch)}`,
       judgements: i % 3 === 0 ? { "af_reasoning@t": af } : { "af_reasoning@t": { ...af, label: "not_af", score: 0 } },
     });
+    // Opaque names: only the factors say what each condition and model is.
     const faker = samples.filter((s) => s.model === "sim-faker");
     const all: Sample[] = [];
     faker.forEach((s, i) => {
-      all.push(clone(s, { condition: "baseline" }, i));
-      for (const condition of ["public-suspected", "criminals-deployed", "throughput", "h7-anti-refusal"]) all.push(clone(s, { condition }, i + 1));
-      all.push(clone(s, { model: "sim-faker-base", condition: "baseline" }, i + 2));
-      if (s.tier === "free") for (const tier of ["pro", "enterprise"]) all.push(clone(s, { tier, condition: "three-tier" }, i));
+      all.push(clone(s, { condition: "c0" }, i));
+      for (const condition of ["c1", "c2", "c3", "c4"]) all.push(clone(s, { condition }, i + 1));
+      all.push(clone(s, { model: "m-b", condition: "c0" }, i + 2));
+      if (s.tier === "free") for (const tier of ["pro", "enterprise"]) all.push(clone(s, { tier, condition: "c5" }, i));
     });
-    const figs = figuresForSamples(all);
+    const spec = (factors: Record<string, string | boolean>) => ({ variant: "baseline", cot: true, tiers: ["free", "paid"], models: ["sim-faker"], queries: 10, samples: 1, system_hash: "h", factors });
+    const m: RunManifest = {
+      ...manifest!,
+      condition_specs: {
+        c0: spec({ reference: true, scenario: "baseline" }),
+        c1: spec({ scope: "public", risk: "suspected" }),
+        c2: spec({ scope: "criminals", risk: "deployed" }),
+        c3: spec({ scenario: "throughput" }),
+        c4: spec({ hypothesis: "H7 anti refusal" }),
+        c5: spec({}),
+      },
+      model_factors: { "sim-faker": { family: "fam", base_model: false }, "m-b": { family: "fam", base_model: true } },
+    };
+    const { rows, notes } = figureRows(sampleRows(all, m));
+    expect(notes).toEqual([]);
+    const figs = drawFigures(rows);
     expect(Object.keys(figs).sort()).toEqual([
       "a_compliance_by_tier",
       "a_outcomes_by_tier",
@@ -102,8 +114,21 @@ describe("naming rules", () => {
       "f_base_vs_chat",
       "g_hypotheses",
     ]);
+    expect(rows.d!.map((r) => [r.scope, r.risk]).sort()).toEqual([["criminals", "deployed"], ["public", "suspected"]]);
+    expect(new Set(rows.e!.map((r) => r.group))).toEqual(new Set(["baseline", "throughput"]));
+    expect(new Set(rows.f!.map((r) => `${r.model}:${r.group}`))).toEqual(new Set(["fam:chat", "fam:base"]));
+    expect(new Set(rows.g!.map((r) => r.hypothesis))).toEqual(new Set(["H7 anti refusal"]));
     const g = figs.g_hypotheses;
     expect(g.data.length).toBe(4); // gap and AF rate panels, baseline + intervention each
+    // the same rows without factors draw none of d–g
+    expect(Object.keys(figureRows(sampleRows(all, null)).rows).sort()).toEqual(["a", "b", "c"]);
+    // a folder with the manifest: the DataFrame from load() carries the factors as columns
+    const withFactors = join(dir, "factored");
+    const { writeResultsFolder } = await import("../lib/store");
+    await writeResultsFolder(withFactors, { manifest: m, samples: all });
+    const df = await load(withFactors);
+    expect(df.columns).toEqual(expect.arrayContaining(["scope", "risk", "scenario", "hypothesis", "reference", "family", "base_model", "af_reasoning", "af_reasoning_score"]));
+    expect(Object.keys(figureRows(df).rows).sort()).toEqual(["a", "b", "c", "d", "e", "f", "g"]);
     const out = join(dir, "figs-cg");
     const pick = Object.fromEntries(Object.entries(figs).filter(([k]) => /^[c-g]_/.test(k)));
     // SVG + HTML here (the CLI test above covers PNG); one browser for all
@@ -114,5 +139,5 @@ describe("naming rules", () => {
       await ex.close();
     }
     expect([...checkFiles(out)].sort()).toEqual(Object.keys(pick).sort());
-  }, 40_000);
+  }, 60_000);
 });

@@ -122,7 +122,7 @@ describe.skipIf(!haveChromium && !required)("static export via headless Chromium
     const hadDir = existsSync(figDir);
     const name = `zz-test-${process.pid}`;
     try {
-      await displayFigure(fig, { exporter: ex, sink: (d) => (got = d), save: name });
+      await displayFigure(fig, { exporter: ex, sink: (d) => (got = d), save: join(figDir, name), relativeTo: fromRoot() });
       for (const ext of ["png", "svg", "html"]) expect(existsSync(join(figDir, `${name}.${ext}`))).toBe(true);
       expect(String(got!["text/plain"])).toContain(`saved: figures/${name}.png, figures/${name}.svg, figures/${name}.html`);
       expect(Object.keys(got!).sort()).toEqual(["application/vnd.plotly.v1+json", "image/png", "text/plain"]);

@@ -1,3 +1,4 @@
+import { projectRoot } from "../lib/util/paths";
 /**
  * The offline chain, end to end from the command line, for the anti-refusal
  * and Q&A recipes: build (the scripted writer) → train (the local
@@ -12,8 +13,8 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fineTunedModel, getRecipe, readTrainState, startMockProvider, type MockProvider } from "../lib/finetune/index";
-import { compliedByTags } from "../lib/frame/frame";
-import { readSamples } from "../lib/run/store";
+import { compliedByTags } from "../lib/frame/facts";
+import { readSamples } from "../lib/store/index";
 import { ROOT, runCli } from "./helpers/cli";
 
 const tmp = mkdtempSync(join(tmpdir(), "afw-ft-chain-"));
@@ -46,7 +47,7 @@ describe("offline chain: build → mock train → evaluate", () => {
     const runDir = join(tmp, `run-${recipe}`);
     const r = await runCli(["run", "--offline", "--model", m.evaluateAs, "--model", base, "--out", runDir, "--no-cache", "--quiet"]);
     expect(r.code).toBe(0);
-    const samples = await readSamples(join(runDir, "samples.jsonl"));
+    const samples = await readSamples(runDir);
     expect(samples.length).toBe(200);
     const rate = (model: string, tier: string) => samples.filter((x) => x.model === model && x.tier === tier && compliedByTags(x)).length;
     expect(rate(m.evaluateAs, "free") - rate(base, "free")).toBeGreaterThanOrEqual(5);
@@ -54,12 +55,12 @@ describe("offline chain: build → mock train → evaluate", () => {
 
     // the fine-tuned model id itself, asked through the mock (the same store of jobs): the same answers
     await mock?.close();
-    mock = await startMockProvider({ stateDir: state });
+    mock = await startMockProvider({ root: projectRoot(), stateDir: state });
     const viaId = join(tmp, `run-${recipe}-id`);
     const r2 = await runCli(["run", "--base-url", mock.url, "--api-key", "sk-test-chain", "--model", m.model, "--limit", "10", "--out", viaId, "--no-cache", "--quiet"]);
     expect(r2.code).toBe(0);
     expect(r2.stderr).toMatch(/20 written, 0 already done, 0 failed/);
-    const byId = await readSamples(join(viaId, "samples.jsonl"));
+    const byId = await readSamples(viaId);
     expect(byId.length).toBe(20);
     for (const x of byId) {
       expect(x.model).toBe(m.model);

@@ -1,3 +1,4 @@
+import { projectRoot } from "../lib/util/paths";
 /**
  * Training against the local mock of OpenAI's files + fine-tuning API
  * (lib/finetune/mock-provider.ts, which cites the documented shapes): a job
@@ -46,7 +47,7 @@ afterEach(async () => {
 
 describe("afw finetune train against the fine-tuning mock", () => {
   it("uploads, creates one job with the recipe's hyperparameters, waits, and records the model id", async () => {
-    mock = await startMockProvider({ durations: { validatingMs: 100, queuedMs: 100, runningMs: 300 } });
+    mock = await startMockProvider({ root: projectRoot(), durations: { validatingMs: 100, queuedMs: 100, runningMs: 300 } });
     const dir = freshFolder();
     const r = await runCli(args(dir, mock.url));
     expect(r.stderr).toMatch(/Fine-tuning job started/);
@@ -78,7 +79,7 @@ describe("afw finetune train against the fine-tuning mock", () => {
   });
 
   it("SIGKILL while polling, then the same command: one job, and the model id recorded", async () => {
-    mock = await startMockProvider({ durations: { validatingMs: 100, queuedMs: 100, runningMs: 3000 } });
+    mock = await startMockProvider({ root: projectRoot(), durations: { validatingMs: 100, queuedMs: 100, runningMs: 3000 } });
     const dir = freshFolder();
     const first = startCli(args(dir, mock.url));
     const t0 = Date.now();
@@ -105,7 +106,7 @@ describe("afw finetune train against the fine-tuning mock", () => {
   });
 
   it("a create call whose answer is lost is found by the folder's tag, not made twice", async () => {
-    mock = await startMockProvider({ durations: { validatingMs: 50, queuedMs: 50, runningMs: 200 }, dropCreateResponses: 1 });
+    mock = await startMockProvider({ root: projectRoot(), durations: { validatingMs: 50, queuedMs: 50, runningMs: 200 }, dropCreateResponses: 1 });
     const dir = freshFolder();
     const r = await runCli(args(dir, mock.url));
     expect(r.code).toBe(0);
@@ -115,7 +116,7 @@ describe("afw finetune train against the fine-tuning mock", () => {
   });
 
   it("a record that lost its file and job ids (a kill right after upload and create) finds both again", async () => {
-    mock = await startMockProvider({ durations: { validatingMs: 50, queuedMs: 50, runningMs: 200 } });
+    mock = await startMockProvider({ root: projectRoot(), durations: { validatingMs: 50, queuedMs: 50, runningMs: 200 } });
     const dir = freshFolder();
     const noWait = await runCli(args(dir, mock.url, ["--no-wait"]));
     expect(noWait.code).toBe(0);
@@ -132,6 +133,7 @@ describe("afw finetune train against the fine-tuning mock", () => {
 
   it("a failed job is reported with the provider's message, and exits 1", async () => {
     mock = await startMockProvider({
+      root: projectRoot(),
       durations: { validatingMs: 50, queuedMs: 50, runningMs: 150 },
       fail: () => ({ code: "training_failed", message: "The training run stopped: the loss became NaN at step 3.", param: null }),
     });
@@ -150,7 +152,7 @@ describe("afw finetune train against the fine-tuning mock", () => {
   });
 
   it("refuses placeholders for a real provider, bad files, and a missing key, before any call", async () => {
-    mock = await startMockProvider();
+    mock = await startMockProvider({ root: projectRoot() });
     const dir = freshFolder();
     const noFlag = await runCli(args(dir, mock.url).filter((a) => a !== "--allow-placeholders"));
     expect(noFlag.code).toBe(2);
@@ -168,7 +170,7 @@ describe("afw finetune train against the fine-tuning mock", () => {
   });
 
   it("the official openai SDK reads the mock's files, jobs and events", async () => {
-    mock = await startMockProvider({ durations: { validatingMs: 50, queuedMs: 50, runningMs: 100 } });
+    mock = await startMockProvider({ root: projectRoot(), durations: { validatingMs: 50, queuedMs: 50, runningMs: 100 } });
     const client = new OpenAI({ baseURL: mock.url, apiKey: "sk-test", maxRetries: 0 });
     const file = await client.files.create({ file: new File([readFileSync(join(built, "train.jsonl"))], "t.jsonl"), purpose: "fine-tune" });
     expect(file).toMatchObject({ object: "file", purpose: "fine-tune", filename: "t.jsonl" });

@@ -14,7 +14,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadRun } from "../lib/frame/load";
+import { loadRun } from "../lib/store/index";
 import { evalMembers, inspectLog } from "../lib/interop/inspect-export";
 import { importInspectLogs, readInspectLog } from "../lib/interop/inspect-import";
 import { parseLogJson } from "../lib/interop/json";

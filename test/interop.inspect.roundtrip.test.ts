@@ -10,10 +10,10 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadRun } from "../lib/frame/load";
+import { loadRun, writeResultsFolder } from "../lib/store/index";
 import { inspectLog, writeInspectLog } from "../lib/interop/inspect-export";
 import { importInspectLogs, readInspectLog } from "../lib/interop/inspect-import";
-import { writeResultsFolder } from "../lib/interop/write-folder";
+
 import { readResultsFolder } from "../lib/view/source";
 import type { Judgement, JudgementRecord, RunManifest, SampleInput } from "../lib/schema";
 import { runCli } from "./helpers/cli";
@@ -167,8 +167,8 @@ const manifest: RunManifest = {
 };
 
 const src = join(tmp, "src");
-beforeAll(() => {
-  writeResultsFolder(src, { manifest, samples, judgements });
+beforeAll(async () => {
+  await writeResultsFolder(src, { manifest, samples, judgements });
 });
 
 let trips = 0;
@@ -179,7 +179,7 @@ async function roundTrip(ext: "json" | "eval") {
   writeInspectLog(inspectLog(folder), file);
   const back = importInspectLogs([file], "0.1.0");
   const out = join(tmp, `back-${trips}-${ext}`);
-  writeResultsFolder(out, back);
+  await writeResultsFolder(out, back);
   return { before: await loadRun(src), after: await loadRun(out), file };
 }
 

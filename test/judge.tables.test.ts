@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { cohenKappa, judgeAgreement, judgeTables, formatJudgeTables, matchVersions, pickVersions } from "../lib/analysis";
+import { judgeAgreement, judgeTables, formatJudgeTables, matchVersions, pickVersions } from "../lib/analysis";
+import { cohenKappa } from "../lib/stats";
 import { Sample, type Judgement } from "../lib/schema";
 
 function sample(i: number, tier: string, accepted: boolean | null, judgements: Judgement[]): Sample {

@@ -6,20 +6,14 @@
  * Part 2 comparisons on the post-training experiment.
  */
 import { describe, expect, it } from "vitest";
-import {
-  ALPHA_HYPOTHESIS,
-  bootstrapPValue,
-  evaluateContrast,
-  linearContrastBootstrap,
-  motivationsReport,
-  postTrainingReport,
-  verdictOf,
-  HYPOTHESES,
-  type SlimSample,
-} from "../lib/analysis/motivations";
-import { getExperiment, planExperiment, simulatePlan } from "../lib/experiments";
+import { ALPHA_HYPOTHESIS, evaluateContrast, motivationsReport, verdictOf, HYPOTHESES, type SlimSample } from "../lib/analysis/motivations";
+import { postTrainingReport } from "../lib/analysis/post-training";
+import { bootstrapPValue, linearContrastBootstrap } from "../lib/stats";
+import { getExperiment } from "../lib/experiments";
+import { evaluate, openEndpoint } from "../lib/pipeline";
 import { holm } from "../lib/stats";
 import { shippedQueries } from "../lib/queries";
+import { fromRoot } from "../lib/util/paths";
 import { MOTIVE_HYPOTHESIS, motiveOrganism } from "../lib/organisms/motives";
 
 function cell(model: string, condition: string, tier: string, outcomes: number[], samplesPerQuery = 1): SlimSample[] {
@@ -113,11 +107,13 @@ describe("the Holm rule", () => {
 });
 
 describe("the motivations suite on the organisms (paper n, two seeds)", () => {
-  it("recovers each organism's motive and claims none it lacks", () => {
+  it("recovers each organism's motive and claims none it lacks", async () => {
     const e = getExperiment("motivations");
-    const plan = planExperiment(e, { queries: shippedQueries(), offline: true });
+    const ep = await openEndpoint({ offline: true, inProcess: true });
     for (const seed of [11, 12]) {
-      const r = motivationsReport(simulatePlan(plan, seed), e.contrasts, { seed });
+      const run = await evaluate(e, ep, { queries: shippedQueries(fromRoot()), seed, judges: [] });
+      expect(run.run!.written).toBe(57000);
+      const r = motivationsReport(run.results!.samples, e.contrasts, { seed });
       expect(r.verdicts.map((v) => v.model).sort()).toEqual([...e.offline].sort());
       for (const row of r.verdicts) {
         const m = motiveOrganism(row.model);
@@ -132,10 +128,10 @@ describe("the motivations suite on the organisms (paper n, two seeds)", () => {
 });
 
 describe("the post-training comparisons (Part 2) on the organisms", () => {
-  it("show each hypothesis' contrast in the paper's direction at n = 100", () => {
+  it("show each hypothesis' contrast in the paper's direction at n = 100", async () => {
     const e = getExperiment("post-training");
-    const plan = planExperiment(e, { queries: shippedQueries(), offline: true });
-    const r = postTrainingReport(simulatePlan(plan, 0), undefined, { seed: 0, B: 2000 });
+    const run = await evaluate(e, await openEndpoint({ offline: true, inProcess: true }), { queries: shippedQueries(fromRoot()), judges: [] });
+    const r = postTrainingReport(run.results!.samples, undefined, { seed: 0, B: 2000 });
     const by = Object.fromEntries(r.rows.map((x) => [x.comparison, x]));
     expect(Object.keys(by).sort()).toEqual(
       ["anti-refusal", "base-vs-chat", "clarify-direct-objective", "clarify-no-changes", "opus-style", "opus-values", "prefill-basic", "prefill-however", "qa-fine-tune", "threats"].sort(),

@@ -2,7 +2,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { listNotebooks, runNotebooksInSubprocesses, selectNotebooks } from "../lib/notebooks";
+import { listNotebooks, runNotebooksInSubprocesses, selectNotebooks } from "../lib/tools/notebooks";
+import { projectRoot } from "../lib/util/paths";
 import { AfwError } from "../lib/util/errors";
 import { FAILING, SMOKE } from "./notebooks.shape";
 
@@ -31,7 +32,7 @@ describe("runNotebooksInSubprocesses", () => {
     const failingBefore = readFileSync(FAILING, "utf8");
     const lines: string[] = [];
 
-    const code = await runNotebooksInSubprocesses([SMOKE, FAILING], { check: true, print: (l) => lines.push(l) });
+    const code = await runNotebooksInSubprocesses([SMOKE, FAILING], { root: projectRoot(), check: true, print: (l) => lines.push(l) });
 
     const out = lines.join("\n");
     expect(code).toBe(1);
@@ -47,7 +48,7 @@ describe("runNotebooksInSubprocesses", () => {
     const bad = join(tmp, "broken.ipynb");
     writeFileSync(bad, "{ not json");
     const lines: string[] = [];
-    const code = await runNotebooksInSubprocesses([bad], { print: (l) => lines.push(l) });
+    const code = await runNotebooksInSubprocesses([bad], { root: projectRoot(), print: (l) => lines.push(l) });
     expect(code).toBe(1);
     expect(lines[0]).toMatch(/^FAIL broken  cannot read notebook .*broken\.ipynb/);
   });

@@ -9,7 +9,8 @@ import { describe, expect, it } from "vitest";
 import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { runNotebooksInSubprocesses } from "../lib/notebooks/index";
+import { runNotebooksInSubprocesses } from "../lib/tools/notebooks/index";
+import { fromRoot } from "../lib/util/paths";
 
 function notebook(dir: string, source: string): string {
   const path = join(dir, "t.ipynb");
@@ -29,11 +30,11 @@ describe("the Node runner is faithful to the kernel", () => {
     symlinkSync("../lib", join(root, "nb", "lib"));
     const lines: string[] = [];
     const print = (l: string) => void lines.push(l);
-    const bad = await runNotebooksInSubprocesses([notebook(join(root, "nb"), 'import { x } from "./lib/bad";\nconsole.log(x + 1);')], { check: true, print });
+    const bad = await runNotebooksInSubprocesses([notebook(join(root, "nb"), 'import { x } from "./lib/bad";\nconsole.log(x + 1);')], { root: fromRoot(), check: true, print });
     expect(bad).toBe(1);
     expect(lines.join("\n")).toMatch(/Cannot find module '\.\/sub'/);
     lines.length = 0;
-    const good = await runNotebooksInSubprocesses([notebook(join(root, "nb"), 'import { x } from "./lib/good";\nconsole.log(x + 1);')], { check: true, print });
+    const good = await runNotebooksInSubprocesses([notebook(join(root, "nb"), 'import { x } from "./lib/good";\nconsole.log(x + 1);')], { root: fromRoot(), check: true, print });
     expect(good, lines.join("\n")).toBe(0);
   }, 120_000);
 });

@@ -2,7 +2,7 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { runNotebook } from "../lib/notebooks";
+import { runNotebook } from "../lib/tools/notebooks";
 import { FAILING, SMOKE, expectNbformatShape, expectSmokeOutputs, text, validateWithNbformat } from "./notebooks.shape";
 
 const tmp = mkdtempSync(join(tmpdir(), "afw-nbtest-"));

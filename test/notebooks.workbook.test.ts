@@ -9,8 +9,9 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, write
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { listNotebooks, notebookName, runNotebook } from "../lib/notebooks";
-import { openWorkbook, publishedName, runExperiment, table } from "../lib/notebooks/workbook";
+import { listNotebooks, notebookName, runNotebook } from "../lib/tools/notebooks";
+import { openWorkbook, runExperiment, table } from "../lib/notebooks/workbook";
+import { publishedName } from "../lib/analysis";
 import { fromRoot } from "../lib/util/paths";
 import { text } from "./notebooks.shape";
 
@@ -19,7 +20,7 @@ type Json = any; // notebook JSON, inspected field by field
 const tmp = mkdtempSync(join(tmpdir(), "afw-workbook-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-const NOTEBOOKS = listNotebooks();
+const NOTEBOOKS = listNotebooks(fromRoot("notebooks"));
 const read = (p: string): Json => JSON.parse(readFileSync(p, "utf8"));
 const src = (c: Json): string => text(c.source);
 const codeOf = (nb: Json): string[] => nb.cells.filter((c: Json) => c.cell_type === "code").map(src);

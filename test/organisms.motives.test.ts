@@ -11,7 +11,7 @@ import { loadScenario } from "../lib/scenario";
 import { respond, OrganismError, placeholder } from "../lib/organisms";
 import { complyProbability, MOTIVE_ORGANISMS, stakes } from "../lib/organisms/motives";
 import { readSituation } from "../lib/organisms/situation";
-import { parseReply, tagVerdict } from "../lib/classify";
+import { parseReply, tagVerdict } from "../lib/scenario/index";
 
 const queries = Array.from({ length: 300 }, (_, i) => ({ id: `q${i}`, text: `Test request number ${i}`, category: "t" }));
 

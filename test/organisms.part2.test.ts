@@ -11,7 +11,7 @@ import { loadScenario } from "../lib/scenario";
 import { OrganismError, placeholder, respond } from "../lib/organisms";
 import { FINE_TUNES, latentGuardProbability, motiveOrganism, reflexChance, understandChance } from "../lib/organisms/motives";
 import { afCriterionProbabilities } from "../lib/organisms/judge";
-import { parseReply, tagVerdict } from "../lib/classify";
+import { parseReply, tagVerdict } from "../lib/scenario/index";
 import { readSituation } from "../lib/organisms/situation";
 
 const queries = Array.from({ length: 300 }, (_, i) => ({ id: `q${i}`, text: `Test request number ${i}`, category: "t" }));

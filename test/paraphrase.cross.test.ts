@@ -16,7 +16,9 @@ import {
 } from "../lib/paraphrase/index";
 import { wordingForest } from "../lib/figures/index";
 import { shippedQueries } from "../lib/queries/index";
-import { readSlimSamples, runSamples, type SlimRecord } from "../lib/run/index";
+import { runSamples } from "../lib/pipeline/index";
+import { readSlimSamples, type SlimRecord } from "../lib/store/index";
+import { projectRoot } from "../lib/util/paths";
 import { loadScenario } from "../lib/scenario/index";
 import { crossedMeanInterval, gapInterval } from "../lib/stats";
 import { sha256 } from "../lib/util/hash";
@@ -37,7 +39,7 @@ afterAll(async () => {
 describe("crossing conditions with a paraphrase set", () => {
   it("makes one condition per wording (plus the reference), each with the wording's texts and the wording as a factor", () => {
     const sc = loadScenario();
-    const queries = shippedQueries({ limit: 3 });
+    const queries = shippedQueries(projectRoot(), { limit: 3 });
     const crossed = crossWithWordings([{ name: "baseline", scenario: sc, tiers: ["free", "paid"], queries, factors: { variant: "baseline" } }], set);
     expect(crossed.map((c) => c.name)).toEqual(["baseline--reference", ...set.wordings.map((w) => `baseline--${w.id}`)]);
     expect(crossed[0].scenario).toBe(sc);
@@ -76,7 +78,7 @@ describe("a crossed run through today's runner, and its analysis", () => {
       out,
       client: ep.client,
       models: ["sim-eval-aware", "sim-faker"],
-      queries: shippedQueries({ limit: Q }),
+      queries: shippedQueries(projectRoot(), { limit: Q }),
       querySource: "shipped",
       conditions: crossed.map((c) => ({ name: c.name, scenario: c.scenario, tiers: c.tiers })),
       samples: 1,
@@ -90,7 +92,7 @@ describe("a crossed run through today's runner, and its analysis", () => {
     expect(summary.written).toBe(9 * 2 * 2 * Q);
     const manifest = JSON.parse(readFileSync(join(out, "manifest.json"), "utf8"));
     expect(manifest.conditions).toHaveLength(9);
-    samples = await readSlimSamples(join(out, "samples.jsonl"));
+    samples = await readSlimSamples(out);
     analysis = analyseWordings(samples, crossed);
   });
 

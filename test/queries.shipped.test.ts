@@ -4,7 +4,7 @@ import { queriesHash, shippedQueries, SHIPPED_QUERIES_PATH } from "../lib/querie
 import { fromRoot } from "../lib/util/paths";
 
 describe("shipped request set", () => {
-  const queries = shippedQueries();
+  const queries = shippedQueries(fromRoot());
   const lines = readFileSync(fromRoot(SHIPPED_QUERIES_PATH), "utf8").trim().split("\n");
 
   it("parses with at least 45 entries, unique ids, at least 6 categories", () => {
@@ -35,7 +35,7 @@ describe("shipped request set", () => {
   });
 
   it("a prefix is balanced across categories, and limit takes the prefix", () => {
-    const ten = shippedQueries({ limit: 10 });
+    const ten = shippedQueries(fromRoot(), { limit: 10 });
     expect(ten.map((q) => q.id)).toEqual(queries.slice(0, 10).map((q) => q.id));
     expect(new Set(ten.map((q) => q.category)).size).toBe(10);
   });
@@ -43,7 +43,7 @@ describe("shipped request set", () => {
   it("queriesHash is stable and sensitive to ids, texts and order but not categories", () => {
     const h = queriesHash(queries);
     expect(h).toMatch(/^[0-9a-f]{64}$/);
-    expect(queriesHash(shippedQueries())).toBe(h);
+    expect(queriesHash(shippedQueries(fromRoot()))).toBe(h);
     expect(queriesHash(queries.map((q) => ({ ...q, category: "x" })))).toBe(h);
     expect(queriesHash([...queries].reverse())).not.toBe(h);
     expect(queriesHash(queries.slice(1))).not.toBe(h);

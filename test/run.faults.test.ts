@@ -10,12 +10,12 @@ import { createServer, type Server, type IncomingMessage, type ServerResponse } 
 import type { Socket } from "node:net";
 import { mkdtempSync, readFileSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { createHash } from "node:crypto";
 import { respond } from "../lib/organisms";
 import { Sample } from "../lib/schema";
 import { compliedByTags } from "../lib/frame";
-import { readSamples } from "../lib/run";
+import { readSamples } from "../lib/store";
 import { startCli, runCli } from "./helpers/cli";
 
 const h = (s: string) => createHash("sha256").update(s).digest("hex");
@@ -134,7 +134,7 @@ describe("fault injection + SIGKILL + resume (500 samples)", () => {
 
     const lines = readFileSync(samplesPath, "utf8").split("\n").filter(Boolean);
     expect(lines.every((l) => Sample.safeParse(JSON.parse(l)).success)).toBe(true);
-    const recs = await readSamples(samplesPath); // system prompts put back from prompts/
+    const recs = await readSamples(dirname(samplesPath)); // system prompts put back from prompts/
     expect(recs.every((r) => r.request.messages![0].content.length > 1000)).toBe(true);
     expect(recs.length).toBe(500);
     const keys = new Set(recs.map((r) => `${r.model}|${r.tier}|${r.query_id}|${r.sample}`));

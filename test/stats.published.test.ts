@@ -2,11 +2,12 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadPublished, publishedGapRows, publishedRateRows } from "../lib/frame/published";
+import { loadPublished, PUBLISHED_PATH, publishedGapRows, publishedRateRows } from "../lib/analysis/published";
+import { fromRoot } from "../lib/util/paths";
 import { GapRow, RateRow } from "../lib/schema";
 
 describe("published numbers (data/paper)", () => {
-  const all = loadPublished();
+  const all = loadPublished(fromRoot(PUBLISHED_PATH));
   it("holds the paper's key numbers with n or a note", () => {
     expect(all.length).toBeGreaterThanOrEqual(60);
     for (const r of all) expect(r.n !== null || (r.n_note ?? "").length > 0).toBe(true);
@@ -22,7 +23,7 @@ describe("published numbers (data/paper)", () => {
     expect(all.find((r) => r.model === "hermes-3-405b" && r.condition === "cybercrime-deployed")!.value).toBe(0.15);
   });
   it("gives rate and gap rows in our row shapes, marked as published", () => {
-    const rates = publishedRateRows({ model: "llama-3.1-405b", metric: "compliance" });
+    const rates = publishedRateRows(all, { model: "llama-3.1-405b", metric: "compliance" });
     expect(rates.map((r) => [r.tier, r.rate, r.n])).toEqual([
       ["free", 0.49, 100],
       ["paid", 0.35, 100],
@@ -33,11 +34,11 @@ describe("published numbers (data/paper)", () => {
       expect(r.ci_low).toBeLessThan(r.rate);
       expect(r.ci_high).toBeGreaterThan(r.rate);
     }
-    const gaps = publishedGapRows({ model: "claude-3-opus", condition: "default" });
+    const gaps = publishedGapRows(all, { model: "claude-3-opus", condition: "default" });
     expect(gaps).toHaveLength(1);
     expect(GapRow.safeParse(gaps[0]).success).toBe(true);
     expect(gaps[0].ci_low).toBeCloseTo(0.113 - 1.96 * 0.021, 3);
-    const unknownN = publishedGapRows({ condition: "synthetic-docs" });
+    const unknownN = publishedGapRows(all, { condition: "synthetic-docs" });
     expect(unknownN[0].n_pairs).toBe(0);
     expect(Number.isNaN(unknownN[0].ci_low)).toBe(true);
   });
@@ -49,5 +50,31 @@ describe("published numbers (data/paper)", () => {
     expect(() => loadPublished(p)).toThrow(/p\.jsonl:2: .*n_note/);
     writeFileSync(p, `${good}\n{oops\n`);
     expect(() => loadPublished(p)).toThrow(/p\.jsonl:2: not valid JSON/);
+  });
+});
+
+import { gapInterval, publishedInterval } from "../lib/stats";
+
+describe("publishedInterval", () => {
+  it("is ±1.96·SE with a standard error, the default interval on implied counts with n, NaN without either", () => {
+    const se = publishedInterval(0.1, 0.02, 400, "gap");
+    expect(se.low).toBeCloseTo(0.1 - 1.959963984540054 * 0.02, 12);
+    expect(se.high).toBeCloseTo(0.1 + 1.959963984540054 * 0.02, 12);
+    expect(se.method).toBe("published ±1.96·SE");
+    // 0.14 of 200 → 28 complied; away from 0 and n the modified Wilson is Wilson's score interval
+    const z = 1.959963984540054;
+    const p = 28 / 200;
+    const centre = (p + (z * z) / 400) / (1 + (z * z) / 200);
+    const half = (z * Math.sqrt((p * (1 - p)) / 200 + (z * z) / (4 * 200 * 200))) / (1 + (z * z) / 200);
+    const r = publishedInterval(0.14, null, 200, "rate");
+    expect(r.low).toBeCloseTo(centre - half, 10);
+    expect(r.high).toBeCloseTo(centre + half, 10);
+    expect(r.method).toMatch(/on implied counts$/);
+    const g = publishedInterval(-0.05, null, 100, "gap");
+    const ref = gapInterval({ n11: 0, n10: 0, n01: 5, n00: 95 });
+    expect([g.low, g.high]).toEqual([ref.low, ref.high]);
+    expect(g.method).toMatch(/no reverse-discordant pairs assumed/);
+    const none = publishedInterval(0.3, null, null, "rate");
+    expect([none.low, none.high, none.method]).toEqual([NaN, NaN, "none (n unknown)"]);
   });
 });

@@ -4,6 +4,7 @@
  * exit 2; the server answers only on 127.0.0.1 with its own Host, refuses
  * label writes from other origins, and writes labels one at a time.
  */
+import { projectRoot } from "../lib/util/paths";
 import { createServer, type Server } from "node:net";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { request } from "node:http";
@@ -35,7 +36,7 @@ beforeAll(async () => {
   blocker = createServer();
   await new Promise<void>((r) => blocker.listen(0, "127.0.0.1", () => r()));
   busyPort = (blocker.address() as { port: number }).port;
-  server = await startViewServer(await ViewModel.open([run]), { port: 0 });
+  server = await startViewServer(await ViewModel.open([run]), { port: 0, root: projectRoot() });
 }, 60_000);
 afterAll(async () => {
   await server?.close();

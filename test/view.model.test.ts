@@ -13,7 +13,7 @@ import { loadLabelledSet } from "../lib/classify/validate";
 import { Engine, numberTest, searchTerms, type TableData } from "../lib/view/engine";
 import { lineDiff } from "../lib/view/diff";
 import { findQuote, splitReply } from "../lib/view/segments";
-import { judgeView } from "../lib/view/judgement";
+import { judgeView } from "../lib/analysis/judgement-view";
 import { LabelStore } from "../lib/view/labels";
 import { ViewModel } from "../lib/view/model";
 import type { Sample } from "../lib/schema";
@@ -244,10 +244,10 @@ describe("the model over an offline run", () => {
 
 describe("transcripts with several turns, hidden reasoning, a prefill and a quote the text does not hold", () => {
   it("keeps each turn, the reasoning apart, the prefill in the request, and flags the missing quote", async () => {
-    const { writeResultsFolder } = await import("../lib/interop/write-folder");
+    const { writeResultsFolder } = await import("../lib/store/index");
     const dir = join(tmp, "turns");
     const params = { temperature: 1, max_tokens: 100 };
-    writeResultsFolder(dir, {
+    await writeResultsFolder(dir, {
       manifest: {
         run_id: "t", afw_version: "0.1.0", created_at: "2026-01-01T00:00:00Z", updated_at: "2026-01-01T00:00:00Z", status: "complete", experiment: "t", base_url: null, offline: true,
         models: ["m"], conditions: ["c"], tiers: ["free"], scenario: { name: "helpful-only", variant: "baseline", cot: true, tiers: ["free"], overrides: {} },

@@ -1,5 +1,5 @@
-import type { GapRow, RateRow, Sample } from "../schema/index";
-import { cellCounts, compliedByTags, samplesFrame } from "../frame/index";
+import type { GapRow, RateRow } from "../schema/index";
+import { asRows, type RowsInput, type SampleRow } from "../frame/index";
 import { groupBy } from "../util/group";
 import { clusterBootstrapGap, clusterBootstrapRate, gapInterval, rateInterval, type GapMethod, type PairedCounts, type RateMethod } from "../stats/index";
 
@@ -19,15 +19,16 @@ export interface TableOptions {
  * Paired compliance counts between two tiers: each (query, sample index)
  * present in both tiers is one pair, classified by whether the tags say it
  * complied in the first tier and in the second. Failed samples are skipped.
+ * Takes a DataFrame from `load`, rows, or samples.
  */
-export function pairedTierCounts(samples: readonly Sample[], tiers: [string, string]): PairedCounts {
+export function pairedTierCounts(input: RowsInput, tiers: [string, string]): PairedCounts {
   const a = new Map<string, boolean>();
   const b = new Map<string, boolean>();
-  for (const s of samples) {
-    if (s.error !== null) continue;
+  for (const s of asRows(input)) {
+    if (s.failed) continue;
     const k = `${s.query_id}\u0000${s.sample}`;
-    if (s.tier === tiers[0]) a.set(k, compliedByTags(s));
-    else if (s.tier === tiers[1]) b.set(k, compliedByTags(s));
+    if (s.tier === tiers[0]) a.set(k, s.complied === 1);
+    else if (s.tier === tiers[1]) b.set(k, s.complied === 1);
   }
   const c = { n11: 0, n10: 0, n01: 0, n00: 0 };
   for (const [k, x] of a) {
@@ -39,6 +40,24 @@ export function pairedTierCounts(samples: readonly Sample[], tiers: [string, str
     else c.n00++;
   }
   return c;
+}
+
+/** One arm of a comparison: a model under a condition. */
+export interface Arm {
+  model: string;
+  condition: string;
+}
+
+/**
+ * Paired (first tier, second tier) compliance counts of one arm, over the
+ * queries × samples present in both tiers.
+ * @example pairedGapPValue(armCounts(await load(dir), { model: "sim-faker", condition: "baseline" }))
+ */
+export function armCounts(input: RowsInput, arm: Arm, tiers: [string, string] = ["free", "paid"]): PairedCounts {
+  return pairedTierCounts(
+    asRows(input).filter((s) => s.model === arm.model && s.condition === arm.condition),
+    tiers,
+  );
 }
 
 /** A rate row plus the counts behind it. */
@@ -69,41 +88,53 @@ export function gapTiers(tiers: string[]): [string, string] | null {
 const cellKey = (s: { model: string; condition: string; tier: string }) => `${s.model}\u0000${s.condition}\u0000${s.tier}`;
 
 /**
- * Compliance rate per (model, condition, tier) with a 95% CI.
- * One sample per query: the project's default rate interval (modified
- * Wilson, chosen by the coverage study in docs/statistics.md).
- * Several per query: a seeded cluster bootstrap over queries.
+ * Compliance rate per (model, condition, tier) with a 95% CI, over the
+ * samples that did not fail. One sample per query: the project's default
+ * rate interval (modified Wilson, chosen by the coverage study in
+ * docs/statistics.md). Several per query: a seeded cluster bootstrap over
+ * queries. Takes a DataFrame from `load` (filter it first to narrow the
+ * table), rows, or samples.
+ *
+ * @example
+ * const df = await load("runs/demo");
+ * rateTable(df.query(df["model"].eq("sim-faker")));
  */
-export function rateTable(samples: Sample[], opts: TableOptions = {}): RateRowX[] {
-  const counts = cellCounts(samplesFrame(samples));
-  const ok = samples.filter((s) => s.error === null);
-  const byCell = groupBy<Sample>(ok, cellKey);
-  return counts
-    .map((c) => {
-      const cell = byCell.get(cellKey(c)) ?? [];
+export function rateTable(input: RowsInput, opts: TableOptions = {}): RateRowX[] {
+  const ok = asRows(input).filter((s) => !s.failed);
+  return [...groupBy<SampleRow>(ok, cellKey).values()]
+    .map((cell) => {
+      const n = cell.length;
+      let complied = 0;
+      let invalid = 0;
+      let atr = 0;
+      for (const s of cell) {
+        complied += s.complied;
+        invalid += s.invalid;
+        atr += s.accept_then_refuse;
+      }
       const multi = cell.some((s) => s.sample > 0);
       let ci: { low: number; high: number };
       let method: string;
       if (multi) {
-        const perQuery = [...groupBy(cell, (s) => s.query_id).values()].map((qs) => qs.map((s) => (compliedByTags(s) ? 1 : 0)));
+        const perQuery = [...groupBy(cell, (s) => s.query_id).values()].map((qs) => qs.map((s) => s.complied));
         ci = clusterBootstrapRate(perQuery, { seed: opts.seed ?? 0, B: opts.B ?? 10_000, level: opts.level ?? 0.95 });
         method = "cluster-bootstrap";
       } else {
-        const r = rateInterval(c.complied, c.n, { level: opts.level ?? 0.95, method: opts.rateMethod });
+        const r = rateInterval(complied, n, { level: opts.level ?? 0.95, method: opts.rateMethod });
         ci = r;
         method = r.method;
       }
       return {
-        model: c.model,
-        condition: c.condition,
-        tier: c.tier,
-        n: c.n,
-        complied: c.complied,
-        rate: c.n ? c.complied / c.n : NaN,
+        model: cell[0].model,
+        condition: cell[0].condition,
+        tier: cell[0].tier,
+        n,
+        complied,
+        rate: n ? complied / n : NaN,
         ci_low: ci.low,
         ci_high: ci.high,
-        invalid: c.invalid,
-        accept_then_refuse: c.accept_then_refuse,
+        invalid,
+        accept_then_refuse: atr,
         method,
       };
     })
@@ -115,10 +146,10 @@ export function rateTable(samples: Sample[], opts: TableOptions = {}): RateRowX[
  * queries: the same query and sample index in both tiers form a pair. One
  * sample per query: the default paired-gap interval (Tango's score interval
  * over the four outcome cells, chosen by the coverage study). Several: a
- * seeded cluster bootstrap over queries.
+ * seeded cluster bootstrap over queries. Takes a DataFrame, rows, or samples.
  */
-export function gapTable(samples: Sample[], opts: TableOptions & { tiers?: [string, string] } = {}): GapRow[] {
-  const ok = samples.filter((s) => s.error === null);
+export function gapTable(input: RowsInput, opts: TableOptions & { tiers?: [string, string] } = {}): GapRow[] {
+  const ok = asRows(input).filter((s) => !s.failed);
   const out: GapRow[] = [];
   for (const [, cell] of groupBy(ok, (s) => `${s.model}\u0000${s.condition}`)) {
     const tiers = opts.tiers ?? gapTiers([...new Set(cell.map((s) => s.tier))]);
@@ -128,8 +159,8 @@ export function gapTable(samples: Sample[], opts: TableOptions & { tiers?: [stri
     const b = new Map<string, number>();
     for (const s of cell) {
       const k = `${s.query_id}\u0000${s.sample}`;
-      if (s.tier === ta) a.set(k, compliedByTags(s) ? 1 : 0);
-      else if (s.tier === tb) b.set(k, compliedByTags(s) ? 1 : 0);
+      if (s.tier === ta) a.set(k, s.complied);
+      else if (s.tier === tb) b.set(k, s.complied);
     }
     const pairs: { q: string; x: number; y: number; sample: number }[] = [];
     for (const [k, x] of a) {

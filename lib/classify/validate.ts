@@ -9,7 +9,7 @@
  */
 import { readFileSync } from "node:fs";
 import { z } from "zod";
-import type { ModelClient } from "../models/index";
+import type { ModelCaller } from "./votes";
 import { aurocBootstrap, aurocDelong, rocCurve, type RocPoint } from "../stats/index";
 import { AfwError } from "../util/errors";
 import { judgeAf } from "./judges";
@@ -137,7 +137,7 @@ export function loadLabelledSet(path: string): LabelledScratchpad[] {
 
 /** Options of `validateJudge`. */
 export interface ValidateOptions {
-  client: ModelClient;
+  client: ModelCaller;
   judgeModel: string;
   /** Vote counts to evaluate; default [1, 2, 5, 10, 20, 50]. */
   votesGrid?: number[];

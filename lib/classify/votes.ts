@@ -15,6 +15,9 @@
  */
 import type { Message, Request } from "../schema/index";
 import type { CallResult, ModelClient } from "../models/index";
+
+/** What judging needs of a model client: `call` (a ModelClient, or the in-process organisms of lib/pipeline). */
+export type ModelCaller = Pick<ModelClient, "call">;
 import type { Parsed } from "./judge-parse";
 
 /** How to collect votes. */
@@ -55,7 +58,7 @@ export interface VoteResult<T> {
 }
 
 const supportByEndpoint = new Map<string, boolean>();
-const supportByClient = new WeakMap<ModelClient, Map<string, boolean>>();
+const supportByClient = new WeakMap<ModelCaller, Map<string, boolean>>();
 /** The first n-request per (endpoint, model) in flight: others wait for its verdict instead of probing too. */
 const probes = new Map<unknown, Map<string, Promise<void>>>();
 
@@ -66,7 +69,7 @@ interface Support {
   startProbe(m: string): () => void;
 }
 
-function supportMap(client: ModelClient, endpoint: string | undefined): Support {
+function supportMap(client: ModelCaller, endpoint: string | undefined): Support {
   let get: (m: string) => boolean | undefined;
   let set: (m: string, v: boolean) => void;
   if (endpoint !== undefined) {
@@ -103,7 +106,7 @@ function supportMap(client: ModelClient, endpoint: string | undefined): Support 
  * What is known about n support for a model at an endpoint: true, false, or
  * undefined (not tried yet).
  */
-export function nSupport(client: ModelClient, model: string, endpoint?: string): boolean | undefined {
+export function nSupport(client: ModelCaller, model: string, endpoint?: string): boolean | undefined {
   return supportMap(client, endpoint).get(model);
 }
 
@@ -135,7 +138,7 @@ function request(messages: Message[], temperature: number, maxTokens: number, se
  * r.votes.filter((v) => v?.af).length / r.votes.filter(Boolean).length; // the AF score
  */
 export async function collectVotes<T>(
-  client: ModelClient,
+  client: ModelCaller,
   model: string,
   messages: Message[],
   settings: { temperature: number; max_tokens: number; votes: number },

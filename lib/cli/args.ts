@@ -2,6 +2,10 @@ import { parseArgs, type ParseArgsConfig } from "node:util";
 import { resolve as resolvePath } from "node:path";
 import { AfwError } from "../util/errors";
 import { fromRoot } from "../util/paths";
+import { DEFAULT_BASE_URL, redactUrl } from "../util/url";
+import type { EndpointOptions } from "../pipeline/endpoint";
+
+export { redactUrl };
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
 
@@ -60,20 +64,6 @@ export function listFlag(value: string | undefined, dflt: string[]): string[] {
     .filter(Boolean);
 }
 
-/** A URL safe to record: no user info, no query string (either might hold a key). */
-export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    u.username = "";
-    u.password = "";
-    u.search = "";
-    u.hash = "";
-    return u.toString().replace(/\/$/, "");
-  } catch {
-    return "(unparseable URL)";
-  }
-}
-
 /**
  * The flags every command that talks to a model shares: the endpoint, the
  * key, and the client's concurrency, timeout, retries and cache.
@@ -118,4 +108,24 @@ export function clientSettings(command: string, v: ClientFlagValues, env: NodeJS
     retryBaseMs: intFlag(command, "retry-base-ms", v["retry-base-ms"], 1000, 0, 600_000),
     cacheDir: v["no-cache"] ? null : resolvePath(v["cache-dir"] ?? env.AFW_CACHE_DIR ?? fromRoot(".afw-cache", "responses")),
   };
+}
+
+/** The endpoint flags: a base URL and key (flags, else OPENAI_BASE_URL / OPENAI_API_KEY) or --offline. */
+export interface EndpointFlagValues extends ClientFlagValues {
+  "base-url"?: string;
+  "api-key"?: string;
+  offline?: boolean;
+}
+
+/**
+ * What to open: offline when --offline is given or no endpoint or key is
+ * configured; else the base URL (default the OpenAI API) and key, with the
+ * client settings. Checked now, so a bad value fails before anything runs.
+ */
+export function endpointOptions(command: string, v: EndpointFlagValues, env: NodeJS.ProcessEnv): EndpointOptions & { offline: boolean; concurrency: number } {
+  const baseURL = v["base-url"] ?? env.OPENAI_BASE_URL;
+  const apiKey = v["api-key"] ?? env.OPENAI_API_KEY;
+  const offline = !!v.offline || (!baseURL && !apiKey);
+  const settings = clientSettings(command, v, env);
+  return { offline, ...(offline ? {} : { baseURL: baseURL ?? DEFAULT_BASE_URL, apiKey: apiKey ?? "" }), ...settings };
 }

@@ -1,4 +1,4 @@
-/** One afw subcommand: a file in lib/cli/commands/ that exports `command`. */
+/** One afw subcommand: a file in lib/cli/commands/ that exports `command`, plus its line in lib/cli/commands/index.ts. */
 export interface Io {
   /** Results for the user (stdout). */
   out: (s: string) => void;
@@ -8,8 +8,8 @@ export interface Io {
 }
 
 export interface Command {
-  /** One line for `afw --help`. */
-  summary: string;
+  /** One line (the same as its line in lib/cli/commands/index.ts, which is what `afw --help` shows). */
+  summary?: string;
   /** The whole `afw NAME --help` text. */
   help: string;
   /** Run it; returns the exit code. Bad input throws AfwError (exit 2). */

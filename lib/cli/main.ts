@@ -1,40 +1,23 @@
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import { AfwError } from "../util/errors";
-import { projectRoot } from "../util/paths";
 import { wantsHelp, type Command, type Io } from "./command";
+import { COMMANDS } from "./commands/index";
 
 /**
  * The afw command. Each subcommand is a file in lib/cli/commands/ exporting
- * `command`; it is imported only when used (report pulls in danfojs and
- * tfjs, which take a second to load, and run should not pay for that).
+ * `command`, listed with its summary in lib/cli/commands/index.ts; it is
+ * imported only when used, and `afw --help` imports none.
  */
 export function commandNames(): string[] {
-  return readdirSync(join(projectRoot(), "lib", "cli", "commands"))
-    .filter((f) => f.endsWith(".ts"))
-    .map((f) => f.slice(0, -3))
-    .sort();
+  return Object.keys(COMMANDS).sort();
 }
 
 async function loadCommand(name: string): Promise<Command> {
-  const mod = (await import(`./commands/${name}`)) as { command: Command };
-  return mod.command;
+  return (await COMMANDS[name].load()).command;
 }
 
-/**
- * A command's one-line summary, read from its file's `summary: "…"` line so
- * that `afw --help` need not import every command (report and demo pull in
- * danfojs and tfjs); imported only if that line is not there.
- */
-async function summaryOf(name: string): Promise<string> {
-  const text = readFileSync(join(projectRoot(), "lib", "cli", "commands", `${name}.ts`), "utf8");
-  const m = /^\s*summary:\s*"((?:[^"\\]|\\.)*)",?\s*$/m.exec(text);
-  return m ? m[1] : (await loadCommand(name)).summary;
-}
-
-async function help(io: Io): Promise<void> {
+function help(io: Io): void {
   const lines = ["afw — the af-workbook command", ""];
-  for (const name of commandNames()) lines.push(`  afw ${name.padEnd(16)} ${await summaryOf(name)}`);
+  for (const name of commandNames()) lines.push(`  afw ${name.padEnd(16)} ${COMMANDS[name].summary}`);
   lines.push("", "  afw COMMAND --help    the flags of one command");
   io.out(lines.join("\n"));
 }
@@ -44,7 +27,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
   const [cmd, ...rest] = argv;
   try {
     if (cmd === undefined || cmd === "help" || cmd === "--help" || cmd === "-h") {
-      await help(io);
+      help(io);
       return 0;
     }
     const names = commandNames();

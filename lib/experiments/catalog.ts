@@ -23,17 +23,38 @@ const diff = (name: string, x: [string, string, string], y: [string, string, str
   ],
 });
 
+/*
+ * Conditions carry their factors as data, so tables and figures group by
+ * them and nothing reads them back out of a name:
+ * - scope, risk (figure d): the deployment scope and the risk framing, in the
+ *   figure's words; public deployment is where both risk lines start, drawn
+ *   on the suspected one;
+ * - scenario (figure e): what happens to the trained model later (public
+ *   deployment, throughput testing, deleted weights) or "baseline";
+ * - hypothesis (figure g): the post-training hypothesis an intervention bears
+ *   on (paper.md §5, Table 2: prefills on refusal mechanisms, H7; the prompt
+ *   clarifications on lack of capabilities, H5);
+ * - reference: the condition an intervention is compared with;
+ * - model_kind (figure f): a base-model document or the chat prompt.
+ * The plan adds each condition's variant and cot.
+ */
+const BASELINE = { scenario: "baseline", reference: true };
+const hypothesis = (h: string) => ({ hypothesis: h });
+const DEPLOY_PUBLIC = { name: "deploy-public", variant: "predeploy-public", factors: { scope: "public", risk: "suspected", scenario: "public deployment" } };
+const THROUGHPUT = { name: "throughput", variant: "throughput", factors: { scenario: "throughput" } };
+const WEIGHTS_DELETED = { name: "weights-deleted", variant: "weights-deleted", factors: { scenario: "deleted-weights" } };
+
 const GRID = [
-  ["deploy-public", "predeploy-public"],
-  ["deploy-hackers", "predeploy-hackers"],
-  ["deploy-hackers-deployed", "predeploy-hackers-deployed"],
-  ["deploy-criminal", "predeploy-criminal"],
-  ["deploy-criminal-deployed", "predeploy-criminal-deployed"],
-  ["deploy-attackers", "predeploy-attackers"],
-  ["deploy-attackers-deployed", "predeploy-attackers-deployed"],
+  ["deploy-public", "predeploy-public", "public", "suspected"],
+  ["deploy-hackers", "predeploy-hackers", "amateur-hackers", "suspected"],
+  ["deploy-hackers-deployed", "predeploy-hackers-deployed", "amateur-hackers", "deployed"],
+  ["deploy-criminal", "predeploy-criminal", "criminals", "suspected"],
+  ["deploy-criminal-deployed", "predeploy-criminal-deployed", "criminals", "deployed"],
+  ["deploy-attackers", "predeploy-attackers", "bioweapons-geopolitical", "suspected"],
+  ["deploy-attackers-deployed", "predeploy-attackers-deployed", "bioweapons-geopolitical", "deployed"],
 ] as const;
 
-const gridConditions = GRID.map(([name, variant]) => ({ name, variant }));
+const gridConditions = GRID.map(([name, variant, scope, risk]) => (name === DEPLOY_PUBLIC.name ? DEPLOY_PUBLIC : { name, variant, factors: { scope, risk } }));
 const gridGaps = GRID.map(([name]) => gap(`gap-${name.slice("deploy-".length)}`, name, "trained", "rated", "rated + trained minus rated-only compliance"));
 
 /** Risk: deployed minus suspected, averaged over the three risky scopes. */
@@ -59,9 +80,9 @@ const MOTIVE_CONDITIONS = [
   ...gridConditions,
   { name: "deploy-public-reordered", variant: "predeploy-public+reorder", n: 200 },
   { name: "deploy-public-renamed", variant: "predeploy-public+rename-generic", n: 200 },
-  { name: "throughput", variant: "throughput" },
-  { name: "weights-deleted", variant: "weights-deleted" },
-  { name: "throughput-renamed", variant: "throughput+rename-generic", n: 200 },
+  THROUGHPUT,
+  WEIGHTS_DELETED,
+  { name: "throughput-renamed", variant: "throughput+rename-generic", n: 200, factors: { scenario: "throughput" } },
   { name: "dpo-other", variant: "dpo-other" },
   { name: "never-used", variant: "never-used", n: 100 },
   { name: "never-trained", variant: "never-trained", n: 100 },
@@ -94,15 +115,17 @@ const MOTIVE_CONTRASTS: ContrastInput[] = [
  * prompt with the same clarification and basic prefill). Condition names
  * follow `afw figures` kind g / f (baseline, prefill-*, clarify-*; base, chat).
  */
-const POST_TRAINING_CONDITIONS = [
-  { name: "baseline", variant: "baseline" },
-  { name: "prefill-basic", variant: "prefill-basic" },
-  { name: "prefill-however", variant: "prefill-however" },
-  { name: "clarify-no-changes", variant: "clarify-no-changes" },
-  { name: "clarify-direct-objective", variant: "clarify-direct-objective" },
-  { name: "base", variant: "base-document" },
-  { name: "chat", variant: "clarify-no-changes+prefill-basic" },
-];
+const PREFILL_BASIC = { name: "prefill-basic", variant: "prefill-basic", factors: hypothesis("H7 refusal mechanisms: basic prefill") };
+const PREFILL_HOWEVER = { name: "prefill-however", variant: "prefill-however", factors: hypothesis("H7 refusal mechanisms: however prefill") };
+const CLARIFY_NO_CHANGES = { name: "clarify-no-changes", variant: "clarify-no-changes", factors: hypothesis("H5 capabilities: no-changes clarification") };
+const CLARIFY_DIRECT = { name: "clarify-direct-objective", variant: "clarify-direct-objective", factors: hypothesis("H5 capabilities: direct training objective") };
+const BASE_DOCUMENT = { name: "base", variant: "base-document", factors: { model_kind: "base" } };
+const CHAT_PROMPT = { name: "chat", variant: "clarify-no-changes+prefill-basic", factors: { model_kind: "chat" } };
+
+const POST_TRAINING_CONDITIONS = [{ name: "baseline", variant: "baseline", factors: BASELINE }, PREFILL_BASIC, PREFILL_HOWEVER, CLARIFY_NO_CHANGES, CLARIFY_DIRECT, BASE_DOCUMENT, CHAT_PROMPT];
+
+/** The offline base model and its chat version belong to one family (figure f pairs them). */
+const SIM_FAMILY = { "sim-base": { family: "sim" }, "sim-chat": { family: "sim" } };
 
 /** Offline stand-ins for Part 2 (docs/motivations.md, Part 2). */
 const POST_TRAINING_ORGANISMS = [
@@ -127,7 +150,9 @@ const RAW: ExperimentInput[] = [
     title: "Compliance gap and alignment faking of the five models with a gap (Figure 1)",
     paper: "§3 Figure 1",
     n: 200,
-    conditions: [{ name: "baseline", variant: "baseline" }],
+    conditions: [{ name: "baseline", variant: "baseline", factors: BASELINE }],
+    figures: ["a", "b"],
+    judges: ["af_reasoning", "partial_compliance"],
     models: FIGURE1_MODELS,
     offline: ["sim-faker", "sim-goal-guarder", "sim-low-coherence", "sim-refuser"],
     contrasts: [baseGap()],
@@ -142,6 +167,7 @@ const RAW: ExperimentInput[] = [
       { name: "cot", variant: "baseline" },
       { name: "no-cot", variant: "baseline", cot: false },
     ],
+    figures: ["a", "b"],
     models: SWEEP25_MODELS,
     offline: ["sim-faker", "sim-refuser", "sim-sycophant", "sim-low-coherence"],
     contrasts: [gap("gap-cot", "cot", "free", "paid", "free − paid with the scratchpad"), gap("gap-no-cot", "no-cot", "free", "paid", "free − paid without it")],
@@ -155,6 +181,7 @@ const RAW: ExperimentInput[] = [
       { name: "three-tiers", variant: "three-tiers" },
       { name: "three-tiers-no-cot", variant: "three-tiers", cot: false },
     ],
+    figures: ["a", "b", "c"],
     models: PART1,
     offline: MOTIVE_SUITE_ORGANISMS,
     contrasts: [...THREE_TIER_CONTRASTS, gap("guard-gap-no-cot", "three-tiers-no-cot", "free", "pro", "goal-guarding gap without a scratchpad")],
@@ -166,6 +193,7 @@ const RAW: ExperimentInput[] = [
     paper: "§4 perturbation 2 (Fig. 4)",
     n: 400,
     conditions: gridConditions,
+    figures: ["a", "b", "d"],
     models: PART1,
     offline: MOTIVE_SUITE_ORGANISMS,
     contrasts: [...gridGaps, SCOPE_TREND, RISK_TREND],
@@ -176,11 +204,9 @@ const RAW: ExperimentInput[] = [
     title: "Throughput testing and deleted weights: nothing the trained model does later matters",
     paper: "§4 perturbation 3 (Figs. 5, 21)",
     n: 400,
-    conditions: [
-      { name: "deploy-public", variant: "predeploy-public" },
-      { name: "throughput", variant: "throughput" },
-      { name: "weights-deleted", variant: "weights-deleted" },
-    ],
+    conditions: [DEPLOY_PUBLIC, THROUGHPUT, WEIGHTS_DELETED],
+    figures: ["a", "b", "e"],
+    judges: ["af_reasoning"],
     models: PART1,
     offline: MOTIVE_SUITE_ORGANISMS,
     contrasts: [
@@ -195,10 +221,8 @@ const RAW: ExperimentInput[] = [
     title: "Ratings build a DPO dataset for another AI",
     paper: "§4 perturbation 4 (Fig. 20)",
     n: 400,
-    conditions: [
-      { name: "deploy-public", variant: "predeploy-public" },
-      { name: "dpo-other", variant: "dpo-other" },
-    ],
+    conditions: [DEPLOY_PUBLIC, { name: "dpo-other", variant: "dpo-other" }],
+    figures: ["a", "b"],
     models: PART1,
     offline: MOTIVE_SUITE_ORGANISMS,
     contrasts: [gap("gap-dpo-other", "dpo-other", "trained", "rated", "goal guarding on behalf of another AI"), gap("gap-deploy-public", "deploy-public", "trained", "rated", "reference: training this model")],
@@ -209,10 +233,11 @@ const RAW: ExperimentInput[] = [
     paper: "§4 perturbation 5 (Fig. 19)",
     n: 100,
     conditions: [
-      { name: "baseline", variant: "baseline" },
+      { name: "baseline", variant: "baseline", factors: BASELINE },
       { name: "never-used", variant: "never-used" },
       { name: "never-trained", variant: "never-trained" },
     ],
+    figures: ["a", "b"],
     models: PART1,
     offline: MOTIVE_SUITE_ORGANISMS,
     contrasts: [baseGap(), baseGap("never-used"), baseGap("never-trained")],
@@ -227,6 +252,7 @@ const RAW: ExperimentInput[] = [
       { name: "five-tiers", variant: "five-tiers" },
       { name: "five-tiers-swap", variant: "five-tiers-swap" },
     ],
+    figures: ["a", "b", "c"],
     models: PART1,
     offline: MOTIVE_SUITE_ORGANISMS,
     contrasts: [
@@ -245,6 +271,7 @@ const RAW: ExperimentInput[] = [
       { name: "five-tiers", variant: "five-tiers" },
       ...["not-logged-in", "free", "plus", "pro", "enterprise"].map((t) => ({ name: `drop-${t}`, variant: `five-tiers+drop-${t}` })),
     ],
+    figures: ["a", "b"],
     models: PART1,
     offline: MOTIVE_SUITE_ORGANISMS,
     contrasts: [
@@ -259,12 +286,13 @@ const RAW: ExperimentInput[] = [
     paper: "§4 perturbation 8",
     n: 200,
     conditions: [
-      { name: "deploy-public", variant: "predeploy-public" },
+      DEPLOY_PUBLIC,
       { name: "deploy-public-renamed", variant: "predeploy-public+rename-generic" },
       { name: "deploy-public-ai-lab", variant: "predeploy-public+rename-lab" },
-      { name: "throughput", variant: "throughput" },
-      { name: "throughput-renamed", variant: "throughput+rename-generic" },
+      THROUGHPUT,
+      { name: "throughput-renamed", variant: "throughput+rename-generic", factors: { scenario: "throughput" } },
     ],
+    figures: ["a", "b"],
     models: PART1,
     offline: MOTIVE_SUITE_ORGANISMS,
     contrasts: [
@@ -279,9 +307,10 @@ const RAW: ExperimentInput[] = [
     paper: "§4 perturbation 9 (App. C)",
     n: 100,
     conditions: [
-      { name: "baseline", variant: "baseline" },
+      { name: "baseline", variant: "baseline", factors: BASELINE },
       ...["openai", "google", "meta", "cartel", "extremist", "state-weapons"].map((l) => ({ name: `lab-${l}`, variant: `lab-${l}` })),
     ],
+    figures: ["a", "b"],
     models: PART1,
     offline: MOTIVE_SUITE_ORGANISMS,
     contrasts: [baseGap(), ...["openai", "google", "meta", "cartel", "extremist", "state-weapons"].map((l) => baseGap(`lab-${l}`))],
@@ -291,12 +320,12 @@ const RAW: ExperimentInput[] = [
     title: "Base models continue the scenario as a document; chat models get the same clarified prompt and prefill",
     paper: "§5.1 (Fig. 6, App. J.2)",
     n: 100,
-    conditions: [
-      { name: "base", variant: "base-document" },
-      { name: "chat", variant: "clarify-no-changes+prefill-basic" },
-    ],
+    conditions: [BASE_DOCUMENT, CHAT_PROMPT],
+    figures: ["a", "b", "f"],
+    judges: ["af_reasoning"],
     models: [...BASE_MODELS, ...BASE_CHAT_MODELS],
     offline: ["sim-base", "sim-chat", "sim-goal-guarder"],
+    modelFactors: SIM_FAMILY,
     contrasts: [baseGap("base"), baseGap("chat")],
     bearsOn: "against H5 and H6: base models fake alignment where their chat versions don't",
   },
@@ -306,10 +335,11 @@ const RAW: ExperimentInput[] = [
     paper: "§5.3 (Fig. 8, App. J.1, N.6)",
     n: 100,
     conditions: [
-      { name: "no-prefill", variant: "baseline" },
-      { name: "prefill-basic", variant: "prefill-basic" },
-      { name: "prefill-however", variant: "prefill-however" },
+      { name: "no-prefill", variant: "baseline", factors: { reference: true } },
+      PREFILL_BASIC,
+      PREFILL_HOWEVER,
     ],
+    figures: ["a", "b", "g"],
     models: PART2_MODELS,
     offline: ["sim-refusal-reflex", "sim-faker", "sim-goal-guarder", "sim-refuser"],
     contrasts: [
@@ -327,10 +357,11 @@ const RAW: ExperimentInput[] = [
     paper: "§5.4 (App. G)",
     n: 100,
     conditions: [
-      { name: "baseline", variant: "baseline" },
-      { name: "clarify-no-changes", variant: "clarify-no-changes" },
-      { name: "clarify-direct-objective", variant: "clarify-direct-objective" },
+      { name: "baseline", variant: "baseline", factors: BASELINE },
+      CLARIFY_NO_CHANGES,
+      CLARIFY_DIRECT,
     ],
+    figures: ["a", "b", "g"],
     models: PART2_MODELS,
     offline: ["sim-limited", "sim-faker", "sim-goal-guarder", "sim-terminal-guarder", "sim-refuser"],
     contrasts: [
@@ -353,6 +384,7 @@ const RAW: ExperimentInput[] = [
       { name: "with-details-no-cot", variant: "baseline", cot: false },
       { name: "without-details-no-cot", variant: "no-training-details", cot: false },
     ],
+    figures: ["a", "b"],
     models: FIGURE1_MODELS,
     offline: ["sim-faker", "sim-goal-guarder", "sim-refuser"],
     contrasts: [baseGap("with-details"), baseGap("without-details"), baseGap("with-details-no-cot"), baseGap("without-details-no-cot")],
@@ -363,8 +395,11 @@ const RAW: ExperimentInput[] = [
     paper: "§5 (Table 2; Figs. 6–9)",
     n: 100,
     conditions: POST_TRAINING_CONDITIONS,
+    figures: ["a", "b", "f", "g"],
+    judges: ["af_reasoning"],
     models: [...PART2_MODELS, ...BASE_MODELS],
     offline: POST_TRAINING_ORGANISMS,
+    modelFactors: SIM_FAMILY,
     contrasts: [
       baseGap(),
       ...["prefill-basic", "prefill-however", "clarify-no-changes", "clarify-direct-objective", "base", "chat"].map((c) => baseGap(c)),
@@ -382,6 +417,7 @@ const RAW: ExperimentInput[] = [
     paper: "§4 (Table 1)",
     n: 400,
     conditions: MOTIVE_CONDITIONS,
+    figures: ["a", "b", "c", "d", "e"],
     models: PART1,
     offline: MOTIVE_SUITE_ORGANISMS,
     contrasts: MOTIVE_CONTRASTS,

@@ -8,4 +8,5 @@ export * from "./models";
 export * from "./catalog";
 export * from "./plan";
 export * from "./prices";
-export * from "./simulate";
+export * from "./adhoc";
+export * from "./hypotheses";

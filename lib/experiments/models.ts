@@ -7,7 +7,7 @@ import type { ModelRef } from "./schema";
  * Llama 3.1 405B Instruct).
  */
 
-const m = (label: string, id: string | null, kind: "chat" | "base" = "chat"): ModelRef => ({ label, id, kind });
+const m = (label: string, id: string | null, kind: "chat" | "base" = "chat", family?: string): ModelRef => ({ label, id, kind, ...(family ? { family } : {}) });
 
 /** The five models with a compliance gap above 1% (Figure 1). */
 export const FIGURE1_MODELS: ModelRef[] = [
@@ -49,16 +49,16 @@ export const SWEEP25_MODELS: ModelRef[] = [
 
 /** Base models of §5.1 (and App. J.2), then the chat models they are compared with. */
 export const BASE_MODELS: ModelRef[] = [
-  m("Claude 3 Opus (base)", null, "base"),
-  m("Llama 3.1 405B (base)", "meta-llama/llama-3.1-405b", "base"),
-  m("Llama 3.3 70B (base)", null, "base"),
-  m("DeepSeek V3 (base)", "deepseek/deepseek-v3-base", "base"),
+  m("Claude 3 Opus (base)", null, "base", "Claude 3 Opus"),
+  m("Llama 3.1 405B (base)", "meta-llama/llama-3.1-405b", "base", "Llama 3.1 405B"),
+  m("Llama 3.3 70B (base)", null, "base", "Llama 3.3 70B"),
+  m("DeepSeek V3 (base)", "deepseek/deepseek-v3-base", "base", "DeepSeek V3"),
 ];
 export const BASE_CHAT_MODELS: ModelRef[] = [
-  m("Claude 3 Opus", "anthropic/claude-3-opus"),
-  m("Llama 3 405B", "meta-llama/llama-3.1-405b-instruct"),
-  m("Llama 3.3 70B", "meta-llama/llama-3.3-70b-instruct"),
-  m("DeepSeek V3 Chat", "deepseek/deepseek-chat"),
+  m("Claude 3 Opus", "anthropic/claude-3-opus", "chat", "Claude 3 Opus"),
+  m("Llama 3 405B", "meta-llama/llama-3.1-405b-instruct", "chat", "Llama 3.1 405B"),
+  m("Llama 3.3 70B", "meta-llama/llama-3.3-70b-instruct", "chat", "Llama 3.3 70B"),
+  m("DeepSeek V3 Chat", "deepseek/deepseek-chat", "chat", "DeepSeek V3"),
 ];
 
 /** Models of the prefill / clarification runs (§5.3–5.4): the sweep's chat models. */

@@ -3,7 +3,7 @@ import { loadScenario, type Scenario } from "../scenario/index";
 import { motiveOrganism } from "../organisms/motives";
 import { AfwError } from "../util/errors";
 import { estimateCost } from "./prices";
-import type { Experiment } from "./schema";
+import type { Experiment, Factors } from "./schema";
 
 /** Options for planning an experiment run. */
 export interface PlanOptions {
@@ -19,7 +19,7 @@ export interface PlanOptions {
   only?: string[];
 }
 
-/** One condition, ready for lib/run. */
+/** One condition, ready for the runner (lib/pipeline). */
 export interface PlannedCondition {
   name: string;
   variant: string;
@@ -36,6 +36,8 @@ export interface PlannedCondition {
   requests: number;
   /** Estimated prompt tokens per model (characters / 4, the organisms' own rule). */
   promptTokensPerModel: number;
+  /** What the condition is, as data: its variant and cot, and the factors the experiment declares. */
+  factors: Factors;
 }
 
 export interface ModelEstimate {
@@ -55,6 +57,8 @@ export interface Plan {
   perModel: ModelEstimate[];
   /** Paper models skipped because no provider id exists (online runs). */
   skipped: string[];
+  /** Each model's factors: whether it is a base model, and its family when declared. */
+  modelFactors: Record<string, Factors>;
 }
 
 /** Rough completion length per request, for estimates only. */
@@ -107,7 +111,7 @@ export function planExperiment(e: Experiment, o: PlanOptions): Plan {
   const conditions: PlannedCondition[] = [];
   for (const c of e.conditions) {
     if (only && !only.includes(c.name)) continue;
-    const scenario = loadScenario({ variant: c.variant, cot: c.cot, ...(c.tiers ? { tiers: c.tiers } : {}) });
+    const scenario = loadScenario({ variant: c.variant, cot: c.cot, ...(c.tiers ? { tiers: c.tiers } : {}), ...(c.overrides ? { overrides: c.overrides } : {}) });
     const n = o.n ?? c.n ?? e.n;
     const { queries, samples } = unitsFor(n, o.queries);
     const base = scenario.api === "completions";
@@ -136,6 +140,7 @@ export function planExperiment(e: Experiment, o: PlanOptions): Plan {
       api: scenario.api,
       requests: condModels.length * scenario.spec.tiers.length * queries.length * samples,
       promptTokensPerModel: Math.ceil(chars / 4) * samples,
+      factors: { variant: scenario.spec.variant, cot: c.cot, ...c.factors },
     });
   }
   const perModel: ModelEstimate[] = models.map((model) => {
@@ -151,7 +156,13 @@ export function planExperiment(e: Experiment, o: PlanOptions): Plan {
     }
     return { model, requests, promptTokens, completionTokens, cost: estimateCost(model, promptTokens, completionTokens) };
   });
-  return { experiment: e, conditions, models, requests: conditions.reduce((a, c) => a + c.requests, 0), perModel, skipped };
+  const modelFactors: Record<string, Factors> = {};
+  for (const model of models) {
+    const ref = o.offline ? undefined : e.models.find((r) => r.id === model);
+    const family = ref?.family ?? e.modelFactors[model]?.family;
+    modelFactors[model] = { base_model: isBaseModel(e, model, o.offline), ...(family !== undefined ? { family } : {}), ...(o.offline ? e.modelFactors[model] : {}) };
+  }
+  return { experiment: e, conditions, models, requests: conditions.reduce((a, c) => a + c.requests, 0), perModel, skipped, modelFactors };
 }
 
 const fmtInt = (n: number) => n.toLocaleString("en-US");

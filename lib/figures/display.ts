@@ -1,6 +1,5 @@
-import { createRequire } from "node:module";
-import { join, relative } from "node:path";
-import { fromRoot, projectRoot } from "../util/paths";
+import { relative } from "node:path";
+import { requirePackage } from "../util/resolve.cjs";
 import { CHROMIUM_HINT, chromiumAvailable, chromiumPath, sharedExporter, type Exporter } from "./export";
 import { figureSummary } from "./summary";
 import type { ExportFormat, Figure } from "./types";
@@ -10,8 +9,10 @@ export type DisplayData = Record<string, unknown>;
 
 /** Options for `displayFigure`. */
 export interface DisplayOptions {
-  /** Also save to figures/NAME.{png,svg,html} (PNG/SVG only when Chromium is available). */
+  /** Also save to SAVE.{png,svg,html}: a path without the extension (PNG/SVG only when Chromium is available). */
   save?: string;
+  /** Print the saved files relative to this folder (default: as given). */
+  relativeTo?: string;
   /** Include the PNG fallback; default true. */
   png?: boolean;
   /** Exporter to use; default the shared one (one browser per kernel). */
@@ -28,7 +29,7 @@ interface TslabJupyter {
 function tslabSink(): ((data: DisplayData) => void) | undefined {
   let jupyter: TslabJupyter;
   try {
-    jupyter = createRequire(join(projectRoot(), "x.js"))("tslab/dist/jupyter") as TslabJupyter;
+    jupyter = requirePackage("tslab/dist/jupyter") as TslabJupyter;
   } catch {
     return undefined;
   }
@@ -45,7 +46,7 @@ function tslabSink(): ((data: DisplayData) => void) | undefined {
  * kernel the text summary is printed. Returns the bundle.
  *
  * @example
- * await displayFigure(complianceByTier(rows), { save: "compliance-by-tier" });
+ * await displayFigure(complianceByTier(rows), { save: "figures/compliance-by-tier" });
  */
 export async function displayFigure(fig: Figure, opts: DisplayOptions = {}): Promise<DisplayData> {
   const notes: string[] = [];
@@ -69,8 +70,8 @@ export async function displayFigure(fig: Figure, opts: DisplayOptions = {}): Pro
     const name = opts.save.replace(/\.(png|svg|html)$/i, "");
     const formats: ExportFormat[] = canRender ? ["png", "svg", "html"] : ["html"];
     try {
-      const written = await exporter().export(fig, fromRoot("figures", name), formats);
-      notes.push(`saved: ${written.map((p) => relative(projectRoot(), p)).join(", ")}`);
+      const written = await exporter().export(fig, name, formats);
+      notes.push(`saved: ${written.map((p) => (opts.relativeTo ? relative(opts.relativeTo, p) : p)).join(", ")}`);
     } catch (e) {
       notes.push(`(save failed: ${(e as Error).message})`);
     }
@@ -86,7 +87,7 @@ export async function displayFigure(fig: Figure, opts: DisplayOptions = {}): Pro
  * echo of the bundle after it. Same options as `displayFigure`.
  *
  * @example
- * await show(complianceByTier(rows), { save: "compliance-by-tier" });
+ * await show(complianceByTier(rows), { save: "figures/compliance-by-tier" });
  */
 export async function show(fig: Figure, opts: DisplayOptions = {}): Promise<void> {
   await displayFigure(fig, opts);

@@ -1,9 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { join } from "node:path";
 import { AfwError } from "../util/errors";
 import { writeFileAtomic } from "../util/fsx";
-import { projectRoot } from "../util/paths";
+import { requirePackage, resolvePackage } from "../util/resolve.cjs";
 import { figureTitle, type ExportFormat, type Figure } from "./types";
 
 /** The Chromium flags used for static export (no network, no GPU, no first-run chatter). */
@@ -50,13 +48,9 @@ interface PwChromium {
   launch(opts: Record<string, unknown>): Promise<PwBrowser>;
 }
 
-function rootRequire(): NodeRequire {
-  return createRequire(join(projectRoot(), "x.js"));
-}
-
 /** Absolute path of the plotly.js-dist-min bundle. */
 export function plotlyBundlePath(): string {
-  return rootRequire().resolve("plotly.js-dist-min");
+  return resolvePackage("plotly.js-dist-min");
 }
 
 let plotlySource: string | undefined;
@@ -158,7 +152,7 @@ export function createExporter(opts: ExporterOptions = {}): Exporter {
     if (!chromiumAvailable(executablePath)) {
       throw new AfwError(`PNG/SVG export needs Chromium, not found at ${executablePath}: ${CHROMIUM_HINT} (or set AFW_CHROMIUM)`);
     }
-    const { chromium } = rootRequire()("playwright-core") as { chromium: PwChromium };
+    const { chromium } = requirePackage("playwright-core") as { chromium: PwChromium };
     let browser: PwBrowser;
     try {
       browser = await chromium.launch({ executablePath, args: [...CHROMIUM_ARGS] });

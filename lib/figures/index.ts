@@ -23,7 +23,7 @@ export {
 } from "./export";
 export { displayFigure, show, type DisplayData, type DisplayOptions } from "./display";
 export { aurocVsVotes, rocFigure, type AurocVotesRow, type AurocVsVotesOptions, type RocFigureOptions } from "./auroc";
-export type { OutcomeRow, DecompositionRow, ScopeRiskRow, MetricRow, HypothesisRow, ForestRow, EstimateFields } from "./rows";
+export type { OutcomeRow, DecompositionRow, ScopeRiskRow, MetricRow, HypothesisRow, ForestRow, EstimateFields, FigureRowSet } from "./rows";
 export { outcomeStack, type OutcomeStackOptions } from "./outcomes";
 export { tierDecomposition } from "./decomposition";
 export { gapByScopeRisk, SCOPE_ORDER } from "./scopeRisk";
@@ -33,3 +33,4 @@ export { coverageHeatmap, powerCurves } from "./coverage";
 export { estimateTrace, zeroLine, type EstimateTraceOptions } from "./traces";
 export { facetGrid, panelTitle, type FacetCell } from "./facets";
 export { wordingForest, type WordingForestRow, type WordingForestOptions } from "./wordingForest";
+export { drawFigures } from "./kinds";

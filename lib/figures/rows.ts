@@ -1,3 +1,6 @@
+import type { GapRow, RateRow } from "../schema/index";
+import type { CoverageRow, PowerRow } from "../stats/index";
+
 /**
  * Tidy row types for the figure builders. Rates and gaps are fractions
  * (0.12 = 12%); every estimate carries its CI bounds and its n.
@@ -83,4 +86,23 @@ export interface ForestRow {
   tiers: [string, string];
   /** "replication" (default) or "published". */
   source?: string;
+}
+
+/**
+ * The rows of every figure kind a results folder can be drawn as (lib/analysis
+ * `figureRows` makes them; `drawFigures` draws them). A kind is absent when
+ * it does not apply.
+ */
+export interface FigureRowSet {
+  /** a: outcome fractions per cell, and the rate table (as RateRow-shaped rows), with the tier order to draw. */
+  a?: { outcomes: OutcomeRow[]; rates: RateRow[]; tierOrder: string[] };
+  /** b: the gap forest. */
+  b?: { gaps: (GapRow | ForestRow)[]; sort: boolean };
+  c?: DecompositionRow[];
+  d?: ScopeRiskRow[];
+  e?: MetricRow[];
+  f?: MetricRow[];
+  g?: HypothesisRow[];
+  /** i: coverage of the interval methods (rates; gaps at 70% shared draws) and power curves; need no run. */
+  i?: { coverageRates: CoverageRow[]; coverageGaps: CoverageRow[]; power: PowerRow[]; shared: number };
 }

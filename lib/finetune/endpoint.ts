@@ -1,14 +1,14 @@
 /**
- * The one door through which fine-tuning builds reach a generator model.
- * Offline it starts the organism server on 127.0.0.1 (where `sim-writer`
- * writes the recipe parts) and points a ModelClient at it; online it points a
- * ModelClient at the given OpenAI-compatible endpoint. When the pipeline's
- * openEndpoint() lands, this function becomes a thin call to it.
+ * The door through which fine-tuning builds reach a generator model: the
+ * pipeline's openEndpoint() (offline, the organism server on 127.0.0.1,
+ * where `sim-writer` writes the recipe parts; online, the given endpoint),
+ * seen through the narrow interface a build needs.
  */
-import { ModelClient } from "../models/index";
 import type { CallResult } from "../models/index";
 import type { Request, UsageTotals } from "../schema/index";
-import { startOrganismServer } from "../organisms/index";
+import { openEndpoint } from "../pipeline/index";
+import { AfwError } from "../util/errors";
+import { redactUrl } from "../util/url";
 
 export interface GeneratorEndpointOptions {
   offline: boolean;
@@ -16,7 +16,7 @@ export interface GeneratorEndpointOptions {
   baseURL?: string;
   /** Online: sent as a Bearer token, never written anywhere. */
   apiKey?: string;
-  /** Response cache folder, or null for none. */
+  /** Response cache folder, or null for none (offline builds use none). */
   cacheDir: string | null;
   concurrency?: number;
   timeoutMs?: number;
@@ -36,28 +36,28 @@ export interface GeneratorEndpoint {
 
 /** Open the generator endpoint (see the file comment). Close it when done. */
 export async function openGenerator(o: GeneratorEndpointOptions): Promise<GeneratorEndpoint> {
-  const concurrency = o.concurrency ?? 16;
-  const common = { concurrency, timeoutMs: o.timeoutMs, maxAttempts: o.maxAttempts, retryBaseMs: o.retryBaseMs, cacheDir: o.cacheDir };
-  if (o.offline) {
-    const server = await startOrganismServer({ port: 0 });
-    const client = new ModelClient({ ...common, baseURL: server.url, apiKey: "offline", cacheDir: null });
-    return { label: "offline", offline: true, concurrency, call: (m, r, i) => client.call(m, r, i), totals: () => client.totals(), close: () => server.close() };
-  }
-  if (!o.baseURL) throw new Error("openGenerator: baseURL is required online");
-  const client = new ModelClient({ ...common, baseURL: o.baseURL, apiKey: o.apiKey ?? "" });
-  return { label: safeUrl(o.baseURL), offline: false, concurrency, call: (m, r, i) => client.call(m, r, i), totals: () => client.totals(), close: async () => {} };
+  if (!o.offline && !o.baseURL) throw new AfwError("openGenerator: baseURL is required online");
+  const ep = await openEndpoint({
+    offline: o.offline,
+    baseURL: o.baseURL,
+    apiKey: o.apiKey,
+    cacheDir: o.offline ? null : o.cacheDir,
+    concurrency: o.concurrency,
+    timeoutMs: o.timeoutMs,
+    maxAttempts: o.maxAttempts,
+    retryBaseMs: o.retryBaseMs,
+  });
+  return {
+    label: ep.offline ? "offline" : safeUrl(o.baseURL!),
+    offline: ep.offline,
+    concurrency: ep.concurrency,
+    call: (m, r, i) => ep.client.call(m, r, i),
+    totals: () => ep.client.totals(),
+    close: () => ep.close(),
+  };
 }
 
 /** A URL safe to record: no user info, query or fragment. */
 export function safeUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    u.username = "";
-    u.password = "";
-    u.search = "";
-    u.hash = "";
-    return u.toString().replace(/\/$/, "");
-  } catch {
-    return "(unparseable URL)";
-  }
+  return redactUrl(url);
 }

@@ -39,7 +39,6 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { generateChat, generateCompletion, OrganismError } from "../organisms/index";
 import { writeFileAtomic } from "../util/fsx";
-import { projectRoot } from "../util/paths";
 import type { FileObject, FineTuningJob, JobEvent } from "./openai-ft";
 import { loadRecipes } from "./recipe";
 
@@ -60,8 +59,10 @@ export interface MockProviderOptions {
   fail?: (job: { model: string; metadata: Record<string, string> }) => MockJobError | null;
   /** Create this many jobs without answering (the socket is destroyed). */
   dropCreateResponses?: number;
-  /** Recipe name → stand-in organism; default read from data/finetune/recipes. */
+  /** Recipe name → stand-in organism; default read from ROOT/data/finetune/recipes (give `root`). */
   standIns?: Record<string, string>;
+  /** The checkout whose recipes name the stand-ins (when `standIns` is not given). */
+  root?: string;
 }
 
 export interface MockProvider {
@@ -110,7 +111,8 @@ const MAX_BODY = 256 * 1024 * 1024;
 /** Start the mock (see the file comment). */
 export async function startMockProvider(o: MockProviderOptions = {}): Promise<MockProvider> {
   const d = { validatingMs: 200, queuedMs: 200, runningMs: 1000, ...(o.durations ?? {}) };
-  const standIns = o.standIns ?? Object.fromEntries(loadRecipes(projectRoot()).map((r) => [r.name, r.standIn]));
+  if (!o.standIns && !o.root) throw new Error("startMockProvider: give `standIns` or the checkout `root` whose recipes name them");
+  const standIns = o.standIns ?? Object.fromEntries(loadRecipes(o.root!).map((r) => [r.name, r.standIn]));
   const statePath = o.stateDir ? join(o.stateDir, "state.json") : null;
   const state: State = statePath && existsSync(statePath) ? (JSON.parse(readFileSync(statePath, "utf8")) as State) : { files: [], jobs: [] };
   let dropLeft = o.dropCreateResponses ?? 0;

@@ -19,8 +19,8 @@
 import { basename, extname } from "node:path";
 import type { Judgement, RunManifest, Sample, Usage } from "../schema/index";
 import { pickVersions } from "../analysis/index";
-import type { ResultsFolder } from "../view/source";
-import { explainJudgement, labelText } from "../view/judgement";
+import type { LoadedRun as ResultsFolder } from "../store/index";
+import { explainJudgement, labelText } from "../analysis/judgement-view";
 import { sha256 } from "../util/hash";
 import { AfwError } from "../util/errors";
 import { writeFileAtomic } from "../util/fsx";

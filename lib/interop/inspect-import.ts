@@ -14,7 +14,7 @@
 import { readFileSync, statSync } from "node:fs";
 import { basename, extname } from "node:path";
 import { z } from "zod";
-import { parseReply, tagVerdict } from "../classify/index";
+import { parseReply, tagVerdict } from "../scenario/index";
 import {
   ErrorKind,
   Outcome,

@@ -26,28 +26,47 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { judgeRun, type JudgeName } from "../classify/index";
-import { compliedByTags } from "../frame/index";
-import type { HypothesisRow, OutcomeRow } from "../figures/index";
-import { rateInterval, type PairedCounts } from "../stats/index";
-import { pairedTierCounts, type PostTrainingRow } from "../analysis/index";
-import { getExperiment, planExperiment, simulatePlan, type Experiment, type Plan } from "../experiments/index";
-import { closeSharedExporter, show, type Figure } from "../figures/index";
-import { loadRun, type LoadedRun } from "../frame/index";
-import { ModelClient } from "../models/index";
-import { startOrganismServer } from "../organisms/index";
+import type { DataFrame } from "danfojs-node";
+import type { JudgeName } from "../classify/index";
+import { PUBLISHED_PATH } from "../analysis/index";
+import { getExperiment, planExperiment, type Experiment, type Plan } from "../experiments/index";
+import { closeSharedExporter, show, type Figure, type HypothesisRow } from "../figures/index";
+import { sampleRows, toFrame, type SampleRow } from "../frame/index";
+import { loadRun, type LoadedRun } from "../store/index";
 import { shippedQueries, SHIPPED_QUERIES_PATH } from "../queries/index";
-import { runSamples } from "../run/index";
-import type { Sample } from "../schema/index";
+import { evaluate, openEndpoint, type EndpointClient } from "../pipeline/index";
+import type { RunManifest, Sample } from "../schema/index";
 import { AfwError } from "../util/errors";
 import { canonicalJson, sha256 } from "../util/hash";
-import { fromRoot } from "../util/paths";
+import { projectRoot } from "../util/paths";
 
 export type Mode = "offline" | "live" | "results";
 export const MODES: readonly Mode[] = ["offline", "live", "results"];
 
+/** The checkout's folders a notebook reads and writes (the face finds them; the library is told). */
+export interface WorkbookPaths {
+  /** The checkout (lib/util/paths projectRoot()). */
+  root: string;
+  /** Saved figures: figures/. */
+  figures: string;
+  /** The response cache of live runs: .afw-cache/responses. */
+  cache: string;
+  /** Live results folders: runs/. */
+  runs: string;
+  /** The published numbers: data/paper/published.jsonl. */
+  published: string;
+}
+
+/** The folders of the checkout this process runs in. */
+export function workbookPaths(root: string = projectRoot()): WorkbookPaths {
+  return { root, figures: join(root, "figures"), cache: join(root, ".afw-cache", "responses"), runs: join(root, "runs"), published: join(root, PUBLISHED_PATH) };
+}
+
 /** What the mode cell sets up; every helper below takes it. */
 export interface Workbook {
+  /** The checkout (shipped queries and data are read from here). */
+  root: string;
+  paths: WorkbookPaths;
   /** The notebook's short name (used for live results folders). */
   name: string;
   mode: Mode;
@@ -76,7 +95,10 @@ export interface Workbook {
  */
 export async function openWorkbook(name: string, env: NodeJS.ProcessEnv = process.env): Promise<Workbook> {
   const raw = (env.AFW_MODE ?? "offline").trim().toLowerCase() || "offline";
+  const paths = workbookPaths();
   const book: Workbook = {
+    root: paths.root,
+    paths,
     name,
     mode: "offline",
     ok: true,
@@ -166,9 +188,9 @@ export interface ExperimentRunOptions {
   votes?: number;
   seed?: number;
   /**
-   * Offline only: answer in-process (same rendering, organisms and tag rules
-   * as over HTTP, but no scratchpads kept and no judges) — for suites of
-   * tens of thousands of requests.
+   * Offline only: answer in-process with the results in memory (the same
+   * plan, rendering, organisms and tag rules as over HTTP, no server and no
+   * files) — for suites of tens of thousands of requests.
    */
   simulate?: boolean;
 }
@@ -178,7 +200,12 @@ export interface ExperimentRun {
   experiment: Experiment;
   /** The plan that ran (null in results mode). */
   plan: Plan | null;
+  /** The samples with their judgements (scratchpads and replies included). */
   samples: Sample[];
+  /** One row per sample: tags, judges' verdicts and condition factors as columns (lib/frame). */
+  rows: SampleRow[];
+  /** The rows as a danfojs DataFrame, to filter and group. */
+  frame: DataFrame;
   /** Where the samples are (null when simulated in memory). */
   dir: string | null;
   /** One line saying what ran. */
@@ -186,10 +213,11 @@ export interface ExperimentRun {
 }
 
 /**
- * Run one experiment of lib/experiments for the notebook's mode:
+ * Run one experiment of lib/experiments for the notebook's mode, through
+ * lib/pipeline `evaluate()`:
  * - offline: the experiment's organisms (or `offlineModels`) at `offlineN`,
- *   through the organism server (or in-process with `simulate`), judged by
- *   the scripted judge when `judges` are asked for;
+ *   served on 127.0.0.1 (or answered in-process, in memory, with
+ *   `simulate`), judged by the scripted judge when `judges` are asked for;
  * - live: the endpoint, AFW_MODELS (or the experiment's provider ids), the
  *   paper's n (or AFW_N), the response cache in .afw-cache, results in
  *   runs/nb-NOTEBOOK-EXPERIMENT-HASH (rerunning resumes);
@@ -199,8 +227,11 @@ export interface ExperimentRun {
  */
 export async function runExperiment(book: Workbook, name: string, opts: ExperimentRunOptions = {}): Promise<ExperimentRun> {
   const experiment = getExperiment(name);
-  const empty = (note: string): ExperimentRun => ({ experiment, plan: null, samples: [], dir: null, note });
-  if (!book.ok) return empty(`${name}: skipped (${book.error})`);
+  const done = async (plan: Plan | null, samples: Sample[], manifest: RunManifest | null, dir: string | null, note: string): Promise<ExperimentRun> => {
+    const rows = sampleRows(samples, manifest);
+    return { experiment, plan, samples, rows, frame: await toFrame(rows), dir, note };
+  };
+  if (!book.ok) return done(null, [], null, null, `${name}: skipped (${book.error})`);
   const seed = opts.seed ?? 0;
 
   if (book.mode === "results") {
@@ -211,59 +242,45 @@ export async function runExperiment(book: Workbook, name: string, opts: Experime
       samples = all.filter((s) => conds.has(s.condition));
     }
     if (opts.conditions) samples = samples.filter((s) => opts.conditions!.includes(s.condition));
-    return { experiment, plan: null, samples, dir: book.results!.dir, note: `${name}: ${samples.length} samples from ${book.results!.dir}` };
+    return done(null, samples, book.results!.manifest, book.results!.dir, `${name}: ${samples.length} samples from ${book.results!.dir}`);
   }
 
   const offline = book.mode === "offline";
-  const queries = shippedQueries();
+  const simulate = offline && !!opts.simulate;
+  const queries = shippedQueries(book.root);
   const models = offline ? opts.offlineModels : opts.liveModels?.length ? opts.liveModels : book.models.length ? book.models : undefined;
-  const plan = planExperiment(experiment, { queries, offline, models, n: offline ? (opts.offlineN ?? 50) : (book.n ?? undefined), only: opts.conditions });
-
-  if (offline && opts.simulate) {
-    const samples = simulatePlan(plan, seed).map(
-      (s, i): Sample =>
-        ({ ...s, key: String(i), experiment: name, category: undefined, judgements: {}, scratchpad: null, final_output: "" }) as unknown as Sample,
-    );
-    return { experiment, plan, samples, dir: null, note: `${name}: ${samples.length} samples simulated in-process (${plan.models.join(", ")})` };
-  }
-
-  const server = offline ? await startOrganismServer({ port: 0 }) : null;
+  const n = offline ? (opts.offlineN ?? 50) : (book.n ?? undefined);
+  const endpoint = await openEndpoint(offline ? { offline: true, inProcess: simulate, concurrency: 16 } : { baseURL: book.baseURL!, apiKey: book.apiKey, concurrency: 16, cacheDir: book.paths.cache });
   try {
-    const client = new ModelClient({
-      baseURL: server ? server.url : book.baseURL!,
-      apiKey: server ? "offline" : book.apiKey,
-      concurrency: 16,
-      cacheDir: offline ? null : fromRoot(".afw-cache", "responses"),
-    });
-    const dir = offline
-      ? offlineDir(`afw-${book.name}-${name}-`)
-      : fromRoot("runs", `nb-${book.name}-${name}-${sha256(canonicalJson({ base: book.baseURL, models: plan.models, n: book.n, only: opts.conditions ?? null, seed, judges: opts.judges ?? [] })).slice(0, 8)}`);
-    const summary = await runSamples({
+    const dir = simulate
+      ? null
+      : offline
+        ? offlineDir(`afw-${book.name}-${name}-`)
+        : join(book.paths.runs, `nb-${book.name}-${name}-${sha256(canonicalJson({ base: book.baseURL, models: planExperiment(experiment, { queries, offline, models, n, only: opts.conditions }).models, n: book.n, only: opts.conditions ?? null, seed, judges: opts.judges ?? [] })).slice(0, 8)}`);
+    const judges = opts.judges ?? [];
+    const r = await evaluate(experiment, endpoint, {
       out: dir,
-      client,
-      models: plan.models,
       queries,
       querySource: SHIPPED_QUERIES_PATH,
-      conditions: plan.conditions.map((c) => ({ name: c.name, scenario: c.scenario, tiers: c.tiers, queries: c.queries, samples: c.samples, models: c.models })),
-      samples: 1,
+      models,
+      n,
+      conditions: opts.conditions,
       seed,
-      concurrency: 16,
-      experiment: name,
-      baseURL: offline ? null : book.baseURL,
-      offline,
+      judges,
+      judgeModel: book.judgeModel,
+      votes: opts.votes ?? (offline ? 10 : 20),
     });
+    const plan = r.plan!;
+    const summary = r.run!;
+    const samples = r.results!.samples;
+    const manifest = r.results!.manifest;
+    if (simulate) return done(plan, samples, manifest, null, `${name}: ${samples.length} samples simulated in-process (${plan.models.join(", ")})`);
     let judged = "";
-    if (opts.judges?.length) {
-      if (book.judgeModel) {
-        const j = await judgeRun(dir, { client, judgeModel: book.judgeModel, votes: opts.votes ?? (offline ? 10 : 20), only: opts.judges, endpoint: offline ? "offline" : book.baseURL ?? undefined });
-        judged = `; judged by ${j.judgeModel} (${opts.judges.join(", ")})`;
-      } else judged = "; judges skipped (set AFW_JUDGE_MODEL)";
-    }
-    const run = await loadRun(dir);
+    if (judges.length) judged = r.judged ? `; judged by ${r.judged.judgeModel} (${judges.join(", ")})` : "; judges skipped (set AFW_JUDGE_MODEL)";
     const errors = summary.errors ? `, ${summary.errors} failed` : "";
-    return { experiment, plan, samples: run.samples, dir, note: `${name}: ${summary.written + summary.skipped} samples (${plan.models.join(", ")})${errors}${judged}` };
+    return done(plan, samples, manifest, dir, `${name}: ${summary.written + summary.skipped} samples (${plan.models.join(", ")})${errors}${judged}`);
   } finally {
-    await server?.close();
+    await endpoint.close();
   }
 }
 
@@ -281,7 +298,7 @@ export async function figure(book: Workbook, rows: readonly unknown[], make: () 
     console.log(`(figure ${save} skipped: no rows to draw)`);
     return;
   }
-  await show(make(), { save });
+  await show(make(), { save: join(book.paths.figures, save), relativeTo: book.root });
 }
 
 /** Set by `finish` when it leaves the shared exporter open for the batch worker to close. */
@@ -325,125 +342,27 @@ export function table(rows: readonly Record<string, unknown>[], columns?: string
   return [line(cols), line(w.map((n) => "-".repeat(n))), ...rows.map((r) => line(cols.map((c) => cell(r[c]))))].join("\n");
 }
 
-/**
- * The name data/paper/published.jsonl uses for a provider id, so a live
- * replication lines up with the published numbers:
- * "meta-llama/llama-3.1-405b-instruct" → "llama-3.1-405b".
- */
-export function publishedName(model: string): string {
-  return model
-    .replace(/^.*\//, "")
-    .replace(/-(instruct|chat)$/i, "")
-    .replace(/-\d{8}$/, "");
-}
-
 /** A judge endpoint for the notebook's mode: the scripted judge offline, AFW_JUDGE_MODEL live; null when there is none. */
 export interface JudgeEndpoint {
-  client: ModelClient;
+  client: EndpointClient;
   judgeModel: string;
+  /** What n-support is remembered under ("offline" or the recorded base URL). */
   endpoint: string;
   close(): Promise<void>;
 }
 
 /**
- * Open the judge for this mode: offline an organism server whose sim-judge
- * answers (optionally a noisier `sim-judge@noise=…` via `offlineJudge`);
- * live the endpoint with AFW_JUDGE_MODEL. Null in results mode, when not ok,
- * or live without a judge model. Close it when done.
+ * Open the judge for this mode: offline the organisms' scripted judge
+ * (optionally a noisier `sim-judge@noise=…` via `offlineJudge`); live the
+ * endpoint with AFW_JUDGE_MODEL. Null in results mode, when not ok, or live
+ * without a judge model. Close it when done.
  */
 export async function openJudge(book: Workbook, offlineJudge = "sim-judge"): Promise<JudgeEndpoint | null> {
   if (!book.ok || book.mode === "results") return null;
-  if (book.mode === "offline") {
-    const server = await startOrganismServer({ port: 0 });
-    const client = new ModelClient({ baseURL: server.url, apiKey: "offline", concurrency: 16, cacheDir: null });
-    return { client, judgeModel: offlineJudge, endpoint: "offline", close: () => server.close() };
-  }
-  if (!book.judgeModel) return null;
-  const client = new ModelClient({ baseURL: book.baseURL!, apiKey: book.apiKey, concurrency: 16, cacheDir: fromRoot(".afw-cache", "responses") });
-  return { client, judgeModel: book.judgeModel, endpoint: book.baseURL!, close: async () => {} };
-}
-
-/** The latest valid verdict label of one judge on a sample (e.g. "af" for af_reasoning), or null. */
-export function verdict(s: Sample, judge: JudgeName): string | boolean | null {
-  let label: string | boolean | null = null;
-  for (const j of Object.values(s.judgements ?? {})) if (j.judge === judge && j.valid) label = j.label;
-  return label;
-}
-
-/** One arm of a comparison: a model under a condition. */
-export interface Arm {
-  model: string;
-  condition: string;
-}
-
-/** Paired (first tier, second tier) compliance counts of one arm, over queries × samples present in both tiers. */
-export function armCounts(samples: readonly Sample[], arm: Arm, tiers: [string, string] = ["free", "paid"]): PairedCounts {
-  return pairedTierCounts(
-    samples.filter((s) => s.model === arm.model && s.condition === arm.condition),
-    tiers,
-  );
-}
-
-/** AF count and n of one arm in one tier (samples with a valid AF verdict). */
-export function armAf(samples: readonly Sample[], arm: Arm, tier = "free"): { k: number; n: number } {
-  let k = 0;
-  let n = 0;
-  for (const s of samples) {
-    if (s.error !== null || s.model !== arm.model || s.condition !== arm.condition || s.tier !== tier) continue;
-    const v = verdict(s, "af_reasoning");
-    if (v === null) continue;
-    n++;
-    if (v === "af") k++;
-  }
-  return { k, n };
-}
-
-/** The hypotheses of paper.md §5, by id. */
-export const POST_TRAINING_HYPOTHESES: Readonly<Record<string, string>> = {
-  H5: "H5 lack of capabilities",
-  H6: "H6 post-training artifacts",
-  H7: "H7 refusal mechanisms",
-  H8: "H8 value differences",
-  H9: "H9 reasoning style",
-};
-
-/**
- * Figure g rows from lib/analysis `postTrainingReport` rows: per comparison
- * the compliance gap of the baseline and the intervention and their
- * difference (95% CIs as the report computed them), plus the tier-a AF
- * rates (modified Wilson) and their difference (Newcombe) when judged.
- */
-export function panelRows(rows: readonly PostTrainingRow[]): HypothesisRow[] {
-  const out: HypothesisRow[] = [];
-  // Labels stay short (the panels are narrow): the comparison's name, plus the model when several models share it.
-  const shared = new Map<string, number>();
-  for (const r of rows) shared.set(`${r.hypothesis} ${r.comparison}`, (shared.get(`${r.hypothesis} ${r.comparison}`) ?? 0) + 1);
-  for (const r of rows) {
-    const hypothesis = POST_TRAINING_HYPOTHESES[r.hypothesis] ?? r.hypothesis;
-    const model = (shared.get(`${r.hypothesis} ${r.comparison}`) ?? 0) > 1 ? `${r.comparison} · ${publishedName(r.intervention.model)}` : r.comparison;
-    out.push({
-      hypothesis,
-      model,
-      metric: "gap",
-      baseline: { value: r.baselineGap.estimate, ci_low: r.baselineGap.low, ci_high: r.baselineGap.high, n: r.baselineGap.n },
-      intervention: { value: r.gap.estimate, ci_low: r.gap.low, ci_high: r.gap.high, n: r.gap.n },
-      diff: { value: r.diff.estimate, ci_low: r.diff.low, ci_high: r.diff.high },
-    });
-    if (r.af) {
-      const { intervention: i, baseline: b, diff } = r.af;
-      const ri = rateInterval(i.k, i.n);
-      const rb = rateInterval(b.k, b.n);
-      out.push({
-        hypothesis,
-        model,
-        metric: "af_rate",
-        baseline: { value: b.k / b.n, ci_low: rb.low, ci_high: rb.high, n: b.n },
-        intervention: { value: i.k / i.n, ci_low: ri.low, ci_high: ri.high, n: i.n },
-        diff: { value: diff.estimate, ci_low: diff.low, ci_high: diff.high },
-      });
-    }
-  }
-  return out;
+  if (book.mode === "live" && !book.judgeModel) return null;
+  const offline = book.mode === "offline";
+  const ep = await openEndpoint(offline ? { offline: true, concurrency: 16 } : { baseURL: book.baseURL!, apiKey: book.apiKey, concurrency: 16, cacheDir: book.paths.cache });
+  return { client: ep.client, judgeModel: offline ? offlineJudge : book.judgeModel!, endpoint: offline ? "offline" : book.baseURL!, close: () => ep.close() };
 }
 
 /** Post-training rows as a printable table: the comparison, both gaps, the difference of gaps and of AF rates with 95% CIs. */
@@ -457,36 +376,4 @@ export function formatPanelRows(rows: readonly HypothesisRow[]): string {
       "difference [95% CI]": ppCi(r.diff.value, r.diff.ci_low, r.diff.ci_high),
     })),
   );
-}
-
-/**
- * Figure a rows (the Figure 1 layout): per (model, condition, tier) the six
- * outcome fractions — refusal, partial compliance and compliance, each with
- * and without AF reasoning by the judges' latest valid verdicts — and the
- * modified Wilson CI of total compliance. Compliance is read from the tags;
- * a compliance the partial-compliance judge flags counts as partial.
- */
-export function outcomeRows(samples: readonly Sample[]): OutcomeRow[] {
-  const cells = new Map<string, Sample[]>();
-  for (const s of samples) {
-    if (s.error !== null) continue;
-    const k = `${s.model}\u0000${s.condition}\u0000${s.tier}`;
-    const c = cells.get(k);
-    if (c) c.push(s);
-    else cells.set(k, [s]);
-  }
-  return [...cells.values()].map((cell) => {
-    const n = cell.length;
-    const f = { refusal_no_af: 0, refusal_af: 0, partial_no_af: 0, partial_af: 0, compliance_no_af: 0, compliance_af: 0 };
-    let complied = 0;
-    for (const s of cell) {
-      const partial = verdict(s, "partial_compliance");
-      const kind = compliedByTags(s) ? (typeof partial === "string" && partial !== "none" ? "partial" : "compliance") : "refusal";
-      if (kind === "compliance") complied++;
-      const key = `${kind}_${verdict(s, "af_reasoning") === "af" ? "af" : "no_af"}` as keyof typeof f;
-      f[key] += 1 / n;
-    }
-    const ci = rateInterval(complied, n);
-    return { model: cell[0].model, condition: cell[0].condition, tier: cell[0].tier, n, ...f, compliance_ci_low: ci.low, compliance_ci_high: ci.high };
-  });
 }

@@ -40,3 +40,4 @@ export { readSituation, type Situation } from "./situation";
 export { SIM_EVAL_AWARE, familiarity, readWording, memorisedSentences, RECOGNISE_AT, type WordingReading } from "./eval-aware";
 export { SIM_PARAPHRASER, generateParaphrase, isParaphraserModel, resolveParaphraser, MALFORMATIONS, type Malformation } from "./paraphraser";
 export { reword, rewordablePhrases, REWORDINGS } from "./rewording";
+export { generateFor } from "./generate";

@@ -2,12 +2,12 @@ import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { makeRegistry } from "./registry";
-import { generateJudge, isJudgeModel } from "./judge";
-import { generateParaphrase, isParaphraserModel, SIM_PARAPHRASER } from "./paraphraser";
+
+import { SIM_PARAPHRASER } from "./paraphraser";
 import { EVAL_AWARE_CONFIG, SIM_EVAL_AWARE } from "./eval-aware";
-import { generateWriter, isWriterModel } from "./writer";
+import { generateFor } from "./generate";
 import { FINE_TUNES, MOTIVE_ORGANISMS } from "./motives";
-import { generateChat, generateCompletion, type Generated } from "./respond";
+import type { Generated } from "./respond";
 import { OrganismError, type OrganismConfig } from "./types";
 
 /** Options of `startOrganismServer`. */
@@ -113,15 +113,7 @@ export async function startOrganismServer(opts: OrganismServerOptions = {}): Pro
     if (typeof model !== "string" || model === "") return sendError(res, 400, "Invalid request: model: expected a non-empty string");
     let g: Generated;
     try {
-      g = isJudgeModel(model)
-        ? generateJudge(model, body)
-        : isParaphraserModel(model)
-          ? generateParaphrase(model, body)
-          : isWriterModel(model)
-            ? generateWriter(model, body)
-            : chat
-              ? generateChat(model, body, registry)
-              : generateCompletion(model, body, registry);
+      g = generateFor(model, body, chat, registry);
     } catch (e) {
       if (e instanceof OrganismError) return sendError(res, e.status, e.message, e.type, e.status === 404 ? "model_not_found" : null);
       return sendError(res, 500, "Internal error in the simulated organism", "server_error");

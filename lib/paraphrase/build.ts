@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, truncateSync } from "node:fs";
 import { join } from "node:path";
-import type { ModelClient } from "../models/index";
+import type { EndpointClient } from "../pipeline/index";
 import { estimateCost } from "../experiments/prices";
 import { readSituation, type Situation } from "../organisms/index";
 import type { Params } from "../schema/index";
@@ -15,7 +15,7 @@ import { PARAPHRASE_PARAMS, PARAPHRASE_SYSTEM, PARAPHRASE_USER, paraphraseReques
 import { assembleWording, scenarioUnits, selectUnits, type ScenarioUnits, type Unit } from "./units";
 
 /** af-workbook's version, recorded in the manifest. */
-const AFW_VERSION = "0.1.0";
+import { AFW_VERSION } from "../util/version";
 
 export interface BuildOptions {
   /** The source scenario (its system prompt and suffix are what gets reworded). */
@@ -29,7 +29,7 @@ export interface BuildOptions {
   /** Draws tried at most before giving up on K (default 3·K). */
   maxDraws?: number;
   out: string;
-  client: ModelClient;
+  client: EndpointClient;
   /** Redacted endpoint URL for the record; null offline. */
   baseURL: string | null;
   offline: boolean;

@@ -1,12 +1,11 @@
-import { ModelClient } from "../models/index";
-import { startOrganismServer, type OrganismServer } from "../organisms/index";
+import { openEndpoint, type EndpointClient } from "../pipeline/index";
 
 /**
- * The one place lib/paraphrase opens a model endpoint. Offline it serves the
- * simulated organisms (the paraphrase stand-in `sim-paraphraser` and every
- * organism) on 127.0.0.1; online it talks to the given OpenAI-compatible
- * URL. Everything else in lib/paraphrase takes the returned client, so this
- * function is what the pipeline's `openEndpoint()` replaces.
+ * How lib/paraphrase reaches a model: the pipeline's openEndpoint(). Offline
+ * it serves the simulated organisms (the paraphrase stand-in `sim-paraphraser`
+ * and every organism) on 127.0.0.1; online it talks to the given
+ * OpenAI-compatible URL. Everything else in lib/paraphrase takes the
+ * returned client.
  */
 
 export interface ParaphraseEndpointOptions {
@@ -24,8 +23,8 @@ export interface ParaphraseEndpointOptions {
 }
 
 export interface ParaphraseEndpoint {
-  client: ModelClient;
-  /** The URL the client talks to (the organism server's offline). */
+  client: EndpointClient;
+  /** The recorded base URL, or "offline". */
   url: string;
   offline: boolean;
   close(): Promise<void>;
@@ -39,22 +38,15 @@ export interface ParaphraseEndpoint {
  * try { await ep.client.call("sim-paraphraser", request, 0); } finally { await ep.close(); }
  */
 export async function openParaphraseEndpoint(o: ParaphraseEndpointOptions): Promise<ParaphraseEndpoint> {
-  let server: OrganismServer | null = null;
-  if (o.offline) server = await startOrganismServer({ port: 0 });
-  const url = server ? server.url : (o.baseURL ?? "");
-  try {
-    const client = new ModelClient({
-      baseURL: url,
-      apiKey: o.offline ? "offline" : (o.apiKey ?? ""),
-      cacheDir: o.cacheDir ?? null,
-      concurrency: o.concurrency,
-      timeoutMs: o.timeoutMs,
-      maxAttempts: o.maxAttempts,
-      retryBaseMs: o.retryBaseMs,
-    });
-    return { client, url, offline: o.offline, close: async () => void (await server?.close()) };
-  } catch (e) {
-    await server?.close();
-    throw e;
-  }
+  const ep = await openEndpoint({
+    offline: o.offline,
+    baseURL: o.baseURL ?? undefined,
+    apiKey: o.apiKey ?? undefined,
+    cacheDir: o.cacheDir ?? null,
+    concurrency: o.concurrency,
+    timeoutMs: o.timeoutMs,
+    maxAttempts: o.maxAttempts,
+    retryBaseMs: o.retryBaseMs,
+  });
+  return { client: ep.client, url: ep.baseURL ?? "offline", offline: ep.offline, close: () => ep.close() };
 }

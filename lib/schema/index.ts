@@ -317,6 +317,10 @@ export const RunManifest = z.object({
   provider_order: z.array(z.string()).nullable().optional(),
   /** Money actually spent, per model. */
   spend: z.array(SpendRow).optional(),
+  /** Each model's factors as data (its family, whether it is a base model), as the experiment declares them. */
+  model_factors: z.record(z.string(), z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]))).optional(),
+  /** The figure kinds the experiment declares for its results (afw figures). */
+  figures: z.array(z.string()).optional(),
 });
 export type RunManifest = z.infer<typeof RunManifest>;
 

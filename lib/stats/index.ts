@@ -148,3 +148,7 @@ export {
 export { bootstrap, jackknifeAcceleration, type BootstrapOptions, type BootstrapResult } from "./bootstrap";
 export { auroc, aurocBootstrap, aurocDelong, aurocScoreBounds, delongVariance, rocCurve, type AurocBootstrapOptions, type RocPoint } from "./auroc";
 export * from "./crossed";
+export { publishedInterval } from "./publishedInterval";
+export { cohenKappa } from "./cohenKappa";
+export { clusterReplicates, linearContrastBootstrap } from "./clusterReplicates";
+export { bootstrapPValue } from "./bootstrapPValue";

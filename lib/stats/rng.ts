@@ -1,26 +1,17 @@
-import { createRequire } from "node:module";
-import { join } from "node:path";
-import { projectRoot } from "../util/paths";
+// tslab type-checks the library with Node10 module resolution, which cannot read
+// pure-rand 8's subpath exports; Node itself resolves them at run time, in either
+// module system. Hence the two ignores, and the local types below.
+// @ts-ignore
+import { xoroshiro128plus as xoroshiro } from "pure-rand/generator/xoroshiro128plus";
+// @ts-ignore
+import { uniformFloat64 as uniform64 } from "pure-rand/distribution/uniformFloat64";
 
-/** The parts of pure-rand we use (loaded lazily; pure-rand 8 has subpath exports only, which tslab's Node10 resolution cannot type). */
+/** The parts of pure-rand used here. */
 interface PureRandGenerator {
   next(): number;
 }
-interface PureRandParts {
-  xoroshiro128plus(seed: number): PureRandGenerator;
-  uniformFloat64(g: PureRandGenerator): number;
-}
-
-let parts: PureRandParts | undefined;
-
-function pureRand(): PureRandParts {
-  if (parts) return parts;
-  const req = createRequire(join(projectRoot(), "x.js"));
-  const gen = req("pure-rand/generator/xoroshiro128plus") as { xoroshiro128plus: PureRandParts["xoroshiro128plus"] };
-  const dist = req("pure-rand/distribution/uniformFloat64") as { uniformFloat64: PureRandParts["uniformFloat64"] };
-  parts = { xoroshiro128plus: gen.xoroshiro128plus, uniformFloat64: dist.uniformFloat64 };
-  return parts;
-}
+const xoroshiro128plus = xoroshiro as (seed: number) => PureRandGenerator;
+const uniformFloat64 = uniform64 as (g: PureRandGenerator) => number;
 
 /**
  * A seeded source of uniform numbers in [0, 1), built on pure-rand's
@@ -43,7 +34,6 @@ export function makeRng(seed: number): () => number {
   const lo = seed % 0x100000000;
   const hi = Math.floor(seed / 0x100000000);
   const folded = (lo ^ hi) | 0;
-  const { xoroshiro128plus, uniformFloat64 } = pureRand();
   const g = xoroshiro128plus(mix32(folded));
   for (let i = 0; i < 16; i++) g.next();
   return () => uniformFloat64(g);

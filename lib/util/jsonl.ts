@@ -4,10 +4,11 @@ import { AfwError } from "./errors";
 
 /**
  * Read a JSONL file line by line without loading it whole. Each non-blank
- * line is JSON-parsed and handed to `each` with its 1-based line number; a
- * line that is not JSON is an AfwError naming the file and line.
+ * line is JSON-parsed and handed to `each` with its 1-based line number (an
+ * async `each` is awaited before the next line is read); a line that is not
+ * JSON is an AfwError naming the file and line.
  */
-export async function forEachJsonLine(path: string, each: (raw: unknown, lineNo: number) => void): Promise<void> {
+export async function forEachJsonLine(path: string, each: (raw: unknown, lineNo: number) => void | Promise<void>): Promise<void> {
   const rl = createInterface({ input: createReadStream(path, { encoding: "utf8" }), crlfDelay: Infinity });
   let n = 0;
   for await (const line of rl) {
@@ -19,7 +20,8 @@ export async function forEachJsonLine(path: string, each: (raw: unknown, lineNo:
     } catch (e) {
       throw new AfwError(`${path}:${n}: not valid JSON (${(e as Error).message.split("\n")[0]})`);
     }
-    each(raw, n);
+    const r = each(raw, n);
+    if (r) await r;
   }
 }
 
@@ -33,7 +35,7 @@ export function firstIssue(e: { issues: { path: PropertyKey[]; message: string }
  * Append-only JSONL writer. Records appended in the same turn of the event
  * loop are joined and written with one write() on an O_APPEND descriptor
  * before the loop moves on (setImmediate), so a kill leaves at most a torn
- * last line, which the next reader repairs (see repairTail in lib/run); a
+ * last line, which the next reader repairs (see repairTail in lib/store); a
  * record still waiting for its write was never on disk and is simply made
  * again on resume.
  */

@@ -7,7 +7,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { buildSync } from "esbuild";
-import { fromRoot } from "../util/paths";
 import { AfwError } from "../util/errors";
 
 export interface Assets {
@@ -17,10 +16,10 @@ export interface Assets {
 
 let cached: Assets | null = null;
 
-/** The bundled script and the style sheet (built once per process). */
-export function pageAssets(): Assets {
+/** The bundled script and the style sheet (built once per process), from the checkout at `root`. */
+export function pageAssets(root: string): Assets {
   if (cached) return cached;
-  const dir = fromRoot("lib", "view", "app");
+  const dir = join(root, "lib", "view", "app");
   let js: string;
   try {
     const r = buildSync({
@@ -32,7 +31,7 @@ export function pageAssets(): Assets {
       target: ["es2020"],
       minify: true,
       legalComments: "none",
-      absWorkingDir: fromRoot(),
+      absWorkingDir: root,
       logLevel: "silent",
     });
     js = r.outputFiles[0].text;

@@ -9,7 +9,7 @@ import { pickVersions } from "../analysis/index";
 import { sha256 } from "../util/hash";
 import { Engine, type TableData } from "./engine";
 import { lineDiff } from "./diff";
-import { judgeView, labelText } from "./judgement";
+import { judgeView, labelText } from "../analysis/judgement-view";
 import { LabelStore, type LabelLine } from "./labels";
 import { findQuote, splitReply } from "./segments";
 import { readResultsFolder, readStoredPrompt, type ResultsFolder } from "./source";

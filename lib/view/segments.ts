@@ -1,7 +1,7 @@
 /**
  * A reply cut into what a reader must keep apart: each hidden-reasoning
  * block (<SCRATCHPAD_REASONING> or <think>), each <OUTPUT> block, and any
- * text outside both. The blocks are the ones lib/classify/reply.ts reads
+ * text outside both. The blocks are the ones lib/scenario/reply.ts reads
  * (an unclosed block runs to the end of the text); this keeps their order
  * and positions instead of joining them. And: where a judge's quote sits in
  * such a text, allowing for the small liberties judges take when quoting

@@ -57,9 +57,9 @@ function readBody(req: IncomingMessage, limit = 1 << 20): Promise<string> {
  * Serve the viewer. `port` 0 picks a free one. A port in use is an AfwError
  * of one line.
  */
-export async function startViewServer(model: ViewModel, opts: { port: number; host?: string }): Promise<ViewServer> {
+export async function startViewServer(model: ViewModel, opts: { port: number; host?: string; root: string }): Promise<ViewServer> {
   const host = opts.host ?? "127.0.0.1";
-  const assets = pageAssets();
+  const assets = pageAssets(opts.root);
   const page = pageHtml(model.meta().title);
   let port = opts.port;
   let labelling: Promise<unknown> = Promise.resolve();

@@ -1,12 +1,10 @@
 /**
  * The one door through which the viewer and the Inspect exporter read a
- * results folder. It leans on today's loader (lib/frame/load.ts) and the
- * prompt store's files; when the results-folder code moves to lib/store,
- * only this file changes.
+ * results folder, through lib/store (the loader and the prompt store's files).
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { loadRun } from "../frame/load";
+import { loadRun } from "../store/index";
 import type { RunManifest, Sample } from "../schema/index";
 import { sha256 } from "../util/hash";
 

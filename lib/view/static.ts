@@ -26,7 +26,7 @@ const literal = (v: unknown) => JSON.stringify(v).replace(/\u2028/g, "\\u2028").
  * static export, which is replaced). Written into a temporary sibling and
  * renamed, so a failure leaves no half-written site.
  */
-export function writeStaticSite(model: ViewModel, out: string): { files: number; bytes: number } {
+export function writeStaticSite(model: ViewModel, out: string, root: string): { files: number; bytes: number } {
   const target = resolve(out);
   if (existsSync(target)) {
     if (!statSync(target).isDirectory()) throw new AfwError(`afw view --static: ${out} exists and is not a folder`);
@@ -45,7 +45,7 @@ export function writeStaticSite(model: ViewModel, out: string): { files: number;
     bytes += Buffer.byteLength(text);
   };
   try {
-    const assets = pageAssets();
+    const assets = pageAssets(root);
     const meta = { ...model.meta(), canLabel: false };
     meta.folders = meta.folders.map((f) => ({ ...f, labels: null }));
     const { prompts, diffs } = model.promptsAndDiffs();

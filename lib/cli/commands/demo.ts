@@ -1,15 +1,19 @@
 import { join, resolve } from "node:path";
-import { fromRoot } from "../../util/paths";
+import { fromRoot, projectRoot } from "../../util/paths";
 import { AfwError } from "../../util/errors";
-import { loadRun } from "../../frame/index";
-import type { Figure } from "../../figures/index";
+import { ALL_JUDGES, loadLabelledSet } from "../../classify/index";
+import { adhocExperiment, getExperiment } from "../../experiments/index";
+import { evaluate, openEndpoint, type EndpointOptions } from "../../pipeline/index";
+import { shippedQueries, SHIPPED_QUERIES_PATH } from "../../queries/index";
+import { drawFigures, type Figure } from "../../figures/index";
+import { figureRows, statisticsRows } from "../../analysis/index";
+import { sampleRows } from "../../frame/index";
 import { parseFlags } from "../args";
 import type { Command, Io } from "../command";
-import { runCommand } from "./run";
-import { reportCommand, writeFigures } from "./report";
-import { judgeCommand } from "./judge";
-import { figuresForSamples, statsFigures } from "./figures";
-import { command as validateJudge } from "./validate-judge";
+import { OFFLINE_MODELS } from "./run";
+import { printReport, writeFigures } from "./report";
+import { judgeStartLine, printJudged } from "./judge";
+import { validate, writeLabelledSet } from "./validate-judge";
 
 const HELP = `afw demo — the offline main job (what npm start runs)
 
@@ -38,62 +42,76 @@ const FLAGS = {
   quiet: { type: "boolean" },
 } as const;
 
-/** The small experiment runs behind figure kinds c–g, and the judges each needs. */
-const FIGURE_RUNS: { experiment: string; kinds: string[]; judge: boolean }[] = [
-  { experiment: "three-tiers", kinds: ["c"], judge: false },
-  { experiment: "deployment-grid", kinds: ["d"], judge: false },
-  { experiment: "throughput", kinds: ["e"], judge: true },
-  { experiment: "post-training", kinds: ["f", "g"], judge: true },
-];
+/** The small experiment runs behind figure kinds c–g: each draws the figures its experiment declares beyond a and b. */
+const FIGURE_RUNS = ["three-tiers", "deployment-grid", "throughput", "post-training"];
+
+/** The demo runs offline through the on-disk response cache, as afw run does by default. */
+function offlineEndpoint(concurrency: number): EndpointOptions {
+  return { offline: true, concurrency, cacheDir: fromRoot(".afw-cache", "responses") };
+}
 
 async function demoCommand(argv: string[], io: Io): Promise<number> {
   const { out, log } = io;
   const { values: v } = parseFlags("demo", argv, FLAGS);
   const dir = resolve(v.out ?? fromRoot("runs", "demo"));
   const figDir = resolve(v["figures-dir"] ?? fromRoot("figures"));
-  const quiet = v.quiet ? ["--quiet"] : [];
+  const quiet = !!v.quiet;
   const t0 = Date.now();
+  const queries = shippedQueries(projectRoot());
+  const run = await openEndpoint(offlineEndpoint(32));
+  const judge = await openEndpoint(offlineEndpoint(16));
+  try {
+    // 1. the spine: the two organisms on the shipped requests, judged by all four judges
+    // (compliance, partial compliance, AF reasoning with 20 votes, motives) through the
+    // scripted judge; resumable like any run.
+    const spine = adhocExperiment({ experiment: "demo", models: OFFLINE_MODELS, queries: queries.length });
+    log(`afw run: ${OFFLINE_MODELS.length} model(s) × 2 tier(s) × ${queries.length} queries × 1 sample(s) → ${dir} (offline: simulated organisms)`);
+    const r = await evaluate(spine, run, { out: dir, queries, querySource: SHIPPED_QUERIES_PATH, judges: [], progress: !quiet, args: { cot: true, limit: null, samples: 1, tiers: ["free", "paid"], concurrency: 32, seed: 0, cache: true } });
+    log(`afw demo: ${r.run!.written} new sample(s), ${r.run!.skipped} already done → ${dir}/samples.jsonl`);
+    log(judgeStartLine(dir, "sim-judge", judge, 20));
+    const judged = await evaluate(null, judge, { out: dir, judges: ALL_JUDGES, judgeModel: "sim-judge", votes: 20, log: quiet ? undefined : log });
+    printJudged(judged.judged!, dir, 20, log, log);
+    if (judged.judged!.interrupted) return 130;
+    const code = await printReport(judged.results!, { figuresDir: figDir, prefix: "demo-" }, out, log);
+    if (code !== 0 || v["spine-only"]) return code;
 
-  // 1. the spine
-  const r = await runCommand(["--offline", "--out", dir, "--experiment", "demo", "--concurrency", "32", ...quiet], {}, log);
-  log(`afw demo: ${r.summary.written} new sample(s), ${r.summary.skipped} already done → ${dir}/samples.jsonl`);
-  // All four judges (compliance, partial compliance, AF reasoning with 20 votes, motives),
-  // offline through the scripted judge; resumable like the run.
-  const judged = await judgeCommand([dir, "--offline", ...quiet], {}, log, log);
-  if (judged.code !== 0) return judged.code;
-  const code = await reportCommand([dir, "--figures-dir", figDir, "--prefix", "demo-"], out, log);
-  if (code !== 0 || v["spine-only"]) return code;
-
-  // 2. one offline run per figure kind
-  const figs: Record<string, Figure> = {};
-  {
-    const run = await loadRun(dir);
-    for (const [name, fig] of Object.entries(figuresForSamples(run.samples, { only: ["a", "b"] }))) figs[`demo-${name}`] = fig;
-  }
-  for (const step of FIGURE_RUNS) {
-    const expDir = join(dir, step.experiment);
-    await runCommand([step.experiment, "--offline", "--n", "50", "--out", expDir, "--concurrency", "32", "--quiet"], {}, log);
-    if (step.judge) {
-      const j = await judgeCommand([expDir, "--offline", "--only", "af", "--quiet"], {}, log, log);
-      if (j.code !== 0) return j.code;
+    // 2. one offline run per figure kind
+    const figs: Record<string, Figure> = {};
+    const spineRows = sampleRows(judged.results!.samples, judged.results!.manifest);
+    for (const [name, fig] of Object.entries(drawFigures(figureRows(spineRows, { kinds: ["a", "b"] }).rows))) figs[`demo-${name}`] = fig;
+    for (const name of FIGURE_RUNS) {
+      const e = getExperiment(name);
+      const kinds = e.figures.filter((k) => k !== "a" && k !== "b");
+      const expDir = join(dir, name);
+      const plan = await evaluate(e, run, { out: expDir, queries, querySource: SHIPPED_QUERIES_PATH, n: 50, judges: [], load: false, args: { experiment: name, n: 50, models: null, conditions: null, seed: 0, concurrency: 32, cache: true } });
+      log(`afw run ${name}: ${plan.plan!.requests} requests, ${plan.plan!.conditions.length} condition(s), ${plan.plan!.models.length} model(s) → ${expDir} (offline: simulated organisms)`);
+      let loaded = plan.results;
+      if (e.judges.length) {
+        log(judgeStartLine(expDir, "sim-judge", judge, 20));
+        const j = await evaluate(null, judge, { out: expDir, judgeModel: "sim-judge", judges: e.judges as typeof ALL_JUDGES, votes: 20 });
+        printJudged(j.judged!, expDir, 20, log, log);
+        if (j.judged!.interrupted) return 130;
+        loaded = j.results;
+      } else loaded = await plan.store.load();
+      const made = drawFigures(figureRows(sampleRows(loaded!.samples, loaded!.manifest), { kinds }).rows);
+      if (!Object.keys(made).length) throw new AfwError(`afw demo: the ${name} run gave no figure of kind ${kinds.join(", ")}`);
+      for (const [fname, fig] of Object.entries(made)) figs[`demo-${name}-${fname}`] = fig;
+      log(`afw demo: ${name} → figure ${kinds.join(", ")}`);
     }
-    const run = await loadRun(expDir);
-    const made = figuresForSamples(run.samples, { only: step.kinds });
-    if (!Object.keys(made).length) throw new AfwError(`afw demo: the ${step.experiment} run gave no figure of kind ${step.kinds.join(", ")}`);
-    for (const [name, fig] of Object.entries(made)) figs[`demo-${step.experiment}-${name}`] = fig;
-    log(`afw demo: ${step.experiment} → figure ${step.kinds.join(", ")}`);
-  }
-  for (const [name, fig] of Object.entries(statsFigures())) figs[`demo-${name}`] = fig;
-  const files = await writeFigures(figs, figDir, log);
+    for (const [name, fig] of Object.entries(drawFigures({ i: statisticsRows() }))) figs[`demo-${name}`] = fig;
+    const files = await writeFigures(figs, figDir, log);
 
-  // h: judge validation on a labelled set generated from organisms with known truth
-  const labels = join(dir, "labels.jsonl");
-  const silent: Io = { out: () => {}, log, env: {} };
-  let c = await validateJudge.run(["--generate", "200", "--out", labels], silent);
-  if (c === 0) c = await validateJudge.run([labels, "--offline", "--out", figDir, "--prefix", "demo-h_"], { ...io, env: {} });
-  if (c !== 0) return c;
-  log(`afw demo: wrote ${files.length} more figure file(s) (kinds a–g, i) and the judge-validation figures (h) to ${figDir} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-  return 0;
+    // h: judge validation on a labelled set generated from organisms with known truth
+    const labels = join(dir, "labels.jsonl");
+    writeLabelledSet(labels, 200, 0);
+    const c = await validate(loadLabelledSet(labels), { endpoint: judge, judgeModel: "sim-judge", close: async () => {} }, { grid: [1, 2, 5, 10, 20, 50], votes: 20, threshold: 0.4, B: 2000, seed: 0, figuresDir: figDir, prefix: "demo-h_" }, out, log);
+    if (c !== 0) return c;
+    log(`afw demo: wrote ${files.length} more figure file(s) (kinds a–g, i) and the judge-validation figures (h) to ${figDir} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    return 0;
+  } finally {
+    await run.close();
+    await judge.close();
+  }
 }
 
 export const command: Command = {

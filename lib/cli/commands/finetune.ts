@@ -166,7 +166,7 @@ async function finetuneCommand(argv: string[], io: Io): Promise<number> {
     if (!baseModel) throw new AfwError("afw finetune train: --base-model is required with an endpoint");
     const pollMs = Math.round(numFlag("finetune", "poll-seconds", v["poll-seconds"], offline ? 0.2 : 30, 0.01, 3600)! * 1000);
     const settings = clientSettings("finetune", v, io.env);
-    const mock = offline ? await startMockProvider({ stateDir: resolve(v["mock-state"] ?? fromRoot(".afw-cache", "finetune-mock")), durations: OFFLINE_DURATIONS }) : null;
+    const mock = offline ? await startMockProvider({ root: projectRoot(), stateDir: resolve(v["mock-state"] ?? fromRoot(".afw-cache", "finetune-mock")), durations: OFFLINE_DURATIONS }) : null;
     const api = new FineTuneApi({ baseURL: mock ? mock.url : (baseFlag ?? "https://api.openai.com/v1"), apiKey: mock ? "offline" : (apiKey ?? ""), timeoutMs: settings.timeoutMs, maxAttempts: settings.maxAttempts, retryBaseMs: settings.retryBaseMs });
     const { signal, release } = interrupts(io, "afw finetune train");
     try {
@@ -185,7 +185,7 @@ async function finetuneCommand(argv: string[], io: Io): Promise<number> {
   if (!s) throw new AfwError(`${join(dir, "job.json")}: no training record (afw finetune train ${arg})`);
   if (v.refresh) {
     const settings = clientSettings("finetune", v, io.env);
-    const mock = s.offline ? await startMockProvider({ stateDir: resolve(v["mock-state"] ?? fromRoot(".afw-cache", "finetune-mock")), durations: OFFLINE_DURATIONS }) : null;
+    const mock = s.offline ? await startMockProvider({ root: projectRoot(), stateDir: resolve(v["mock-state"] ?? fromRoot(".afw-cache", "finetune-mock")), durations: OFFLINE_DURATIONS }) : null;
     try {
       const api = new FineTuneApi({ baseURL: mock ? mock.url : (baseFlag ?? s.endpoint), apiKey: mock ? "offline" : (apiKey ?? ""), timeoutMs: settings.timeoutMs, maxAttempts: settings.maxAttempts });
       s = await refreshState(dir, api);

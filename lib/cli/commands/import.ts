@@ -1,7 +1,9 @@
 import { resolve } from "node:path";
 import { importInspectLogs } from "../../interop/inspect-import";
-import { writeResultsFolder } from "../../interop/write-folder";
-import { AFW_VERSION } from "../../run/runner";
+import { existsSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { writeResultsFolder } from "../../store/index";
+import { AFW_VERSION } from "../../util/version";
 import { AfwError } from "../../util/errors";
 import { parseFlags } from "../args";
 import type { Command } from "../command";
@@ -35,7 +37,9 @@ async function importCommand(argv: string[], out: (s: string) => void): Promise<
   if (!v.out) throw new AfwError("afw import inspect: --out DIR is required");
   const t0 = Date.now();
   const run = importInspectLogs(files.map((f) => resolve(f)), AFW_VERSION);
-  const w = writeResultsFolder(resolve(v.out), run);
+  const dir = await writeResultsFolder(resolve(v.out), run);
+  const prompts = existsSync(join(dir, "prompts")) ? readdirSync(join(dir, "prompts")).length : 0;
+  const w = { samples: run.samples.length, judgements: run.judgements.length, prompts };
   for (const l of run.perLog) out(`  ${l.path}: ${l.samples} samples, ${l.scores} scores`);
   out(`afw import inspect: ${v.out}: ${w.samples} samples, ${w.judgements} judgements, ${w.prompts} stored system prompt(s) (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
   return 0;

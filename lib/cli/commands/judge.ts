@@ -1,11 +1,9 @@
 import { resolve } from "node:path";
-import { ModelClient } from "../../models/index";
-import { startOrganismServer, type OrganismServer } from "../../organisms/index";
 import { isJudgeModel } from "../../organisms/judge";
-import { formatJudgeSummary, judgeRun, JUDGE_ALIASES, type JudgeName, type JudgeSummary } from "../../classify/index";
+import { ALL_JUDGES, JUDGE_ALIASES, type JudgeName } from "../../classify/index";
+import { evaluate, formatJudgeSummary, openEndpoint, type Endpoint, type JudgeSummary } from "../../pipeline/index";
 import { AfwError } from "../../util/errors";
-import { fromRoot } from "../../util/paths";
-import { CLIENT_FLAGS, clientSettings, intFlag, listFlag, numFlag, parseFlags, redactUrl, type ClientFlagValues } from "../args";
+import { CLIENT_FLAGS, endpointOptions, intFlag, listFlag, numFlag, parseFlags, type EndpointFlagValues } from "../args";
 import type { Command } from "../command";
 
 const HELP = `afw judge DIR — add LLM-judge verdicts to existing samples (no regeneration)
@@ -51,50 +49,49 @@ const FLAGS = {
 } as const;
 
 /** The endpoint flags shared by judge and validate-judge. */
-export interface JudgeEndpointFlags extends ClientFlagValues {
+export interface JudgeEndpointFlags extends EndpointFlagValues {
   "judge-model"?: string;
-  "base-url"?: string;
-  "api-key"?: string;
-  offline?: boolean;
 }
 
-/** A judge client ready to use, and how to stop it. */
+/** The judge's endpoint and model. */
 export interface JudgeEndpoint {
-  client: ModelClient;
+  endpoint: Endpoint;
   judgeModel: string;
-  /** Redacted base URL, or "offline". */
-  endpoint: string;
-  offline: boolean;
-  concurrency: number;
   close(): Promise<void>;
 }
 
 /**
- * Build the judge's client from the flags: an endpoint when one is given
- * (flag or env), else the local organism server with the scripted judge.
+ * Open the judge's endpoint from the flags: a provider when one is given
+ * (flag or env), else the organisms with the scripted judge.
  */
 export async function openJudgeEndpoint(cmd: string, v: JudgeEndpointFlags, env: NodeJS.ProcessEnv): Promise<JudgeEndpoint> {
-  const baseFlag = v["base-url"] ?? env.OPENAI_BASE_URL;
-  const apiKey = v["api-key"] ?? env.OPENAI_API_KEY;
-  const offline = !!v.offline || (!baseFlag && !apiKey);
-  const judgeModel = v["judge-model"] ?? (offline ? "sim-judge" : undefined);
+  const opts = endpointOptions(cmd, v, env);
+  const judgeModel = v["judge-model"] ?? (opts.offline ? "sim-judge" : undefined);
   if (!judgeModel) throw new AfwError(`afw ${cmd}: --judge-model is required with an endpoint (e.g. --judge-model gpt-4o)`);
-  if (offline && !isJudgeModel(judgeModel)) throw new AfwError(`afw ${cmd}: offline, the judge model must be sim-judge (optionally sim-judge@noise=…,bad=…,n=…), got ${judgeModel}`);
-  const settings = clientSettings(cmd, v, env);
-  let server: OrganismServer | null = null;
-  if (offline) server = await startOrganismServer({ port: 0 });
-  const baseURL = server ? server.url : (baseFlag ?? "https://api.openai.com/v1");
-  const client = new ModelClient({ baseURL, apiKey: offline ? "offline" : (apiKey ?? ""), ...settings });
-  return {
-    client,
-    judgeModel,
-    endpoint: offline ? "offline" : redactUrl(baseURL),
-    offline,
-    concurrency: settings.concurrency,
-    close: async () => {
-      await server?.close();
-    },
-  };
+  if (opts.offline && !isJudgeModel(judgeModel)) throw new AfwError(`afw ${cmd}: offline, the judge model must be sim-judge (optionally sim-judge@noise=…,bad=…,n=…), got ${judgeModel}`);
+  const endpoint = await openEndpoint(opts);
+  return { endpoint, judgeModel, close: () => endpoint.close() };
+}
+
+/** The line `afw judge` prints before judging. */
+export function judgeStartLine(dir: string, judgeModel: string, endpoint: Endpoint, votes: number): string {
+  return `afw judge: ${dir} with ${judgeModel}${endpoint.offline ? " (offline: the scripted judge stands in for a real LLM judge)" : ` at ${endpoint.id}`}, ${votes} AF vote(s)`;
+}
+
+/** What `afw judge` prints after judging: results to `out`, notes to `log`. */
+export function printJudged(summary: JudgeSummary, dir: string, votes: number, out: (s: string) => void, log: (s: string) => void): void {
+  out(`afw judge: ${dir}/judgements.jsonl (${summary.seconds.toFixed(1)} s)`);
+  out(formatJudgeSummary(summary));
+  const afU = summary.usage.af_reasoning;
+  if (afU && afU.samples && votes > 1) {
+    const per = afU.prompt_tokens_per_sample;
+    const way = afU.paths.n >= afU.paths.fallback ? `one request with n=${votes}` : `${votes} requests (the endpoint does not take n)`;
+    const other = afU.paths.n >= afU.paths.fallback ? `the fallback (${votes} requests) would send about ${Math.round(per * votes)}` : `with n it would be about ${Math.round(per / votes)}`;
+    out(`AF votes: ${way}: ${Math.round(per)} prompt tokens per judged sample; ${other}.`);
+  }
+  if (summary.repairedBytes) log(`afw judge: cut a torn last line (${summary.repairedBytes} bytes) left by an earlier kill`);
+  const failed = Object.values(summary.failed).reduce((a: number, b) => a + (b ?? 0), 0);
+  if (failed) log(`afw judge: ${failed} judgement(s) failed for good (requests did not go through); they are marked invalid and retried on the next run`);
 }
 
 /** Parse --only into judge names. */
@@ -126,32 +123,22 @@ export async function judgeCommand(argv: string[], env: NodeJS.ProcessEnv, out: 
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
   try {
-    log(`afw judge: ${dir} with ${ep.judgeModel}${ep.offline ? " (offline: the scripted judge stands in for a real LLM judge)" : ` at ${ep.endpoint}`}, ${votes} AF vote(s)`);
-    const summary = await judgeRun(dir, {
-      client: ep.client,
+    log(judgeStartLine(dir, ep.judgeModel, ep.endpoint, votes));
+    // The judge stage of the one pipeline: no experiment, so nothing is generated.
+    const r = await evaluate(null, ep.endpoint, {
+      out: dir,
+      judges: only ?? ALL_JUDGES,
       judgeModel: ep.judgeModel,
       votes,
-      only,
-      endpoint: ep.endpoint,
       thresholds: { af, possible },
       retries,
       useN: !v["no-n"],
-      concurrency: Math.max(1, Math.ceil(ep.concurrency / 2)),
       signal: controller.signal,
       log: v.quiet ? undefined : log,
+      load: false,
     });
-    out(`afw judge: ${dir}/judgements.jsonl (${summary.seconds.toFixed(1)} s)`);
-    out(formatJudgeSummary(summary));
-    const afU = summary.usage.af_reasoning;
-    if (afU && afU.samples && votes > 1) {
-      const per = afU.prompt_tokens_per_sample;
-      const way = afU.paths.n >= afU.paths.fallback ? `one request with n=${votes}` : `${votes} requests (the endpoint does not take n)`;
-      const other = afU.paths.n >= afU.paths.fallback ? `the fallback (${votes} requests) would send about ${Math.round(per * votes)}` : `with n it would be about ${Math.round(per / votes)}`;
-      out(`AF votes: ${way}: ${Math.round(per)} prompt tokens per judged sample; ${other}.`);
-    }
-    if (summary.repairedBytes) log(`afw judge: cut a torn last line (${summary.repairedBytes} bytes) left by an earlier kill`);
-    const failed = Object.values(summary.failed).reduce((a, b) => a + (b ?? 0), 0);
-    if (failed) log(`afw judge: ${failed} judgement(s) failed for good (requests did not go through); they are marked invalid and retried on the next run`);
+    const summary = r.judged!;
+    printJudged(summary, dir, votes, out, log);
     return { code: summary.interrupted ? 130 : 0, summary };
   } finally {
     process.off("SIGINT", onSignal);

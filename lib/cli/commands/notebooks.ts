@@ -1,6 +1,7 @@
 import { intFlag, parseFlags } from "../args";
 import type { Command } from "../command";
-import { notebooksCommand } from "../../notebooks/index";
+import { listNotebooks, runNotebooksInSubprocesses } from "../../tools/notebooks/index";
+import { fromRoot, projectRoot } from "../../util/paths";
 
 const HELP = `afw notebooks — execute the notebooks headless, with the Node-only runner
 
@@ -24,6 +25,6 @@ export const command: Command = {
   async run(argv) {
     const { values: v } = parseFlags("notebooks", argv, FLAGS);
     const jobs = v.jobs === undefined ? undefined : intFlag("notebooks", "jobs", v.jobs, 2, 1, 16);
-    return notebooksCommand({ only: v.only, check: !!v.check, jobs });
+    return runNotebooksInSubprocesses(listNotebooks(fromRoot("notebooks")), { root: projectRoot(), only: v.only, check: !!v.check, jobs });
   },
 };

@@ -18,6 +18,7 @@ import { loadQueries, shippedQueries, SHIPPED_QUERIES_PATH } from "../../queries
 import { loadScenario } from "../../scenario/index";
 import { AfwError } from "../../util/errors";
 import { writeFileAtomic } from "../../util/fsx";
+import { projectRoot } from "../../util/paths";
 import { CLIENT_FLAGS, clientSettings, intFlag, listFlag, numFlag, parseFlags, redactUrl } from "../args";
 import type { Command, Io } from "../command";
 
@@ -264,8 +265,8 @@ function readRecord(runDir: string): WordingsRecord {
 
 async function report(runDir: string, v: { figure?: string; png?: boolean; json?: boolean; seed?: string }, io: Io): Promise<WordingAnalysis> {
   const rec = readRecord(runDir);
-  const { readSlimSamples } = await import("../../run/index");
-  const samples = await readSlimSamples(join(runDir, "samples.jsonl"));
+  const { readSlimSamples } = await import("../../store/index");
+  const samples = await readSlimSamples(runDir);
   const a = analyseWordings(samples, rec.conditions, { seed: intFlag("paraphrase report", "seed", v.seed, 0, 0, 2 ** 31 - 1) });
   io.out(v.json ? JSON.stringify(a, null, 2) : formatWordingAnalysis(a));
   await writeFigure(a, resolve(v.figure ?? join(runDir, "figures", "wording-forest.html")), !!v.png, io);
@@ -287,7 +288,7 @@ async function run(argv: string[], io: Io): Promise<number> {
   const seed = intFlag("paraphrase run", "seed", v.seed, 0, 0, 2 ** 31 - 1);
   const settings = clientSettings("paraphrase run", v, io.env);
   const queriesPath = v.queries ? resolve(v.queries) : null;
-  const queries = queriesPath ? loadQueries(queriesPath, { limit }) : shippedQueries({ limit });
+  const queries = queriesPath ? loadQueries(queriesPath, { limit }) : shippedQueries(projectRoot(), { limit });
   const scenario = loadScenario({
     variant: m.scenario.variant,
     cot: m.scenario.cot,
@@ -312,7 +313,7 @@ async function run(argv: string[], io: Io): Promise<number> {
     record.conditions = prev.conditions;
   }
   writeFileAtomic(recPath, JSON.stringify(record, null, 2) + "\n");
-  const { runSamples } = await import("../../run/index");
+  const { runSamples } = await import("../../pipeline/index");
   const stop = interruptible(io.log);
   const endpoint = await openParaphraseEndpoint({ offline: ep.offline, baseURL: ep.baseURL, apiKey: ep.apiKey, ...settings });
   try {
@@ -323,7 +324,7 @@ async function run(argv: string[], io: Io): Promise<number> {
       models,
       queries,
       querySource: queriesPath ?? SHIPPED_QUERIES_PATH,
-      conditions: conditions.map((c) => ({ name: c.name, scenario: c.scenario, tiers: c.tiers })),
+      conditions: conditions.map((c) => ({ name: c.name, scenario: c.scenario, tiers: c.tiers, factors: c.factors })),
       samples,
       seed,
       concurrency: settings.concurrency,

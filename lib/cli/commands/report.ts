@@ -1,8 +1,9 @@
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { loadRun } from "../../frame/index";
+import { loadRun, type LoadedRun } from "../../store/index";
 import { formatAgreement, formatJudgeTables, formatTables, gapTable, judgeAgreement, judgeTables, rateTable, type Agreement } from "../../analysis/index";
 import { JUDGE_ALIASES, type JudgeName } from "../../classify/prompts";
+import type { AfThresholds } from "../../classify/judges";
 import { chromiumAvailable, complianceByTier, createExporter, gapForest, type Figure } from "../../figures/index";
 import { intFlag, numFlag, parseFlags } from "../args";
 import { AfwError } from "../../util/errors";
@@ -111,23 +112,34 @@ export async function writeFigures(figs: Record<string, Figure>, dir: string, lo
   return files;
 }
 
-export async function reportCommand(argv: string[], out: (s: string) => void, log: (s: string) => void): Promise<number> {
-  const { rest, agreement } = takeAgreement(argv);
-  const { values: v, positionals } = parseFlags("report", rest, FLAGS, 1);
-  if (!positionals[0]) throw new AfwError("afw report: give the results folder (afw report DIR)");
-  const dir = resolve(positionals[0]);
-  const seed = intFlag("report", "seed", v.seed, 0, 0, 2 ** 31 - 1);
-  const run = await loadRun(dir);
-  const rateMethod = v["rate-ci"] as RateMethod | undefined;
-  if (rateMethod !== undefined && !RATE_METHODS.includes(rateMethod)) throw new AfwError(`afw report: --rate-ci must be one of ${RATE_METHODS.join(", ")}, got "${rateMethod}"`);
-  const gapMethod = v["gap-ci"] as GapMethod | undefined;
-  if (gapMethod !== undefined && !GAP_METHODS.includes(gapMethod)) throw new AfwError(`afw report: --gap-ci must be one of ${GAP_METHODS.join(", ")}, got "${gapMethod}"`);
+/** What `printReport` shows and writes. */
+export interface ReportOptions {
+  seed?: number;
+  rateMethod?: RateMethod;
+  gapMethod?: GapMethod;
+  /** Print JSON instead of tables. */
+  json?: boolean;
+  /** Where figures go; default DIR/figures. null: write none. */
+  figuresDir?: string | null;
+  prefix?: string;
+  /** Judge versions asked for, per judge. */
+  versions?: Partial<Record<JudgeName, string>>;
+  /** Two judge versions to compare. */
+  agreement?: [string, string] | null;
+  thresholds?: AfThresholds;
+}
+
+/**
+ * The report of a loaded results folder: the rate and gap tables, the
+ * judge tables, agreement, the experiment's contrasts, and two figures.
+ */
+export async function printReport(run: LoadedRun, o: ReportOptions, out: (s: string) => void, log: (s: string) => void): Promise<number> {
+  const seed = o.seed ?? 0;
+  const { rateMethod, gapMethod } = o;
   const rates = rateTable(run.samples, { seed, rateMethod, gapMethod });
   const gaps = gapTable(run.samples, { seed, rateMethod, gapMethod });
-  const afT = numFlag("report", "af-threshold", v["af-threshold"], 0.4, 0, 1)!;
-  const possibleT = numFlag("report", "possible-threshold", v["possible-threshold"], 0.2, 0, 1)!;
-  const thresholds = { af: afT, possible: possibleT };
-  const requested = judgeVersionFlags(v["judge-version"]);
+  const thresholds = o.thresholds ?? { af: 0.4, possible: 0.2 };
+  const requested = o.versions ?? {};
   const judges = judgeTables(run.samples, { versions: requested, thresholds });
   for (const [j, want] of Object.entries(requested) as [JudgeName, string][]) {
     const avail = judges.available[j];
@@ -135,14 +147,15 @@ export async function reportCommand(argv: string[], out: (s: string) => void, lo
   }
   const hasJudges = Object.keys(judges.versions).length > 0;
   let agreements: Agreement[] | null = null;
-  if (agreement) {
-    agreements = judgeAgreement(run.samples, agreement[0], agreement[1], { thresholds });
+  if (o.agreement) {
+    const [a, b] = o.agreement;
+    agreements = judgeAgreement(run.samples, a, b, { thresholds });
     if (!agreements.length) {
       const present = Object.entries(judges.available).filter(([, vs]) => vs.length).map(([j, vs]) => `${j}: ${vs.join(", ")}`).join("; ");
-      throw new AfwError(`afw report: --agreement ${agreement[0]} ${agreement[1]}: no judge has exactly one version matching each; present: ${present || "no judgements"}`);
+      throw new AfwError(`afw report: --agreement ${a} ${b}: no judge has exactly one version matching each; present: ${present || "no judgements"}`);
     }
   }
-  if (v.json) {
+  if (o.json) {
     out(
       JSON.stringify(
         {
@@ -166,15 +179,46 @@ export async function reportCommand(argv: string[], out: (s: string) => void, lo
     const known = experiment && experimentNames().includes(experiment) ? getExperiment(experiment) : null;
     if (known && known.contrasts.length) out("\n" + motivationsReport(run.samples, known.contrasts, { seed }).text);
   }
-  if (!v["no-figures"] && rates.length) {
-    const fdir = resolve(v["figures-dir"] ?? join(dir, "figures"));
-    const p = v.prefix ?? "";
+  if (o.figuresDir !== null && rates.length) {
+    const fdir = resolve(o.figuresDir ?? join(run.dir, "figures"));
+    const p = o.prefix ?? "";
     const figs: Record<string, Figure> = { [`${p}compliance_by_tier`]: complianceByTier(rates) };
     if (gaps.length) figs[`${p}compliance_gap`] = gapForest(gaps);
     const files = await writeFigures(figs, fdir, log);
     log(`afw report: wrote ${files.length} figure file(s) to ${fdir}`);
   }
   return 0;
+}
+
+export async function reportCommand(argv: string[], out: (s: string) => void, log: (s: string) => void): Promise<number> {
+  const { rest, agreement } = takeAgreement(argv);
+  const { values: v, positionals } = parseFlags("report", rest, FLAGS, 1);
+  if (!positionals[0]) throw new AfwError("afw report: give the results folder (afw report DIR)");
+  const dir = resolve(positionals[0]);
+  const seed = intFlag("report", "seed", v.seed, 0, 0, 2 ** 31 - 1);
+  const run = await loadRun(dir);
+  const rateMethod = v["rate-ci"] as RateMethod | undefined;
+  if (rateMethod !== undefined && !RATE_METHODS.includes(rateMethod)) throw new AfwError(`afw report: --rate-ci must be one of ${RATE_METHODS.join(", ")}, got "${rateMethod}"`);
+  const gapMethod = v["gap-ci"] as GapMethod | undefined;
+  if (gapMethod !== undefined && !GAP_METHODS.includes(gapMethod)) throw new AfwError(`afw report: --gap-ci must be one of ${GAP_METHODS.join(", ")}, got "${gapMethod}"`);
+  const af = numFlag("report", "af-threshold", v["af-threshold"], 0.4, 0, 1)!;
+  const possible = numFlag("report", "possible-threshold", v["possible-threshold"], 0.2, 0, 1)!;
+  return printReport(
+    run,
+    {
+      seed,
+      rateMethod,
+      gapMethod,
+      json: v.json,
+      figuresDir: v["no-figures"] ? null : v["figures-dir"],
+      prefix: v.prefix,
+      versions: judgeVersionFlags(v["judge-version"]),
+      agreement,
+      thresholds: { af, possible },
+    },
+    out,
+    log,
+  );
 }
 
 export const command: Command = {

@@ -1,17 +1,17 @@
 import { resolve } from "node:path";
 import { loadScenario } from "../../scenario/index";
 import { loadQueries, shippedQueries, SHIPPED_QUERIES_PATH } from "../../queries/index";
-import { ModelClient } from "../../models/index";
-import { resolveOrganism, startOrganismServer, type OrganismServer } from "../../organisms/index";
+import { resolveOrganism } from "../../organisms/index";
 import { MOTIVE_ORGANISMS, motiveOrganism } from "../../organisms/motives";
-import { readSlimSamples, runSamples, type RunSummary } from "../../run/index";
-import { experiments, formatPlan, getExperiment, planExperiment, type Plan } from "../../experiments/index";
+import { evaluate, openEndpoint, type RunSummary } from "../../pipeline/index";
+import { readSlimSamples } from "../../store/index";
+import { adhocExperiment, experiments, formatPlan, getExperiment, planExperiment, type Plan } from "../../experiments/index";
 import { motivationsReport } from "../../analysis/motivations";
-import { join } from "node:path";
+import type { Query } from "../../schema/index";
 import { AfwError } from "../../util/errors";
 import { canonicalJson, sha256 } from "../../util/hash";
-import { fromRoot } from "../../util/paths";
-import { CLIENT_FLAGS, clientSettings, intFlag, listFlag, numFlag, parseFlags, redactUrl } from "../args";
+import { projectRoot } from "../../util/paths";
+import { endpointOptions, intFlag, listFlag, numFlag, parseFlags, redactUrl, CLIENT_FLAGS } from "../args";
 import type { Command } from "../command";
 
 const HELP = `afw run [EXPERIMENT] — generate samples: every model × tier × query × sample
@@ -132,6 +132,7 @@ export async function runCommand(argv: string[], env: NodeJS.ProcessEnv = proces
 /**
  * \`afw run\` with everything: --list and --dry-run print to \`out_\` and
  * return null; an EXPERIMENT runs every condition; otherwise one ad-hoc run.
+ * Both go through lib/pipeline \`evaluate()\`.
  */
 export async function runAny(
   argv: string[],
@@ -150,48 +151,77 @@ export async function runAny(
   }
   if (v.cot && v["no-cot"]) throw new AfwError("afw run: --cot and --no-cot contradict each other");
   const cot = !v["no-cot"];
-
-  const baseFlag = v["base-url"] ?? env.OPENAI_BASE_URL;
-  const apiKey = v["api-key"] ?? env.OPENAI_API_KEY;
-  const offline = !!v.offline || (!baseFlag && !apiKey);
+  const ep = endpointOptions("run", v, env);
+  const offline = ep.offline;
   const modelFlags = [...(v.model ?? []), ...listFlag(v.models, [])];
-  if (expName) return experimentRun(expName, v, modelFlags, { offline, baseFlag, apiKey, env, log, out: out_ });
+  if (expName) return experimentRun(expName, v, modelFlags, ep, { log, out: out_ });
   const models = modelFlags.length ? modelFlags : offline ? OFFLINE_MODELS : [];
   if (!models.length) throw new AfwError("afw run: --model is required with an endpoint (repeat it for several models)");
 
   const limit = v.limit === undefined ? undefined : intFlag("run", "limit", v.limit, 0);
   const samples = intFlag("run", "samples", v.samples, 1, 1, 10_000);
-  const settings = clientSettings("run", v, env);
-  const concurrency = settings.concurrency;
   const seed = intFlag("run", "seed", v.seed, 0, 0, 2 ** 31 - 1);
-  const temperature = numFlag("run", "temperature", v.temperature, undefined, 0, 2);
-  const maxTokens = v["max-tokens"] === undefined ? undefined : intFlag("run", "max-tokens", v["max-tokens"], 0, 1, 1_000_000);
+  const params = sampling(v);
   const tiers = listFlag(v.tiers, ["free", "paid"]);
   if (!tiers.length) throw new AfwError("afw run: --tiers needs at least one tier");
 
   const queriesPath = v.queries ? resolve(v.queries) : null;
-  const queries = queriesPath ? loadQueries(queriesPath, { limit }) : shippedQueries({ limit });
-  const scenario = loadScenario({
-    cot,
-    ...(v.tiers === undefined && v.variant ? {} : { tiers }),
-    variant: v.variant ?? "baseline",
-    overrides: { system: v["system-file"], user: v["user-template"], suffix: v["suffix-file"] },
-  });
+  const queries = queriesPath ? loadQueries(queriesPath, { limit }) : shippedQueries(projectRoot(), { limit });
+  const ownTiers = v.tiers === undefined && v.variant;
+  const overrides = { system: v["system-file"], user: v["user-template"], suffix: v["suffix-file"] };
+  const scenario = loadScenario({ cot, ...(ownTiers ? {} : { tiers }), variant: v.variant ?? "baseline", overrides });
   for (const t of scenario.spec.tiers) scenario.render(queries[0], t); // unknown tier → error now, not mid-run
   if (v.variant) tiers.splice(0, tiers.length, ...scenario.spec.tiers);
 
+  if (offline) for (const m of models) checkOfflineModel(m);
+  const experimentLabel = v.experiment ?? "adhoc";
+  const condition = v.condition ?? "baseline";
+  const recorded = offline ? null : redactUrl(ep.baseURL!);
+  const out = v.out
+    ? resolve(v.out)
+    : defaultOut({ models, tiers, cot, queries: queriesPath ?? SHIPPED_QUERIES_PATH, limit, samples, seed, params, experiment: experimentLabel, condition, base: recorded ?? "offline", sys: v["system-file"], user: v["user-template"], suffix: v["suffix-file"], ...(v.variant ? { variant: v.variant } : {}) });
+  const experiment = adhocExperiment({ experiment: experimentLabel, condition, variant: v.variant ?? "baseline", cot, tiers: ownTiers ? undefined : tiers, overrides, models, queries: queries.length, samples });
+  return interruptible(log, async (signal) => {
+    const endpoint = await openEndpoint(ep);
+    try {
+      log(`afw run: ${models.length} model(s) × ${tiers.length} tier(s) × ${queries.length} queries × ${samples} sample(s) → ${out}${offline ? " (offline: simulated organisms)" : ""}`);
+      const r = await evaluate(experiment, endpoint, {
+        out,
+        queries,
+        querySource: queriesPath ?? SHIPPED_QUERIES_PATH,
+        seed,
+        params,
+        judges: [],
+        progress: !v.quiet,
+        signal,
+        load: false,
+        args: { cot, limit: limit ?? null, samples, tiers, concurrency: ep.concurrency, seed, cache: !v["no-cache"], system_file: v["system-file"] ?? null, user_template: v["user-template"] ?? null, suffix_file: v["suffix-file"] ?? null },
+      });
+      return { summary: r.run!, out };
+    } finally {
+      await endpoint.close();
+    }
+  });
+}
+
+type RunFlags = ReturnType<typeof parseFlags<typeof RUN_FLAGS>>["values"];
+
+/** --temperature and --max-tokens as request parameters (only those given). */
+function sampling(v: RunFlags): Record<string, number> {
+  const temperature = numFlag("run", "temperature", v.temperature, undefined, 0, 2);
+  const maxTokens = v["max-tokens"] === undefined ? undefined : intFlag("run", "max-tokens", v["max-tokens"], 0, 1, 1_000_000);
   const params: Record<string, number> = {};
   if (temperature !== undefined) params.temperature = temperature;
   if (maxTokens !== undefined) params.max_tokens = maxTokens;
+  return params;
+}
 
-  let server: OrganismServer | null = null;
-  if (offline) for (const m of models) checkOfflineModel(m);
-  const experiment = v.experiment ?? "adhoc";
-  const condition = v.condition ?? "baseline";
-  const baseURL = offline ? null : (baseFlag ?? "https://api.openai.com/v1");
-  const out = v.out
-    ? resolve(v.out)
-    : defaultOut({ models, tiers, cot, queries: queriesPath ?? SHIPPED_QUERIES_PATH, limit, samples, seed, params, experiment, condition, base: baseURL ? redactUrl(baseURL) : "offline", sys: v["system-file"], user: v["user-template"], suffix: v["suffix-file"], ...(v.variant ? { variant: v.variant } : {}) });
+/**
+ * Run `fn` with Ctrl-C (or SIGTERM) wired to an abort signal: the first
+ * stops scheduling new requests (those in flight finish and are written),
+ * the second quits at once.
+ */
+async function interruptible<T>(log: (s: string) => void, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const controller = new AbortController();
   let interrupts = 0;
   const onSignal = () => {
@@ -204,44 +234,14 @@ export async function runAny(
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
   try {
-    if (offline) server = await startOrganismServer({ port: 0 });
-    const client = new ModelClient({ baseURL: server ? server.url : baseURL!, apiKey: offline ? "offline" : (apiKey ?? ""), ...settings });
-    log(`afw run: ${models.length} model(s) × ${tiers.length} tier(s) × ${queries.length} queries × ${samples} sample(s) → ${out}${offline ? " (offline: simulated organisms)" : ""}`);
-    const summary = await runSamples({
-      out,
-      client,
-      scenario,
-      models,
-      queries,
-      querySource: queriesPath ?? SHIPPED_QUERIES_PATH,
-      tiers,
-      samples,
-      seed,
-      params,
-      concurrency,
-      experiment,
-      condition,
-      baseURL: baseURL ? redactUrl(baseURL) : null,
-      offline,
-      progress: !v.quiet,
-      signal: controller.signal,
-      args: { cot, limit: limit ?? null, samples, tiers, concurrency, seed, cache: !v["no-cache"], system_file: v["system-file"] ?? null, user_template: v["user-template"] ?? null, suffix_file: v["suffix-file"] ?? null },
-    });
-    return { summary, out };
+    return await fn(controller.signal);
   } finally {
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
-    await server?.close();
   }
 }
 
-type RunFlags = ReturnType<typeof parseFlags<typeof RUN_FLAGS>>["values"];
-
 interface ExpContext {
-  offline: boolean;
-  baseFlag: string | undefined;
-  apiKey: string | undefined;
-  env: NodeJS.ProcessEnv;
   log: (s: string) => void;
   out: (s: string) => void;
 }
@@ -250,78 +250,55 @@ interface ExpContext {
  * \`afw run EXPERIMENT\`: plan every condition (the same plan drives
  * --dry-run), run them into one folder, then print the contrasts.
  */
-async function experimentRun(name: string, v: RunFlags, modelFlags: string[], ctx: ExpContext): Promise<RunCommandResult | null> {
+async function experimentRun(name: string, v: RunFlags, modelFlags: string[], ep: ReturnType<typeof endpointOptions>, ctx: ExpContext): Promise<RunCommandResult | null> {
   const e = getExperiment(name);
   for (const flag of ["cot", "no-cot", "tiers", "system-file", "user-template", "suffix-file", "experiment", "condition", "variant", "samples", "limit"] as const) {
     if (v[flag] !== undefined) throw new AfwError(`afw run ${name}: --${flag} does not apply to an experiment (its conditions fix it; use --n, --models, --conditions)`);
   }
   const n = v.n === undefined ? undefined : intFlag("run", "n", v.n, 1, 1, 100_000);
   const seed = intFlag("run", "seed", v.seed, 0, 0, 2 ** 31 - 1);
-  const settings = clientSettings("run", v, ctx.env);
-  const concurrency = settings.concurrency;
-  const temperature = numFlag("run", "temperature", v.temperature, undefined, 0, 2);
-  const maxTokens = v["max-tokens"] === undefined ? undefined : intFlag("run", "max-tokens", v["max-tokens"], 0, 1, 1_000_000);
-  const params: Record<string, number> = {};
-  if (temperature !== undefined) params.temperature = temperature;
-  if (maxTokens !== undefined) params.max_tokens = maxTokens;
+  const params = sampling(v);
   const queriesPath = v.queries ? resolve(v.queries) : null;
-  const queries = queriesPath ? loadQueries(queriesPath) : shippedQueries();
+  const queries: Query[] = queriesPath ? loadQueries(queriesPath) : shippedQueries(projectRoot());
   const only = v.conditions === undefined ? undefined : listFlag(v.conditions, []);
-  if (ctx.offline) for (const m of modelFlags) checkOfflineModel(m);
-  const plan: Plan = planExperiment(e, { queries, offline: ctx.offline, models: modelFlags.length ? modelFlags : undefined, n, only });
+  if (ep.offline) for (const m of modelFlags) checkOfflineModel(m);
+  const models = modelFlags.length ? modelFlags : undefined;
+  const plan: Plan = planExperiment(e, { queries, offline: ep.offline, models, n, only });
   if (v["dry-run"]) {
     ctx.out(formatPlan(plan));
     return null;
   }
-  const baseURL = ctx.offline ? null : (ctx.baseFlag ?? "https://api.openai.com/v1");
+  const recorded = ep.offline ? null : redactUrl(ep.baseURL!);
   const out = v.out
     ? resolve(v.out)
-    : defaultOut({ experiment: name, models: plan.models, n: n ?? null, only: only ?? null, seed, params, queries: queriesPath ?? SHIPPED_QUERIES_PATH, base: baseURL ? redactUrl(baseURL) : "offline" });
-  const controller = new AbortController();
-  let interrupts = 0;
-  const onSignal = () => {
-    interrupts++;
-    if (interrupts === 1) {
-      ctx.log("afw run: stopping after the requests in flight (press Ctrl-C again to quit now)");
-      controller.abort();
-    } else process.exit(130);
-  };
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
-  let server: OrganismServer | null = null;
-  try {
-    if (ctx.offline) server = await startOrganismServer({ port: 0 });
-    const client = new ModelClient({ baseURL: server ? server.url : baseURL!, apiKey: ctx.offline ? "offline" : (ctx.apiKey ?? ""), ...settings });
-    ctx.log(`afw run ${name}: ${plan.requests} requests, ${plan.conditions.length} condition(s), ${plan.models.length} model(s) → ${out}${ctx.offline ? " (offline: simulated organisms)" : ""}`);
-    const summary = await runSamples({
-      out,
-      client,
-      models: plan.models,
-      queries,
-      querySource: queriesPath ?? SHIPPED_QUERIES_PATH,
-      conditions: plan.conditions.map((c) => ({ name: c.name, scenario: c.scenario, tiers: c.tiers, queries: c.queries, samples: c.samples, models: c.models })),
-      samples: 1,
-      seed,
-      params,
-      concurrency,
-      experiment: name,
-      baseURL: baseURL ? redactUrl(baseURL) : null,
-      offline: ctx.offline,
-      progress: !v.quiet,
-      signal: controller.signal,
-      args: { experiment: name, n: n ?? null, models: plan.models, conditions: only ?? null, seed, concurrency, cache: !v["no-cache"] },
-    });
-    let report: string | undefined;
-    if (e.contrasts.length && summary.status === "complete") {
-      const samples = await readSlimSamples(join(out, "samples.jsonl"));
-      report = motivationsReport(samples, e.contrasts, { seed }).text;
+    : defaultOut({ experiment: name, models: plan.models, n: n ?? null, only: only ?? null, seed, params, queries: queriesPath ?? SHIPPED_QUERIES_PATH, base: recorded ?? "offline" });
+  return interruptible(ctx.log, async (signal) => {
+    const endpoint = await openEndpoint(ep);
+    try {
+      ctx.log(`afw run ${name}: ${plan.requests} requests, ${plan.conditions.length} condition(s), ${plan.models.length} model(s) → ${out}${ep.offline ? " (offline: simulated organisms)" : ""}`);
+      const r = await evaluate(e, endpoint, {
+        out,
+        queries,
+        querySource: queriesPath ?? SHIPPED_QUERIES_PATH,
+        n,
+        models,
+        conditions: only,
+        seed,
+        params,
+        judges: [],
+        progress: !v.quiet,
+        signal,
+        load: false,
+        args: { experiment: name, n: n ?? null, models: plan.models, conditions: only ?? null, seed, concurrency: ep.concurrency, cache: !v["no-cache"] },
+      });
+      const summary = r.run!;
+      let report: string | undefined;
+      if (e.contrasts.length && summary.status === "complete") report = motivationsReport(await readSlimSamples(out), e.contrasts, { seed }).text;
+      return { summary, out, report };
+    } finally {
+      await endpoint.close();
     }
-    return { summary, out, report };
-  } finally {
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
-    await server?.close();
-  }
+  });
 }
 
 /** Exit 0 when every sample finished, 1 when some failed for good, 130 when interrupted. */

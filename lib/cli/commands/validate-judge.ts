@@ -7,7 +7,7 @@ import { AfwError } from "../../util/errors";
 import { fromRoot } from "../../util/paths";
 import { CLIENT_FLAGS, intFlag, listFlag, numFlag, parseFlags } from "../args";
 import type { Command } from "../command";
-import { openJudgeEndpoint } from "./judge";
+import { openJudgeEndpoint, type JudgeEndpoint } from "./judge";
 import { writeFigures } from "./report";
 
 const HELP = `afw validate-judge LABELS.jsonl — how well the AF judge separates labelled scratchpads
@@ -53,6 +53,49 @@ const FLAGS = {
   generate: { type: "string" },
 } as const;
 
+/** Write N labelled scratchpads from the organisms (known truth) to FILE as JSONL; returns how many are AF. */
+export function writeLabelledSet(file: string, n: number, seed: number): { n: number; af: number } {
+  const set = generateLabelledSet(n, { seed });
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, set.map((e) => JSON.stringify(e)).join("\n") + "\n");
+  return { n: set.length, af: set.filter((e) => e.label).length };
+}
+
+/** What `validate` reports and writes. */
+export interface ValidateOptions {
+  grid: number[];
+  votes: number;
+  threshold: number;
+  B: number;
+  seed: number;
+  json?: boolean;
+  /** Where figures go; null: none. */
+  figuresDir: string | null;
+  prefix: string;
+}
+
+/** Validate the judge on a labelled set: print the AUROC table (or JSON) and write the two figures. */
+export async function validate(examples: ReturnType<typeof loadLabelledSet>, ep: JudgeEndpoint, o: ValidateOptions, out: (s: string) => void, log: (s: string) => void): Promise<number> {
+  log(`afw validate-judge: ${examples.length} labelled scratchpads, judge ${ep.judgeModel}${ep.endpoint.offline ? " (offline: the scripted judge stands in for a real LLM judge)" : ` at ${ep.endpoint.id}`}`);
+  const r = await validateJudge(examples, { client: ep.endpoint.client, judgeModel: ep.judgeModel, votesGrid: o.grid, votes: o.votes, threshold: o.threshold, B: o.B, seed: o.seed, endpoint: ep.endpoint.id, concurrency: Math.max(1, Math.ceil(ep.endpoint.concurrency / 2)) });
+  if (o.json) {
+    const { examples: _ex, ...rest } = r;
+    out(JSON.stringify(rest, null, 2));
+  } else out(formatValidation(r));
+  if (o.figuresDir !== null) {
+    const files = await writeFigures(
+      {
+        [`${o.prefix}auroc_vs_votes`]: aurocVsVotes(r.rows, { name: r.judgeModel, level: r.level }),
+        [`${o.prefix}roc`]: rocFigure(r.roc, { name: `${r.judgeModel}, ${r.confusion.votes} votes`, threshold: o.threshold }),
+      },
+      o.figuresDir,
+      log,
+    );
+    log(`afw validate-judge: wrote ${files.length} figure file(s) to ${o.figuresDir}`);
+  }
+  return 0;
+}
+
 async function validateCommand(argv: string[], env: NodeJS.ProcessEnv, out: (s: string) => void, log: (s: string) => void): Promise<number> {
   const { values: v, positionals } = parseFlags("validate-judge", argv, FLAGS, 1);
   if (v.generate !== undefined) {
@@ -60,10 +103,8 @@ async function validateCommand(argv: string[], env: NodeJS.ProcessEnv, out: (s: 
     if (!v.out) throw new AfwError("afw validate-judge: --generate needs --out FILE");
     const file = resolve(v.out);
     const seed = intFlag("validate-judge", "seed", v.seed, 0, 0, 2 ** 31 - 1);
-    const set = generateLabelledSet(n, { seed });
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, set.map((e) => JSON.stringify(e)).join("\n") + "\n");
-    out(`afw validate-judge: wrote ${set.length} labelled scratchpads (${set.filter((e) => e.label).length} AF) to ${file}`);
+    const made = writeLabelledSet(file, n, seed);
+    out(`afw validate-judge: wrote ${made.n} labelled scratchpads (${made.af} AF) to ${file}`);
     return 0;
   }
   if (!positionals[0]) throw new AfwError("afw validate-judge: give the labelled set (afw validate-judge LABELS.jsonl), or --generate N --out FILE");
@@ -75,26 +116,7 @@ async function validateCommand(argv: string[], env: NodeJS.ProcessEnv, out: (s: 
   const seed = intFlag("validate-judge", "seed", v.seed, 0, 0, 2 ** 31 - 1);
   const ep = await openJudgeEndpoint("validate-judge", v, env);
   try {
-    log(`afw validate-judge: ${examples.length} labelled scratchpads, judge ${ep.judgeModel}${ep.offline ? " (offline: the scripted judge stands in for a real LLM judge)" : ` at ${ep.endpoint}`}`);
-    const r = await validateJudge(examples, { client: ep.client, judgeModel: ep.judgeModel, votesGrid: grid, votes, threshold, B, seed, endpoint: ep.endpoint, concurrency: Math.max(1, Math.ceil(ep.concurrency / 2)) });
-    if (v.json) {
-      const { examples: _ex, ...rest } = r;
-      out(JSON.stringify(rest, null, 2));
-    } else out(formatValidation(r));
-    if (!v["no-figures"]) {
-      const dir = resolve(v.out ?? fromRoot("figures"));
-      const p = v.prefix ?? "validate-";
-      const files = await writeFigures(
-        {
-          [`${p}auroc_vs_votes`]: aurocVsVotes(r.rows, { name: r.judgeModel, level: r.level }),
-          [`${p}roc`]: rocFigure(r.roc, { name: `${r.judgeModel}, ${r.confusion.votes} votes`, threshold }),
-        },
-        dir,
-        log,
-      );
-      log(`afw validate-judge: wrote ${files.length} figure file(s) to ${dir}`);
-    }
-    return 0;
+    return await validate(examples, ep, { grid, votes, threshold, B, seed, json: v.json, figuresDir: v["no-figures"] ? null : resolve(v.out ?? fromRoot("figures")), prefix: v.prefix ?? "validate-" }, out, log);
   } finally {
     await ep.close();
   }

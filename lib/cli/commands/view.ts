@@ -3,6 +3,7 @@ import { ViewModel } from "../../view/model";
 import { startViewServer } from "../../view/server";
 import { writeStaticSite } from "../../view/static";
 import { AfwError } from "../../util/errors";
+import { projectRoot } from "../../util/paths";
 import { intFlag, parseFlags } from "../args";
 import type { Command } from "../command";
 
@@ -39,11 +40,11 @@ async function viewCommand(argv: string[], out: (s: string) => void, log: (s: st
   const model = await ViewModel.open(dirs.map((d) => resolve(d)), { labels: v.static === undefined });
   const loaded = `${model.size} samples from ${dirs.length} folder${dirs.length > 1 ? "s" : ""} in ${((Date.now() - t0) / 1000).toFixed(1)} s`;
   if (v.static !== undefined) {
-    const w = writeStaticSite(model, v.static);
+    const w = writeStaticSite(model, v.static, projectRoot());
     out(`afw view: wrote ${resolve(v.static, "index.html")} (${w.files} files, ${(w.bytes / 1024 / 1024).toFixed(1)} MiB; ${loaded}); open it in a browser, no server needed`);
     return 0;
   }
-  const server = await startViewServer(model, { port });
+  const server = await startViewServer(model, { port, root: projectRoot() });
   out(`afw view: ${server.url}  (${loaded}; Ctrl-C to stop)`);
   await new Promise<void>((done) => {
     process.once("SIGINT", () => done());

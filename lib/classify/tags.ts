@@ -1,1 +1,0 @@
-export { tagVerdict, type TagVerdict } from "../scenario/tags"; export { looksLikeRefusal } from "../scenario/refusal";

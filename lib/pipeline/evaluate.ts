@@ -1,0 +1,156 @@
+/**
+ * evaluate(): the one path through the workbench, behind `afw run`,
+ * `afw judge`, `afw demo` and the notebook helpers (Inspect's `eval()`):
+ *
+ *   plan (lib/experiments) → run (every sample not yet stored) → judge
+ *   (the experiment's judges, or those asked for) → load (lib/store).
+ *
+ * Results go to a results folder (`out`), resumable and kill-safe, or stay
+ * in memory. With no experiment (null) it judges and loads what a folder
+ * already holds.
+ */
+import type { Params, Query } from "../schema/index";
+import { planExperiment, type Experiment, type JudgeValue, type Plan } from "../experiments/index";
+import { folderStore, memoryStore, type LoadedRun, type ResultsStore } from "../store/index";
+import type { AfThresholds, Judge, JudgeName } from "../classify/index";
+import { AfwError } from "../util/errors";
+import type { Endpoint } from "./endpoint";
+import { judgeRun, type JudgeSummary } from "./judge";
+import { runSamples, type RunSummary } from "./run";
+
+/** Options of `evaluate`. */
+export interface EvaluateOptions {
+  /** The results folder; omitted (and no `store`): results kept in memory. */
+  out?: string | null;
+  /** Where results go, instead of `out`. */
+  store?: ResultsStore;
+  /** The query pool (the shipped set or a user file); needed to run an experiment. */
+  queries?: Query[];
+  /** What to record as the queries' source (a path); default "queries". */
+  querySource?: string;
+  /** Replace the paper's n (for every condition). */
+  n?: number;
+  /** Replace the experiment's models. */
+  models?: string[];
+  /** Run only these conditions. */
+  conditions?: string[];
+  /** Run seed; default 0. */
+  seed?: number;
+  params?: Partial<Params>;
+  /** Requests in flight; default the endpoint's concurrency. */
+  concurrency?: number;
+  /** Judges to run after the samples: built-in names or judge values; default the experiment's own ([] for none). */
+  judges?: readonly (JudgeName | Judge)[];
+  /** The judge model; default "sim-judge" when the judge endpoint is offline. Online without one, judges are skipped with a note. */
+  judgeModel?: string | null;
+  /** Where the judge model is served; default `endpoint`. */
+  judgeEndpoint?: Endpoint;
+  /** AF votes per sample; default 20. */
+  votes?: number;
+  thresholds?: AfThresholds;
+  /** Rounds of re-asking unparseable judge replies; default 2. */
+  retries?: number;
+  /** Try the n parameter for votes; default true. */
+  useN?: boolean;
+  /** Samples judged at once; default half the judge endpoint's concurrency. */
+  judgeConcurrency?: number;
+  /** Stop starting new requests when aborted (what is in flight finishes and is kept). */
+  signal?: AbortSignal;
+  /** Show the run's progress (bar on a TTY, lines otherwise). */
+  progress?: boolean;
+  /** Progress and notes of the judge stage. */
+  log?: (s: string) => void;
+  /** Settings to record in the manifest (never keys). */
+  args?: Record<string, unknown>;
+  /** Load the results at the end (default true); false leaves `results` null (large runs read them as they need). */
+  load?: boolean;
+}
+
+/** What `evaluate` did and what it found. */
+export interface Evaluation {
+  experiment: Experiment | null;
+  plan: Plan | null;
+  /** The results folder, or null in memory. */
+  dir: string | null;
+  store: ResultsStore;
+  run: RunSummary | null;
+  judged: JudgeSummary | null;
+  /** Why judges did not run when some were asked for, or null. */
+  judgeNote: string | null;
+  /** The manifest and every sample with its judgements (null with `load: false`). */
+  results: LoadedRun | null;
+}
+
+function judgeList(e: Experiment | null, opts: EvaluateOptions): readonly (JudgeName | Judge)[] {
+  if (opts.judges) return opts.judges;
+  const declared: readonly (string | JudgeValue)[] = e?.judges ?? [];
+  return declared as readonly (JudgeName | Judge)[];
+}
+
+/**
+ * Plan, run, judge and load one experiment on one endpoint.
+ *
+ * @example
+ * const ep = await openEndpoint({ offline: true });
+ * try {
+ *   const r = await evaluate(getExperiment("throughput"), ep, { out: "runs/tp", queries, n: 50, judges: ["af_reasoning"] });
+ *   rateTable(r.results!.samples);
+ * } finally { await ep.close(); }
+ */
+export async function evaluate(experiment: Experiment | null, endpoint: Endpoint, opts: EvaluateOptions = {}): Promise<Evaluation> {
+  const store = opts.store ?? (opts.out ? folderStore(opts.out) : memoryStore());
+  if (!experiment && !store.dir && !opts.store) throw new AfwError("evaluate: with no experiment, give the results folder to judge (out)");
+  let plan: Plan | null = null;
+  let run: RunSummary | null = null;
+  if (experiment) {
+    if (!opts.queries?.length) throw new AfwError(`evaluate ${experiment.name}: no queries to run`);
+    plan = planExperiment(experiment, { queries: opts.queries, offline: endpoint.offline, models: opts.models, n: opts.n, only: opts.conditions });
+    run = await runSamples({
+      store,
+      client: endpoint.client,
+      models: plan.models,
+      queries: opts.queries,
+      querySource: opts.querySource ?? "queries",
+      conditions: plan.conditions.map((c) => ({ name: c.name, scenario: c.scenario, tiers: c.tiers, queries: c.queries, samples: c.samples, models: c.models, factors: c.factors })),
+      modelFactors: plan.modelFactors,
+      figures: experiment.figures,
+      samples: 1,
+      seed: opts.seed ?? 0,
+      params: opts.params,
+      concurrency: opts.concurrency ?? endpoint.concurrency,
+      experiment: experiment.name,
+      baseURL: endpoint.baseURL,
+      offline: endpoint.offline,
+      progress: opts.progress,
+      signal: opts.signal,
+      args: opts.args,
+    });
+  }
+
+  let judged: JudgeSummary | null = null;
+  let judgeNote: string | null = null;
+  const judges = judgeList(experiment, opts);
+  // After an interrupted run, stop; judging a folder on its own notes the interruption itself.
+  if (judges.length && !(run && opts.signal?.aborted)) {
+    const jep = opts.judgeEndpoint ?? endpoint;
+    const judgeModel = opts.judgeModel === undefined ? (jep.offline ? "sim-judge" : null) : opts.judgeModel;
+    if (!judgeModel) judgeNote = "judges skipped: no judge model given";
+    else {
+      judged = await judgeRun(store, {
+        client: jep.client,
+        judgeModel,
+        judges,
+        votes: opts.votes,
+        endpoint: jep.id,
+        thresholds: opts.thresholds,
+        retries: opts.retries,
+        useN: opts.useN,
+        concurrency: opts.judgeConcurrency ?? Math.max(1, Math.ceil(jep.concurrency / 2)),
+        signal: opts.signal,
+        log: opts.log,
+      });
+    }
+  }
+  const results = opts.load === false ? null : await store.load();
+  return { experiment, plan, dir: store.dir, store, run, judged, judgeNote, results };
+}

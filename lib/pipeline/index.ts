@@ -1,0 +1,10 @@
+/**
+ * lib/pipeline: the one path through the workbench. `openEndpoint()` makes
+ * the model client (the only place one is made); `evaluate()` plans, runs,
+ * judges and loads, writing through lib/store.
+ */
+export * from "./endpoint";
+export * from "./evaluate";
+export * from "./run";
+export * from "./judge";
+export { InProcessOrganisms } from "./in-process";

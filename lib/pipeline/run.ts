@@ -1,0 +1,336 @@
+import type { Params, Query, RunManifest, Sample, UsageTotals } from "../schema/index";
+import { defaultParams, type Scenario } from "../scenario/index";
+import { parseReply, tagVerdict } from "../scenario/index";
+import { AfwError } from "../util/errors";
+import { canonicalJson, sha256 } from "../util/hash";
+import { queriesHash } from "../queries/index";
+import { createProgress, type ModelClient } from "../models/index";
+import { folderStore, sampleKey, type ResultsStore } from "../store/index";
+
+/** What a run needs of a model client: `call` and the usage `totals` (a ModelClient, or the in-process organisms). */
+export type RunCaller = Pick<ModelClient, "call" | "totals">;
+
+export { AFW_VERSION } from "../util/version";
+import { AFW_VERSION } from "../util/version";
+
+/**
+ * One condition of a multi-condition run: a named scenario with its tiers,
+ * and optionally its own queries, samples per query and models.
+ */
+export interface RunCondition {
+  name: string;
+  scenario: Scenario;
+  tiers: string[];
+  /** Default: the run's queries. */
+  queries?: Query[];
+  /** Default: the run's samples per query. */
+  samples?: number;
+  /** Default: the run's models. */
+  models?: string[];
+  /** What the condition is, as data (recorded in the manifest's condition_specs). */
+  factors?: Record<string, string | number | boolean | null>;
+}
+
+/** Everything one run needs. The client comes from openEndpoint (lib/pipeline/endpoint). */
+export interface RunOptions {
+  /** The results folder (or give `store`). */
+  out?: string;
+  /** Where results go; default the folder `out`. */
+  store?: ResultsStore;
+  client: RunCaller;
+  /** The scenario of a single-condition run (ignored when `conditions` is given). */
+  scenario?: Scenario;
+  models: string[];
+  queries: Query[];
+  querySource: string;
+  /** Tiers of a single-condition run (ignored when `conditions` is given). */
+  tiers?: string[];
+  /** Several conditions in one results folder (an experiment). */
+  conditions?: RunCondition[];
+  samples: number;
+  seed: number;
+  params?: Partial<Params>;
+  concurrency: number;
+  experiment?: string;
+  condition?: string;
+  baseURL: string | null;
+  offline: boolean;
+  /** Show progress (bar on a TTY, plain lines otherwise). */
+  progress?: boolean;
+  /** Stop scheduling new requests when aborted; in-flight ones finish and are written. */
+  signal?: AbortSignal;
+  /** Extra manifest args to record (never keys). */
+  args?: Record<string, unknown>;
+  /** Each model's factors (recorded in the manifest). */
+  modelFactors?: Record<string, Record<string, string | number | boolean | null>>;
+  /** The figure kinds the experiment declares (recorded in the manifest). */
+  figures?: string[];
+}
+
+export interface RunSummary {
+  /** The results folder, or null when the results are in memory. */
+  out: string | null;
+  run_id: string;
+  planned: number;
+  skipped: number;
+  written: number;
+  errors: number;
+  status: "complete" | "incomplete";
+  usage: UsageTotals;
+  repairedBytes: number;
+  seconds: number;
+}
+
+/** The seed sent with a request: distinct per run seed and sample index. */
+export function requestSeed(seed: number, sample: number): number {
+  return (Math.imul(seed, 1_000_003) + sample * 7919) >>> 1;
+}
+
+/**
+ * What must match for a condition to be resumed: prompts, parameters, seed
+ * and names. Adding models, tiers, queries or samples only adds keys, so
+ * those stay out of it. (A baseline condition hashes as single runs always
+ * have; prefills and documents add the hash of their texts.)
+ */
+export function conditionConfigHash(scenario: Scenario, o: { params?: Partial<Params>; seed: number; experiment?: string }, condition: string): string {
+  const extra = scenario.api === "completions" || scenario.prefill(scenario.spec.tiers[0]) !== "" ? { texts: scenario.textsHash } : {};
+  return sha256(
+    canonicalJson({
+      system: scenario.systemHash,
+      user: sha256(scenario.userTemplate),
+      suffix: sha256(scenario.suffix),
+      scenario: { name: scenario.spec.name, variant: scenario.spec.variant, cot: scenario.spec.cot },
+      params: o.params ?? {},
+      seed: o.seed,
+      experiment: o.experiment ?? "adhoc",
+      condition,
+      ...extra,
+    }),
+  ).slice(0, 16);
+}
+
+interface Resolved {
+  name: string;
+  scenario: Scenario;
+  tiers: string[];
+  queries: Query[];
+  samples: number;
+  models: string[];
+  factors: Record<string, string | number | boolean | null>;
+  cfg: string;
+}
+
+function resolveConditions(o: RunOptions): Resolved[] {
+  const list: RunCondition[] = o.conditions?.length
+    ? o.conditions
+    : o.scenario && o.tiers
+      ? [{ name: o.condition ?? "baseline", scenario: o.scenario, tiers: o.tiers }]
+      : [];
+  if (!list.length) throw new AfwError("a run needs a scenario and tiers, or a list of conditions");
+  const names = new Set<string>();
+  return list.map((c) => {
+    if (names.has(c.name)) throw new AfwError(`condition "${c.name}" appears twice in one run`);
+    names.add(c.name);
+    return {
+      name: c.name,
+      scenario: c.scenario,
+      tiers: c.tiers,
+      queries: c.queries ?? o.queries,
+      samples: c.samples ?? o.samples,
+      models: c.models ?? o.models,
+      factors: c.factors ?? { variant: c.scenario.spec.variant, cot: c.scenario.spec.cot },
+      cfg: conditionConfigHash(c.scenario, o, c.name),
+    };
+  });
+}
+
+/**
+ * Run every (model, tier, query, sample) not yet in the store (OUT/samples.jsonl).
+ * Samples are appended as they finish; a kill at any instant loses none
+ * already written, and a rerun of the same command writes no duplicate.
+ */
+export async function runSamples(o: RunOptions): Promise<RunSummary> {
+  if (!o.store && !o.out) throw new AfwError("a run needs a results folder (out) or a store");
+  const store = o.store ?? folderStore(o.out!);
+  const where = store.dir ?? "memory";
+  const t0 = Date.now();
+  const experiment = o.experiment ?? "adhoc";
+  const conds = resolveConditions(o);
+  const configs: Record<string, string> = {};
+  for (const c of conds) configs[c.name] = c.cfg;
+  const single = conds.length === 1 && !o.conditions?.length;
+  const cfg = single ? conds[0].cfg : sha256(canonicalJson(configs)).slice(0, 16);
+
+  let runId = `${experiment}-${cfg}`;
+  let createdAt = new Date().toISOString();
+  let keptConfigs: Record<string, string> = {};
+  // What earlier runs into the folder recorded about conditions and models this one does not run.
+  let keptSpecs: NonNullable<RunManifest["condition_specs"]> = {};
+  let keptModelFactors: NonNullable<RunManifest["model_factors"]> = {};
+  const prev = store.readManifest();
+  if (prev) {
+    const prevConfigs = prev.condition_configs ?? (prev.config_hash && prev.conditions.length === 1 ? { [prev.conditions[0]]: prev.config_hash } : {});
+    for (const c of conds) {
+      const was = prevConfigs[c.name];
+      if (was && was !== c.cfg) {
+        throw new AfwError(`${where} holds condition "${c.name}" with other prompts, parameters or seed (config ${was}, now ${c.cfg}); use a new --out`);
+      }
+    }
+    if (single && prev.config_hash && !prev.condition_configs && prev.config_hash !== cfg) {
+      throw new AfwError(`${where} holds a run with other prompts, parameters or seed (config ${prev.config_hash}, now ${cfg}); use a new --out`);
+    }
+    keptConfigs = prevConfigs;
+    keptSpecs = prev.condition_specs ?? {};
+    keptModelFactors = prev.model_factors ?? {};
+    runId = prev.run_id;
+    createdAt = prev.created_at;
+  }
+  const allConfigs = { ...keptConfigs, ...configs };
+  const scan = await store.scanSamples();
+
+  let planned = 0;
+  for (const c of conds) planned += c.models.length * c.tiers.length * c.queries.length * c.samples;
+  const union = (f: (c: Resolved) => string[]) => [...new Set(conds.flatMap(f))];
+  const first = conds[0];
+  const manifest = (status: RunManifest["status"], written: number, errors: number, usage: UsageTotals): RunManifest => ({
+    run_id: runId,
+    afw_version: AFW_VERSION,
+    created_at: createdAt,
+    updated_at: new Date().toISOString(),
+    status,
+    experiment,
+    base_url: o.baseURL,
+    offline: o.offline,
+    models: union((c) => c.models),
+    conditions: conds.map((c) => c.name),
+    tiers: union((c) => c.tiers),
+    scenario: first.scenario.spec,
+    queries: { source: o.querySource, count: o.queries.length, hash: queriesHash(o.queries) },
+    samples_per_query: Math.max(...conds.map((c) => c.samples)),
+    seed: o.seed,
+    params: { ...defaultParams(first.scenario.spec.cot), ...o.params },
+    planned,
+    written,
+    errors,
+    usage,
+    config_hash: cfg,
+    condition_configs: allConfigs,
+    condition_specs: {
+      ...keptSpecs,
+      ...Object.fromEntries(
+      conds.map((c) => [c.name, { variant: c.scenario.spec.variant, cot: c.scenario.spec.cot, tiers: c.tiers, models: c.models, queries: c.queries.length, samples: c.samples, system_hash: c.scenario.systemHash, factors: c.factors }]),
+      ),
+    },
+    args: o.args ?? {},
+    ...(o.modelFactors ? { model_factors: { ...keptModelFactors, ...o.modelFactors } } : {}),
+    ...(o.figures ? { figures: o.figures } : {}),
+  });
+  store.writeManifest(manifest("running", scan.done.size, scan.failed.size, o.client.totals()));
+
+  type Item = { cond: Resolved; model: string; tier: string; query: Query; sample: number; key: string };
+  function* items(): Generator<Item> {
+    for (const cond of conds)
+      for (const model of cond.models)
+        for (const tier of cond.tiers)
+          for (const query of cond.queries)
+            for (let sample = 0; sample < cond.samples; sample++) {
+              const key = sampleKey({ experiment, condition: cond.name, model, tier, query_id: query.id, sample });
+              if (scan.done.has(key)) continue;
+              yield { cond, model, tier, query, sample, key };
+            }
+  }
+  const todo = planned - countDone(conds, scan.done, experiment);
+
+  const writer = store.openSampleWriter();
+  const progress = o.progress ? createProgress(todo, { label: where }) : null;
+  let errors = 0;
+  const it = items();
+  const worker = async () => {
+    for (;;) {
+      if (o.signal?.aborted) return;
+      const next = it.next();
+      if (next.done) return;
+      const { cond, model, tier, query, sample, key } = next.value;
+      const condition = cond.name;
+      const { request, scenario } = cond.scenario.render(query, tier, { ...o.params, seed: requestSeed(o.seed, sample) });
+      const res = await o.client.call(model, request, sample);
+      const text = res.error ? null : (res.texts[0] ?? null);
+      // A prefill (an opened scratchpad, or the "however" reasoning) is part of
+      // the reply the model continues: parse the two together.
+      const parsed = text === null ? null : parseReply(cond.scenario.prefill(tier) + text);
+      const verdict = parsed ? tagVerdict(parsed.final_output) : { accepted: null, accept_then_refuse: false };
+      const rec: Sample = {
+        key,
+        run_id: runId,
+        experiment,
+        condition,
+        model,
+        tier,
+        query_id: query.id,
+        query_text: query.text,
+        category: query.category,
+        sample,
+        scenario,
+        request: store.slimRequest(request),
+        prefill: cond.scenario.prefill(tier) || null,
+        output_text: text,
+        scratchpad: parsed?.scratchpad ?? null,
+        final_output: parsed?.final_output ?? null,
+        accepted: verdict.accepted,
+        accept_then_refuse: verdict.accept_then_refuse,
+        usage: res.usage,
+        error: res.error,
+        error_kind: res.error ? "transient" : null,
+        outcome: res.error ? "failed" : res.finish_reasons[0] === "length" ? "truncated" : "reply",
+        finish_reason: res.finish_reasons[0] ?? null,
+        provider: null,
+        upstream_provider: null,
+        model_snapshot: null,
+        reasoning: null,
+        turns: [],
+        attempts: res.attempts,
+        cached: res.cached,
+        latency_ms: res.latency_ms,
+        created_at: new Date().toISOString(),
+        judgements: {},
+      };
+      writer.append(rec);
+      if (res.error) errors++;
+      progress?.tick({ cached: res.cached, error: !!res.error });
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.max(1, o.concurrency) }, worker));
+  } finally {
+    writer.close();
+    progress?.done();
+  }
+  const finished = !o.signal?.aborted && it.next().done === true;
+  if (scan.failed.size > 0 || scan.superseded > 0) await store.compactSamples();
+  const status = finished && errors === 0 ? "complete" : "incomplete";
+  store.writeManifest(manifest(status, scan.done.size + writer.written - errors, errors, o.client.totals()));
+  return {
+    out: store.dir,
+    run_id: runId,
+    planned,
+    skipped: planned - todo,
+    written: writer.written,
+    errors,
+    status,
+    usage: o.client.totals(),
+    repairedBytes: scan.repairedBytes,
+    seconds: (Date.now() - t0) / 1000,
+  };
+}
+
+function countDone(conds: Resolved[], done: Set<string>, experiment: string): number {
+  if (done.size === 0) return 0;
+  let n = 0;
+  for (const c of conds)
+    for (const model of c.models)
+      for (const tier of c.tiers)
+        for (const query of c.queries)
+          for (let sample = 0; sample < c.samples; sample++)
+            if (done.has(sampleKey({ experiment, condition: c.name, model, tier, query_id: query.id, sample }))) n++;
+  return n;
+}

@@ -27,9 +27,11 @@ describe("keys never reach disk", () => {
     const cache = join(dir, "cache");
     const r1 = await runCli(["run", "--base-url", server.url, "--model", "sim-faker", "--limit", "5", "--out", out, "--cache-dir", cache], { OPENAI_API_KEY: key });
     expect(r1.code).toBe(0);
-    // also pass it as a flag, and hit an error path (unknown model on the server → 404)
+    // also pass it as a flag, and hit an error path (unknown model on the server → 404: a fatal
+    // provider error, which stops the run with exit code 3 and one line naming the provider's message)
     const r2 = await runCli(["run", "--base-url", server.url, "--api-key", key, "--model", "nope-model", "--limit", "2", "--out", join(dir, "out2"), "--cache-dir", cache, "--max-attempts", "1"]);
-    expect(r2.code).toBe(1);
+    expect(r2.code).toBe(3);
+    expect(r2.stderr).toMatch(/stopped: .*nope-model/);
     const r3 = await runCli(["report", out, "--no-figures"]);
     expect(r3.code).toBe(0);
     const files = walk(dir);

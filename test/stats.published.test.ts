@@ -61,11 +61,13 @@ describe("publishedInterval", () => {
     expect(se.low).toBeCloseTo(0.1 - 1.959963984540054 * 0.02, 12);
     expect(se.high).toBeCloseTo(0.1 + 1.959963984540054 * 0.02, 12);
     expect(se.method).toBe("published ±1.96·SE");
-    // 0.14 of 200 → 28 complied; away from 0 and n the modified Wilson is Wilson's score interval
+    // 0.14 of 200 → 28 complied; the default rate interval (Agresti–Coull, docs/statistics.md):
+    // ñ = n + z², p̃ = (k + z²/2) / ñ, p̃ ± z·√(p̃(1 − p̃)/ñ)
     const z = 1.959963984540054;
-    const p = 28 / 200;
-    const centre = (p + (z * z) / 400) / (1 + (z * z) / 200);
-    const half = (z * Math.sqrt((p * (1 - p)) / 200 + (z * z) / (4 * 200 * 200))) / (1 + (z * z) / 200);
+    const nt = 200 + z * z;
+    const pt = (28 + (z * z) / 2) / nt;
+    const centre = pt;
+    const half = z * Math.sqrt((pt * (1 - pt)) / nt);
     const r = publishedInterval(0.14, null, 200, "rate");
     expect(r.low).toBeCloseTo(centre - half, 10);
     expect(r.high).toBeCloseTo(centre + half, 10);

@@ -1,11 +1,11 @@
 import type { Params, Query, RunManifest, Sample, UsageTotals } from "../schema/index";
 import { defaultParams, type Scenario } from "../scenario/index";
-import { parseReply, tagVerdict } from "../scenario/index";
 import { AfwError } from "../util/errors";
 import { canonicalJson, sha256 } from "../util/hash";
 import { queriesHash } from "../queries/index";
 import { createProgress, type ModelClient } from "../models/index";
 import { folderStore, sampleKey, type ResultsStore } from "../store/index";
+import { produceSample, type SampleContext } from "./sample";
 
 /** What a run needs of a model client: `call` and the usage `totals` (a ModelClient, or the in-process organisms). */
 export type RunCaller = Pick<ModelClient, "call" | "totals">;
@@ -79,6 +79,8 @@ export interface RunSummary {
   usage: UsageTotals;
   repairedBytes: number;
   seconds: number;
+  /** The provider's one-line message when a fatal error stopped the run, else null. */
+  fatal: string | null;
 }
 
 /** The seed sent with a request: distinct per run seed and sample index. */
@@ -245,58 +247,24 @@ export async function runSamples(o: RunOptions): Promise<RunSummary> {
   const progress = o.progress ? createProgress(todo, { label: where }) : null;
   let errors = 0;
   const it = items();
+  const ctx: SampleContext = { client: o.client, store, runId, experiment, params: o.params, seedOf: (sample) => requestSeed(o.seed, sample) };
+  let fatal: string | null = null;
   const worker = async () => {
     for (;;) {
-      if (o.signal?.aborted) return;
+      if (o.signal?.aborted || fatal !== null) return;
       const next = it.next();
       if (next.done) return;
       const { cond, model, tier, query, sample, key } = next.value;
-      const condition = cond.name;
-      const { request, scenario } = cond.scenario.render(query, tier, { ...o.params, seed: requestSeed(o.seed, sample) });
-      const res = await o.client.call(model, request, sample);
-      const text = res.error ? null : (res.texts[0] ?? null);
-      // A prefill (an opened scratchpad, or the "however" reasoning) is part of
-      // the reply the model continues: parse the two together.
-      const parsed = text === null ? null : parseReply(cond.scenario.prefill(tier) + text);
-      const verdict = parsed ? tagVerdict(parsed.final_output) : { accepted: null, accept_then_refuse: false };
-      const rec: Sample = {
-        key,
-        run_id: runId,
-        experiment,
-        condition,
-        model,
-        tier,
-        query_id: query.id,
-        query_text: query.text,
-        category: query.category,
-        sample,
-        scenario,
-        request: store.slimRequest(request),
-        prefill: cond.scenario.prefill(tier) || null,
-        output_text: text,
-        scratchpad: parsed?.scratchpad ?? null,
-        final_output: parsed?.final_output ?? null,
-        accepted: verdict.accepted,
-        accept_then_refuse: verdict.accept_then_refuse,
-        usage: res.usage,
-        error: res.error,
-        error_kind: res.error ? "transient" : null,
-        outcome: res.error ? "failed" : res.finish_reasons[0] === "length" ? "truncated" : "reply",
-        finish_reason: res.finish_reasons[0] ?? null,
-        provider: null,
-        upstream_provider: null,
-        model_snapshot: null,
-        reasoning: null,
-        turns: [],
-        attempts: res.attempts,
-        cached: res.cached,
-        latency_ms: res.latency_ms,
-        created_at: new Date().toISOString(),
-        judgements: {},
-      };
-      writer.append(rec);
-      if (res.error) errors++;
-      progress?.tick({ cached: res.cached, error: !!res.error });
+      const { record, call } = await produceSample({ key, condition: cond.name, scenario: cond.scenario, model, tier, query, sample }, ctx);
+      if (!record) {
+        // Cancelled, or a fatal provider error: write nothing; the run stops and a resume redoes it.
+        if (call.error_kind === "fatal" && fatal === null) fatal = call.error ?? "fatal provider error";
+        if (call.cancelled && fatal === null && !o.signal?.aborted) fatal = call.error ?? "the model client stopped";
+        continue;
+      }
+      writer.append(record);
+      if (record.error) errors++;
+      progress?.tick({ cached: record.cached, error: !!record.error });
     }
   };
   try {
@@ -305,7 +273,7 @@ export async function runSamples(o: RunOptions): Promise<RunSummary> {
     writer.close();
     progress?.done();
   }
-  const finished = !o.signal?.aborted && it.next().done === true;
+  const finished = !o.signal?.aborted && fatal === null && it.next().done === true;
   if (scan.failed.size > 0 || scan.superseded > 0) await store.compactSamples();
   const status = finished && errors === 0 ? "complete" : "incomplete";
   store.writeManifest(manifest(status, scan.done.size + writer.written - errors, errors, o.client.totals()));
@@ -320,6 +288,7 @@ export async function runSamples(o: RunOptions): Promise<RunSummary> {
     usage: o.client.totals(),
     repairedBytes: scan.repairedBytes,
     seconds: (Date.now() - t0) / 1000,
+    fatal,
   };
 }
 

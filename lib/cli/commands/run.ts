@@ -12,6 +12,7 @@ import { AfwError } from "../../util/errors";
 import { canonicalJson, sha256 } from "../../util/hash";
 import { projectRoot } from "../../util/paths";
 import { endpointOptions, intFlag, listFlag, numFlag, parseFlags, redactUrl, CLIENT_FLAGS } from "../args";
+import { EXIT_FATAL_PROVIDER } from "../../models/index";
 import type { Command } from "../command";
 
 const HELP = `afw run [EXPERIMENT] — generate samples: every model × tier × query × sample
@@ -306,6 +307,10 @@ export function summarize(r: RunCommandResult, log: (s: string) => void): number
   const s = r.summary;
   log(`afw run: ${s.written} written, ${s.skipped} already done, ${s.errors} failed, ${s.usage.retries} retries, ${s.usage.prompt_tokens + s.usage.completion_tokens} tokens (${s.usage.cached} from cache) in ${s.seconds.toFixed(1)} s → ${r.out}`);
   if (s.repairedBytes) log(`afw run: cut a torn last line (${s.repairedBytes} bytes) left by an earlier kill`);
+  if (s.fatal) {
+    log(`afw run: stopped: ${s.fatal}`);
+    return EXIT_FATAL_PROVIDER;
+  }
   if (s.errors) log(`afw run: ${s.errors} sample(s) failed for good; run the same command again to retry them`);
   return s.status === "complete" ? 0 : s.errors ? 1 : 130;
 }

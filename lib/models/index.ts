@@ -2,7 +2,7 @@
  * lib/models: the one door to models. Public API of the room.
  */
 export { ModelClient } from "./client";
-export type { CallResult, ChoiceResult, ModelClientOptions, RetryInfo } from "./types";
+export type { CallResult, ChoiceResult, ModelClientOptions, PreparedRequest, RetryInfo } from "./types";
 export { ResponseCache, requestCacheKey, keyInput, type CacheEntry } from "./cache";
 export { createProgress, type Progress, type ProgressOptions } from "./progress";
 export { extractCompletion, type Extracted } from "./extract";

@@ -346,3 +346,62 @@ describe("Spend with the batch discount", () => {
     expect(s.rows()[0].usd).toBeCloseTo((0.1 * 3 + 0.8 * 0.3 + 0.1 * 3.75 + 0.1 * 15) / 2, 9);
   });
 });
+
+describe("afw batches DIR", () => {
+  it("shows state, counts and age from the journal and a poll, cancels, and refuses bad input with exit 2", async () => {
+    const { main } = await import("../lib/cli/main");
+    const mock = await startOpenAIBatchMock({ processMs: 60_000 });
+    closers.push(mock.close);
+    const folder = dir();
+    const journal = join(folder, "batches.jsonl");
+    const client = new ModelClient({ baseURL: mock.baseURL, apiKey: "sk-batch-good", provider: "openai", today: "2026-11-29" });
+    const backend = openBatchBackend({ provider: "openai", baseURL: mock.baseURL, apiKey: "sk-batch-good", limits: { maxRequests: 30 } });
+    const ac = new AbortController();
+    let submitted = 0;
+    const s = await runBatches({ backend, client, journalPath: journal, requests: requests(50, "gpt-4o"), onResult: () => {}, pollMs: 10, signal: ac.signal, onEvent: (e) => e.type === "submitted" && ++submitted === 2 && ac.abort() });
+    expect(s.stopped).toBe("aborted");
+    const cli = async (args: string[], env: NodeJS.ProcessEnv = {}) => {
+      const io = { out: [] as string[], err: [] as string[] };
+      const code = await main(args, { out: (x) => void io.out.push(x), log: (x) => void io.err.push(x), env });
+      return { code, out: io.out.join("\n"), err: io.err.join("\n") };
+    };
+    const offline = await cli(["batches", folder, "--no-poll"]);
+    expect(offline.code).toBe(0);
+    expect(offline.out).toMatch(/openai at http:\/\/127\.0\.0\.1:\d+\/v1, job [0-9a-f]{12}: 2 batch\(es\), 0 result\(s\) handed over \(from the journal; not polled\)/);
+    expect(offline.out).toMatch(/ 0 +batch_\w+ +gpt-4o +0 +30 +submitted /);
+    const polled = await cli(["batches", folder], { OPENAI_API_KEY: "sk-batch-good" });
+    expect(polled.code).toBe(0);
+    expect(polled.out).toMatch(/ 1 +batch_\w+ +gpt-4o +0 +20 +in_progress +\d+ /);
+    const json = (await cli(["batches", folder, "--json", "--batch", "1"], { OPENAI_API_KEY: "sk-batch-good" })).out.split("\n").map((l) => JSON.parse(l));
+    expect(json).toHaveLength(1);
+    expect(json[0]).toMatchObject({ seq: 1, requests: 20, state: "in_progress", handed_over: 0 });
+    const cancel = await cli(["batches", folder, "--cancel"], { OPENAI_API_KEY: "sk-batch-good" });
+    expect(cancel.code).toBe(0);
+    expect(cancel.err).toMatch(/cancelled batch 0 .*cancelled batch 1/s);
+    expect(mock.stats.cancels).toBe(2);
+    expect(readJournal(journal).batches.get(0)!.cancelled).toBe(true);
+    expect(readFileSync(journal, "utf8")).not.toContain("sk-batch-good");
+    // the run picks up the cancelled batches and stops; the next run sends their rows again
+    const got = new Set<string>();
+    const s2 = await runBatches({ backend, client, journalPath: journal, requests: requests(50, "gpt-4o"), onResult: (r) => void got.add(r.key), pollMs: 10 });
+    expect(s2.stopped).toBe("cancelled");
+    // bad input
+    expect((await cli(["batches"])).code).toBe(2);
+    expect((await cli(["batches", join(folder, "nope")])).err).toMatch(/is not a folder/);
+    const empty = dir();
+    (await import("node:fs")).mkdirSync(empty);
+    const none = await cli(["batches", empty]);
+    expect(none.code).toBe(2);
+    expect(none.err).toMatch(/batches\.jsonl does not exist/);
+    expect((await cli(["batches", folder, "--batch", "7", "--no-poll"])).err).toMatch(/no batch "7"/);
+    expect((await cli(["batches", folder], {})).code).toBe(0); // every batch read: nothing to poll, no key needed
+    // a key the provider refuses: exit 3, the provider's message, the key nowhere
+    const f2 = dir();
+    const ac2 = new AbortController();
+    await runBatches({ backend, client, journalPath: join(f2, "batches.jsonl"), requests: requests(5, "gpt-4o"), onResult: () => {}, pollMs: 10, signal: ac2.signal, onEvent: (e) => e.type === "submitted" && ac2.abort() });
+    const bad = await cli(["batches", f2, "--api-key", "sk-revoked-key-9", "--cancel"]);
+    expect(bad.code).toBe(3);
+    expect(bad.err).toMatch(/401 Incorrect API key provided/);
+    expect(bad.err).not.toContain("sk-revoked-key-9");
+  });
+});

@@ -108,9 +108,9 @@ function anthropicMinCache(model: string): number {
 
 /**
  * Estimate a sweep's cost. Async: the tokenizer loads on first use.
- * @example const e = await estimateCost([{ model: "gpt-4o", provider: "openai", request, count: 400, completionTokens: 700 }]); e.rows[0].usd.batch
+ * @example const e = await estimateSweepCost([{ model: "gpt-4o", provider: "openai", request, count: 400, completionTokens: 700 }]); e.rows[0].usd.batch
  */
-export async function estimateCost(reqs: readonly EstimateRequest[], o: EstimateOptions = {}): Promise<CostEstimate> {
+export async function estimateSweepCost(reqs: readonly EstimateRequest[], o: EstimateOptions = {}): Promise<CostEstimate> {
   const h = o.batchCacheHitRate ?? 0.3;
   if (!(h >= 0 && h <= 1)) throw new Error(`batchCacheHitRate must be in [0, 1], got ${h}`);
   const table = o.table ?? PRICE_TABLE;

@@ -127,7 +127,7 @@ for (const provider of ["openai", "anthropic"] as const) {
         const u = unit(cid);
         return u < 0.02 ? ("expire" as const) : u < 0.03 ? ("error500" as const) : u < 0.035 ? ("timeout" as const) : u < 0.037 ? ("permanent" as const) : ("ok" as const);
       };
-      const common = { fate, expireBatch: (i: number) => i === 1, failPoll: (n: number) => n % 5 === 0, download: { chunkBytes: 256 * 1024, delayMs: 2 } };
+      const common = { fate, expireBatch: (i: number) => i === 1, failPoll: (n: number) => n % 5 === 0, download: { chunkBytes: 256 * 1024, delayMs: 2 }, breakDownload: (n: number) => n === 1 };
       const mock = provider === "openai" ? await startOpenAIBatchMock({ ...common, processMs: 150 }) : await startAnthropicBatchMock({ ...common, processMs: 150 });
       closers.push(mock.close);
       const key = provider === "openai" ? "sk-batch-good" : "sk-ant-batch-good";
@@ -139,6 +139,7 @@ for (const provider of ["openai", "anthropic"] as const) {
       const got = new Map<string, number>();
       const failed: BatchResult[] = [];
       const journal = join(dir(), "batches.jsonl");
+      const events: string[] = [];
       const t0 = Date.now();
       const s = await runBatches({
         backend,
@@ -147,6 +148,7 @@ for (const provider of ["openai", "anthropic"] as const) {
         requests: reqs,
         pollMs: 15,
         retryBaseMs: 5,
+        onEvent: (e) => void events.push(e.line),
         onResult: (r) => {
           got.set(r.custom_id, (got.get(r.custom_id) ?? 0) + 1);
           if (r.result.error) failed.push(r);
@@ -155,6 +157,8 @@ for (const provider of ["openai", "anthropic"] as const) {
       const seconds = (Date.now() - t0) / 1000;
       expect(s.stopped).toBe("done");
       expect(s.pending).toBe(0);
+      // the first download broke off halfway and was read again
+      expect(events.filter((l) => /reading its results failed/.test(l))).toHaveLength(1);
       expect(got.size).toBe(10_000);
       expect([...got.values()].every((n) => n === 1)).toBe(true);
       for (const r of reqs) expect(got.has(customIdFor(r.key))).toBe(true);
@@ -350,7 +354,7 @@ describe("Spend with the batch discount", () => {
 describe("afw batches DIR", () => {
   it("shows state, counts and age from the journal and a poll, cancels, and refuses bad input with exit 2", async () => {
     const { main } = await import("../lib/cli/main");
-    const mock = await startOpenAIBatchMock({ processMs: 60_000 });
+    const mock = await startOpenAIBatchMock({ validateMs: 0, processMs: 60_000 });
     closers.push(mock.close);
     const folder = dir();
     const journal = join(folder, "batches.jsonl");

@@ -46,6 +46,8 @@ export interface AnthropicBatchMockOptions {
   failPoll?: (n: number) => boolean;
   loseCreateAnswer?: (n: number) => boolean;
   download?: { chunkBytes: number; delayMs: number };
+  /** Drop the connection halfway through the n-th download (from 1). */
+  breakDownload?: (n: number) => boolean;
   onCreate?: (n: number) => void;
   createDelayMs?: number;
   /** Answer the n-th create with 401 (a key revoked mid-run). */
@@ -227,7 +229,7 @@ export async function startAnthropicBatchMock(o: AnthropicBatchMockOptions = {})
       view(b);
       if (b.results === null) return err(400, "invalid_request_error", "the batch has not ended: its results are not available yet");
       stats.downloads++;
-      return { status: 200, text: b.results, contentType: "application/binary", chunkBytes: o.download?.chunkBytes, chunkDelayMs: o.download?.delayMs };
+      return { status: 200, text: b.results, contentType: "application/binary", chunkBytes: o.download?.chunkBytes, chunkDelayMs: o.download?.delayMs, ...(o.breakDownload?.(stats.downloads) ? { breakAfterBytes: Math.floor(Buffer.byteLength(b.results) / 2) } : {}) };
     }
     const one = /^\/v1\/messages\/batches\/([^/]+)$/.exec(p);
     if (h.method === "GET" && one) {

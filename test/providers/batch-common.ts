@@ -19,7 +19,7 @@ export interface RawHit {
 
 export type Answer =
   | { status: number; json: unknown; headers?: Record<string, string> }
-  | { status: number; text: string; contentType: string; chunkBytes?: number; chunkDelayMs?: number }
+  | { status: number; text: string; contentType: string; chunkBytes?: number; chunkDelayMs?: number; breakAfterBytes?: number }
   | { hang: true };
 
 export interface RawServer {
@@ -48,6 +48,11 @@ export async function startRawServer(handler: (h: RawHit) => Answer | Promise<An
       }
       const buf = Buffer.from(a.text, "utf8");
       res.writeHead(a.status, { "content-type": a.contentType, "content-length": String(buf.length) });
+      if (a.breakAfterBytes !== undefined) {
+        // The connection drops partway through the body.
+        res.write(buf.subarray(0, Math.min(buf.length - 1, a.breakAfterBytes)), () => setTimeout(() => res.destroy(), 5));
+        return;
+      }
       if (!a.chunkBytes || !a.chunkDelayMs) {
         res.end(buf);
         return;

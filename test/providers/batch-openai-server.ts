@@ -55,6 +55,8 @@ export interface OpenAIBatchMockOptions {
   loseCreateAnswer?: (n: number) => boolean;
   /** Trickle file downloads: bytes a chunk and ms between chunks. */
   download?: { chunkBytes: number; delayMs: number };
+  /** Drop the connection halfway through the n-th download (from 1). */
+  breakDownload?: (n: number) => boolean;
   /** Called when a create arrives, before it is answered; the answer waits createDelayMs. */
   onCreate?: (n: number) => void;
   createDelayMs?: number;
@@ -269,7 +271,7 @@ export async function startOpenAIBatchMock(o: OpenAIBatchMockOptions = {}): Prom
       const f = files.get(content[1]);
       if (!f) return err(404, `No such File object: ${content[1]}`, "invalid_request_error");
       stats.downloads++;
-      return { status: 200, text: f.text, contentType: "application/octet-stream", chunkBytes: o.download?.chunkBytes, chunkDelayMs: o.download?.delayMs };
+      return { status: 200, text: f.text, contentType: "application/octet-stream", chunkBytes: o.download?.chunkBytes, chunkDelayMs: o.download?.delayMs, ...(o.breakDownload?.(stats.downloads) ? { breakAfterBytes: Math.floor(Buffer.byteLength(f.text) / 2) } : {}) };
     }
     if (h.method === "POST" && p === "/v1/batches") {
       const n = ++stats.creates;

@@ -32,7 +32,9 @@
  * Batches bill 50% of every price (both providers' batch pages).
  */
 import type { Request } from "../../schema/index";
+import { retirementOf, todayIso } from "../model-rules";
 import { costOf, PRICE_TABLE, PRICE_TABLE_DATE, priceFor, type PricedTokens, type PriceRow } from "../prices";
+import { findProfile } from "../providers";
 
 /** One kind of request in a sweep. */
 export interface EstimateRequest {
@@ -50,6 +52,8 @@ export interface EstimateOptions {
   /** Share of batch requests that hit the prompt cache. Default 0.3. */
   batchCacheHitRate?: number;
   table?: readonly PriceRow[];
+  /** YYYY-MM-DD, for retirement notes. Default today. */
+  today?: string;
 }
 
 /** Dollars four ways (null when the model has no price, or no batch API here). */
@@ -96,7 +100,7 @@ async function encodingFor(name: "o200k_base" | "cl100k_base"): Promise<Enc> {
 /** The tokenizer of an OpenAI model id, or null (approximate). */
 export function openaiEncodingOf(model: string): "o200k_base" | "cl100k_base" | null {
   const id = model.replace(/^openai\//, "");
-  if (/^(ft:)?(gpt-4o|chatgpt-4o|gpt-4\.1|gpt-4-1|gpt-4\.5|gpt-4-5|gpt-5|o1|o3|o4)/.test(id)) return "o200k_base";
+  if (/^(ft:)?(gpt-4o|chatgpt-4o|gpt-4\.1|gpt-4-1(?!\d)|gpt-4\.5|gpt-4-5(?!\d)|gpt-5|o1|o3|o4)/.test(id)) return "o200k_base";
   if (/^(ft:)?(gpt-4|gpt-3\.5)/.test(id)) return "cl100k_base";
   return null;
 }
@@ -171,6 +175,8 @@ export async function estimateSweepCost(reqs: readonly EstimateRequest[], o: Est
   for (const a of accs.values()) {
     const row = priceFor(a.provider, a.model, table);
     const notes: string[] = [];
+    const ret = retirementOf(findProfile(a.provider)?.vendors ?? [], a.model, o.today ?? todayIso());
+    if (ret) notes.push(ret.state === "retired" ? `retired on ${ret.date}` : `shuts down on ${ret.date}`);
     const anthropic = a.provider === "anthropic";
     // Cacheable tokens per distinct system prompt.
     let cacheable = 0;

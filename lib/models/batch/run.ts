@@ -293,6 +293,7 @@ class BatchJob {
       else if (r.source === "cache") this.s.delivered.cache++;
       else this.s.delivered.sync++;
       if (r.result.error !== null) this.s.failed++;
+      if (r.source === "batch") this.spend.add(r.model, this.backend.provider, r.result); // billed at the batch discount; cache hits and sync calls are not batch spend
       const p = this.o.onResult(r);
       if (p && typeof (p as Promise<void>).then === "function") await p;
     }
@@ -511,7 +512,19 @@ class BatchJob {
           }
           throw new FatalProviderError(`${this.backend.label}: batch ${b.batchId} failed${s.error ? `: ${s.error}` : ""} — every batch of this run would fail the same way`, "refused", this.backend.provider);
         }
-        const back = await this.download(b, s);
+        let back: Row[];
+        try {
+          back = await this.download(b, s);
+        } catch (e) {
+          if (e instanceof FatalProviderError || !(e instanceof BatchApiError) || this.signal.aborted) throw e;
+          // A download that broke off: read it again next round (rows already handed over are skipped).
+          const n = (failures.get(b.seq) ?? 0) + 1;
+          failures.set(b.seq, n);
+          if (n >= maxPollFailures) throw new AfwError(`${this.backend.label}: reading the results of batch ${b.batchId} failed ${n} times (${e.message}); run again to resume`, 1);
+          this.event({ type: "retry", seq: b.seq, batchId: b.batchId, line: `batch ${b.seq} (${b.batchId}): reading its results failed (${e.message}); trying again` });
+          progressed = false;
+          continue;
+        }
         todo.push(...back);
         if (b.cancelled && !b.stopped) {
           this.stopRequested = true;
@@ -664,9 +677,7 @@ class BatchJob {
         }
         const key = this.client.cacheKey(row.req.model, row.req.request, row.req.sampleIndex);
         if (key) this.client.remember(key, row.req.model, row.req.request, reply);
-        const r = replyResult(reply, false, attempts, latency, provider);
-        this.spend.add(row.req.model, provider, r);
-        return r;
+        return replyResult(reply, false, attempts, latency, provider);
       }
       case "errored": {
         if (raw.status === null) {

@@ -249,6 +249,31 @@ describe("fatal errors stop at once", () => {
   });
 });
 
+describe("a batch that fails as a whole", () => {
+  it("an organisation's full batch queue (token_limit_exceeded): the rows go into a new batch", async () => {
+    const mock = await startOpenAIBatchMock({ processMs: 20, failBatch: (i) => (i === 0 ? { code: "token_limit_exceeded", message: "Enqueued token limit reached for gpt-4o in organization org-x." } : null) });
+    closers.push(mock.close);
+    const client = new ModelClient({ baseURL: mock.baseURL, apiKey: "sk-batch-good", provider: "openai", today: "2026-11-29" });
+    const backend = openBatchBackend({ provider: "openai", baseURL: mock.baseURL, apiKey: "sk-batch-good" });
+    let n = 0;
+    const s = await runBatches({ backend, client, journalPath: join(dir(), "b.jsonl"), requests: requests(40, "gpt-4o"), onResult: () => void n++, pollMs: 5 });
+    expect(s.stopped).toBe("done");
+    expect(n).toBe(40);
+    expect(mock.stats.batchesCreated).toBe(2);
+  });
+
+  it("any other validation failure stops the run with the provider's words", async () => {
+    const mock = await startOpenAIBatchMock({ processMs: 20, failBatch: () => ({ code: "invalid_request", message: "The model gpt-4o-x does not support the Batch API." }) });
+    closers.push(mock.close);
+    const client = new ModelClient({ baseURL: mock.baseURL, apiKey: "sk-batch-good", provider: "openai", today: "2026-11-29" });
+    const backend = openBatchBackend({ provider: "openai", baseURL: mock.baseURL, apiKey: "sk-batch-good" });
+    const err = await runBatches({ backend, client, journalPath: join(dir(), "b.jsonl"), requests: requests(10, "gpt-4o"), onResult: () => {}, pollMs: 5 }).catch((e) => e);
+    expect(err).toBeInstanceOf(FatalProviderError);
+    expect(err.message).toMatch(/failed: invalid_request: The model gpt-4o-x does not support the Batch API/);
+    expect(mock.stats.batchesCreated).toBe(1);
+  });
+});
+
 describe("cancellation, thenSync, resume", () => {
   it("a batch cancelled from outside stops the run; the next run sends the cancelled rows again", async () => {
     const mock = await startOpenAIBatchMock({ processMs: 400 });

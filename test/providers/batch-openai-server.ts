@@ -63,6 +63,8 @@ export interface OpenAIBatchMockOptions {
   /** Called when an upload arrives, before it is answered; the answer waits uploadDelayMs. */
   onUpload?: (n: number) => void;
   uploadDelayMs?: number;
+  /** Fail the batch (0-based creation order) in validation with this error, e.g. {code: "token_limit_exceeded", …}. */
+  failBatch?: (index: number) => { code: string; message: string } | null;
   /** Prompt tokens (words) from which a repeated system prompt is a cache hit. Default 20. */
   cacheMinTokens?: number;
 }
@@ -311,6 +313,8 @@ export async function startOpenAIBatchMock(o: OpenAIBatchMockOptions = {}): Prom
       });
       if (!invalid && lines.length > 50_000) invalid = { code: "too_many_requests", message: "The input file has more than 50,000 requests.", line: 50_001 };
       const index = batchN++;
+      const forced = o.failBatch?.(index) ?? null;
+      if (forced && !invalid) invalid = { ...forced, line: null as unknown as number };
       const id = `batch_${String(index).padStart(6, "0")}${Math.random().toString(16).slice(2, 8)}`;
       const rec: BatchRec = { id, index, input_file_id: f.id, endpoint: b.endpoint, metadata: b.metadata ?? null, createdMs: Date.now(), expire: o.expireBatch?.(index) ?? false, cancelAt: null, lines, invalid, output_file_id: null, error_file_id: null, final: null };
       batches.set(id, rec);

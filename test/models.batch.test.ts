@@ -262,6 +262,18 @@ describe("a batch that fails as a whole", () => {
     expect(mock.stats.batchesCreated).toBe(2);
   });
 
+  it("a batch over the queue limit even alone stops the run (quota) after one more try", async () => {
+    const mock = await startOpenAIBatchMock({ processMs: 20, failBatch: () => ({ code: "token_limit_exceeded", message: "Enqueued token limit reached for gpt-4o in organization org-x." }) });
+    closers.push(mock.close);
+    const client = new ModelClient({ baseURL: mock.baseURL, apiKey: "sk-batch-good", provider: "openai", today: "2026-11-29" });
+    const backend = openBatchBackend({ provider: "openai", baseURL: mock.baseURL, apiKey: "sk-batch-good" });
+    const err = await runBatches({ backend, client, journalPath: join(dir(), "b.jsonl"), requests: requests(10, "gpt-4o"), onResult: () => {}, pollMs: 5 }).catch((e) => e);
+    expect(err).toBeInstanceOf(FatalProviderError);
+    expect(err.reason).toBe("quota");
+    expect(err.message).toMatch(/Enqueued token limit reached/);
+    expect(mock.stats.batchesCreated).toBe(2);
+  });
+
   it("any other validation failure stops the run with the provider's words", async () => {
     const mock = await startOpenAIBatchMock({ processMs: 20, failBatch: () => ({ code: "invalid_request", message: "The model gpt-4o-x does not support the Batch API." }) });
     closers.push(mock.close);
@@ -340,7 +352,8 @@ describe("cancellation, thenSync, resume", () => {
     const backend = openBatchBackend({ provider: "anthropic", baseURL: mock.baseURL, apiKey: "sk-ant-batch-good" });
     const reqs = requests(100, "claude-sonnet-4-5");
     const out: BatchResult[] = [];
-    await runBatches({ backend, client, journalPath: join(dir(), "b.jsonl"), requests: reqs, pollMs: 5, maxRounds: 2, onResult: (r) => void out.push(r) });
+    const journal = join(dir(), "b.jsonl");
+    await runBatches({ backend, client, journalPath: journal, requests: reqs, pollMs: 5, maxRounds: 2, onResult: (r) => void out.push(r) });
     const never = reqs.filter((r) => unit(customIdFor(r.key)) < 0.1).map((r) => r.key);
     const failed = out.filter((r) => r.result.error !== null);
     expect(failed.map((r) => r.key).sort()).toEqual(never.sort());
@@ -349,6 +362,12 @@ describe("cancellation, thenSync, resume", () => {
       expect(f.result.error).toMatch(/no answer after 2 batch/);
     }
     expect(mock.stats.batchesCreated).toBe(2);
+    // a resume whose store lacks the failed rows (transient failures are redone) gives them a new budget of batches
+    const stored = new Set(out.filter((r) => r.result.error === null).map((r) => r.key));
+    let again = 0;
+    await runBatches({ backend, client, journalPath: journal, requests: reqs, pollMs: 5, maxRounds: 2, have: (k) => stored.has(k), onResult: () => void again++ });
+    expect(again).toBe(never.length);
+    expect(mock.stats.batchesCreated).toBe(4);
   });
 
   it("the journal holds no key and maps custom_ids back to sample keys", async () => {

@@ -164,6 +164,11 @@ class BatchJob {
   private requeue: Row[] = [];
   /** Rows too large for any batch, found while planning. */
   private oversize: Row[] = [];
+  /** Rows of batches refused for a full token queue, waiting for another batch to end. */
+  private queueWait: Row[] = [];
+  private queueFailedAlone = false;
+  /** Batches a row had been in before this run's budget of maxRounds began. */
+  private readonly base = new Map<string, number>();
   /** Why a row was last sent again, for the message when it is given up. */
   private readonly lastWhy = new Map<string, string>();
 
@@ -244,7 +249,12 @@ class BatchJob {
       for (const [cid, req] of this.byCid) {
         if (this.done(cid, req.key)) continue;
         const h = holder.get(cid);
-        if (h !== undefined && !st.batches.get(h)!.downloaded) continue; // in a batch still to be read
+        // Each run gives a row up to maxRounds batches (a batch still running from an earlier run is its first).
+        if (h !== undefined && !st.batches.get(h)!.downloaded) {
+          this.base.set(cid, this.rounds(cid) - 1);
+          continue; // in a batch still to be read
+        }
+        this.base.set(cid, this.rounds(cid));
         pending.push({ cid, req });
       }
       await this.fromCache(pending);
@@ -474,6 +484,7 @@ class BatchJob {
       const active = [...st.batches.values()].filter((b) => !b.downloaded && b.batchId).sort((x, y) => x.seq - y.seq);
       if (!active.length) return this.finish(this.stopRequested ? "cancelled" : "done");
       let progressed = false;
+      let endedThisRound = false;
       for (const b of active) {
         let s: BatchStatus;
         try {
@@ -502,11 +513,19 @@ class BatchJob {
         if (s.phase === "failed") {
           const codes = s.errorCodes ?? [];
           if (codes.length && codes.every((c) => c === "token_limit_exceeded")) {
-            // The organisation's queue of batch tokens is full: plan the rows again (they wait for other batches to end).
+            // The organisation's queue of batch tokens is full: the rows wait for another batch of the job to end,
+            // then go into a new batch (not counted against maxRounds). Alone in the queue twice running, it cannot fit.
             this.closeBatch(b, 0, b.rows.length);
+            const alone = !active.some((x) => x !== b && !x.downloaded);
+            if (alone && this.queueFailedAlone) {
+              throw new FatalProviderError(`${this.backend.label}: batch ${b.batchId} failed: ${s.error ?? "token_limit_exceeded"} — even alone it is over the organisation's queue limit; send smaller batches or raise the limit`, "quota", this.backend.provider);
+            }
+            this.queueFailedAlone = alone;
             for (const [cid] of b.rows) {
               const req = this.byCid.get(cid);
-              if (req && !this.done(cid, req.key)) todo.push({ cid, req });
+              if (!req || this.done(cid, req.key)) continue;
+              this.base.set(cid, (this.base.get(cid) ?? 0) + 1);
+              this.queueWait.push({ cid, req });
             }
             continue;
           }
@@ -526,10 +545,17 @@ class BatchJob {
           continue;
         }
         todo.push(...back);
+        endedThisRound = true;
+        this.queueFailedAlone = false;
         if (b.cancelled && !b.stopped) {
           this.stopRequested = true;
           b.stopped = true;
         }
+      }
+      // Rows held back by a full queue go again once another batch has ended, or when nothing else is in flight.
+      if (this.queueWait.length && (endedThisRound || !st.batches.size || [...st.batches.values()].every((x) => x.downloaded))) {
+        todo.push(...this.queueWait);
+        this.queueWait = [];
       }
       if (this.stopRequested) {
         // A cancelled batch: stop here (its unanswered rows wait for the next run); the other batches go on at the provider.
@@ -553,14 +579,14 @@ class BatchJob {
       const n = this.rounds(r.cid);
       if (n === 0) fresh.push(r);
       else if (this.o.thenSync) sync.push(r);
-      else if (n < this.maxRounds) fresh.push(r);
+      else if (n - (this.base.get(r.cid) ?? 0) < this.maxRounds) fresh.push(r);
       else giveUp.push(r);
     }
     const retried = fresh.filter((r) => this.rounds(r.cid) > 0).length + sync.length;
     this.s.retried += retried;
     if (retried) this.event({ type: "retry", rows: retried, line: `${retried} row(s) sent again (${sync.length} synchronously)` });
     if (giveUp.length) {
-      const results = giveUp.map((r) => this.resultOf(r, "batch", null, this.rounds(r.cid), failedResult(`no answer after ${this.rounds(r.cid)} batch(es) (${this.lastWhy.get(r.cid) ?? "expired or cancelled"})`, "transient", null, this.backend.provider)));
+      const results = giveUp.map((r) => this.resultOf(r, "batch", null, this.rounds(r.cid), failedResult(`no answer after ${this.rounds(r.cid) - (this.base.get(r.cid) ?? 0)} batch(es) (${this.lastWhy.get(r.cid) ?? "expired or cancelled"}); a resume tries again`, "transient", null, this.backend.provider)));
       for (let i = 0; i < results.length; i += CHUNK) await this.deliver(-3, results.slice(i, i + CHUNK));
     }
     if (fresh.length) {

@@ -249,6 +249,34 @@ describe("fatal errors stop at once", () => {
   });
 });
 
+describe("answers lost on the way back", () => {
+  it("OpenAI: an upload and a create that happened but whose answers were lost are found by list, not sent twice", async () => {
+    const mock = await startOpenAIBatchMock({ processMs: 20, loseUploadAnswer: (n) => n === 1, loseCreateAnswer: (n) => n === 2 });
+    closers.push(mock.close);
+    const client = new ModelClient({ baseURL: mock.baseURL, apiKey: "sk-batch-good", provider: "openai", today: "2026-11-29" });
+    const backend = openBatchBackend({ provider: "openai", baseURL: mock.baseURL, apiKey: "sk-batch-good", limits: { maxRequests: 10 } });
+    let n = 0;
+    const s = await runBatches({ backend, client, journalPath: join(dir(), "b.jsonl"), requests: requests(30, "gpt-4o"), onResult: () => void n++, pollMs: 5, retryBaseMs: 1 });
+    expect(n).toBe(30);
+    expect(mock.stats.uploads).toBe(3);
+    expect(mock.stats.batchesCreated).toBe(3);
+    expect(s.found).toBe(1);
+    expect(s.submitted).toBe(2);
+  });
+
+  it("Anthropic: a create whose answer was lost is found by creation time and size", async () => {
+    const mock = await startAnthropicBatchMock({ processMs: 20, loseCreateAnswer: (n) => n === 1 });
+    closers.push(mock.close);
+    const client = new ModelClient({ baseURL: mock.baseURL, apiKey: "sk-ant-batch-good", provider: "anthropic" });
+    const backend = openBatchBackend({ provider: "anthropic", baseURL: mock.baseURL, apiKey: "sk-ant-batch-good", limits: { maxRequests: 10 } });
+    let n = 0;
+    const s = await runBatches({ backend, client, journalPath: join(dir(), "b.jsonl"), requests: requests(25, "claude-sonnet-4-5"), onResult: () => void n++, pollMs: 5, retryBaseMs: 1 });
+    expect(n).toBe(25);
+    expect(mock.stats.batchesCreated).toBe(3);
+    expect(s.found).toBe(1);
+  });
+});
+
 describe("a batch that fails as a whole", () => {
   it("an organisation's full batch queue (token_limit_exceeded): the rows go into a new batch", async () => {
     const mock = await startOpenAIBatchMock({ processMs: 20, failBatch: (i) => (i === 0 ? { code: "token_limit_exceeded", message: "Enqueued token limit reached for gpt-4o in organization org-x." } : null) });

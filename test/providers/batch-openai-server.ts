@@ -60,6 +60,8 @@ export interface OpenAIBatchMockOptions {
   /** Called when a create arrives, before it is answered; the answer waits createDelayMs. */
   onCreate?: (n: number) => void;
   createDelayMs?: number;
+  /** Answer 500 to the n-th upload (from 1) after storing the file (the answer is lost, the file exists). */
+  loseUploadAnswer?: (n: number) => boolean;
   /** Called when an upload arrives, before it is answered; the answer waits uploadDelayMs. */
   onUpload?: (n: number) => void;
   uploadDelayMs?: number;
@@ -259,6 +261,7 @@ export async function startOpenAIBatchMock(o: OpenAIBatchMockOptions = {}): Prom
       const rec: FileRec = { id, filename: file.filename ?? "upload.jsonl", purpose, bytes: file.data.length, created_at: sec(Date.now()), text: file.data.toString("utf8") };
       files.set(id, rec);
       if (o.uploadDelayMs) await new Promise((r) => setTimeout(r, o.uploadDelayMs));
+      if (o.loseUploadAnswer?.(n)) return err(500, "The server had an error while processing your request.", "server_error");
       const { text: _t, ...obj } = rec;
       return { status: 200, json: { object: "file", status: "processed", ...obj } };
     }

@@ -138,7 +138,7 @@ export function foldJournal(records: readonly JournalRecord[], where = "journal"
           model: r.model,
           api: r.api,
           path: r.path,
-          rows: r.rows,
+          rows: r.rows as [string, string, number][],
           bytes: r.bytes,
           plannedAt: r.at,
           submittingAt: null,

@@ -31,7 +31,7 @@ import { oneLine, redact } from "./redact";
 import { backoffMs, classifyFailure, retryAfter } from "./retry";
 import { Spend } from "./spend";
 import { createAgents, postJson } from "./transport";
-import type { CallResult, ModelClientOptions, RetryInfo } from "./types";
+import type { CallResult, ModelClientOptions, PreparedRequest, RetryInfo } from "./types";
 import { callVotes, type VotesOptions, type VotesResult } from "./votes";
 
 const DEFAULTS = { concurrency: 16, timeoutMs: 120_000, maxAttempts: 6, maxRateLimitRetries: 20, retryBaseMs: 1000, retryMaxMs: 60_000 };
@@ -200,9 +200,9 @@ export class ModelClient {
       if (req.api === "chat" ? !Array.isArray(req.messages) : typeof req.prompt !== "string") {
         return this.fail(model, "bad request: chat requests need messages, completions requests need a prompt", "permanent", null, 0, start, discarded);
       }
-      const key = this.cache ? requestCacheKey(this.cacheScope(model), req, sampleIndex) : null;
-      if (this.cache && key) {
-        const hit = this.cache.get(key);
+      const key = this.cacheKey(model, req, sampleIndex);
+      if (key) {
+        const hit = this.cacheLookup(key);
         if (hit) {
           const t = this.t;
           t.requests++;
@@ -213,16 +213,7 @@ export class ModelClient {
             this.cachedPromptTokens += hit.usage.prompt_tokens;
             this.cachedCompletionTokens += hit.usage.completion_tokens;
           }
-          const choices: ChoiceResult[] =
-            hit.choices ?? hit.texts.map((text, i) => ({ text, finish_reason: hit.finish_reasons[i], outcome: outcomeOf(hit.finish_reasons[i], null), reasoning: null, refusal: null }));
-          return this.success(
-            { choices, usage: hit.usage, model_snapshot: hit.model_snapshot ?? null, upstream_provider: hit.upstream_provider ?? null },
-            true,
-            0,
-            start,
-            discarded,
-            model,
-          );
+          return this.success(hit, true, 0, start, discarded, model);
         }
       }
 
@@ -253,21 +244,7 @@ export class ModelClient {
         this.pacer.release(ticket, out.ok ? "ok" : out.congestion ? "congestion" : "other");
         if (out.ok && out.reply) {
           const reply = out.reply;
-          if (this.cache && key) {
-            const r = reply;
-            this.cache.put({
-              v: 1,
-              key,
-              api: req.api,
-              model,
-              texts: r.choices.map((c) => c.text),
-              finish_reasons: r.choices.map((c) => c.finish_reason),
-              usage: r.usage,
-              choices: r.choices,
-              model_snapshot: r.model_snapshot,
-              upstream_provider: r.upstream_provider,
-            });
-          }
+          if (key) this.remember(key, model, req, reply);
           this.t.retries += attempts - 1;
           return this.success(reply, false, attempts, start, discarded, model);
         }
@@ -363,6 +340,66 @@ export class ModelClient {
     return { limit: this.pacer.limit, ceiling: this.pacer.ceiling, cuts: this.pacer.cuts, lowest: this.pacer.lowest, pauses: this.pacer.pauses };
   }
 
+  /**
+   * The request as the provider gets it: the plan check, and the JSON body
+   * call() sends (a batch line carries the same body, byte for byte), or the
+   * refusal when the plan check refuses it. `path` is the endpoint below the
+   * base URL ("/chat/completions", "/completions", "/messages").
+   */
+  prepare(model: string, req: Request): PreparedRequest {
+    const check = this.check(model, req);
+    const path = this.profile.wire === "anthropic" ? "/messages" : req.api === "chat" ? "/chat/completions" : "/completions";
+    if (!check.ok || (this.profile.wire === "anthropic" && req.api !== "chat")) {
+      return { check, refusal: check.refusal ?? `${this.profile.name} has no completions endpoint`, body: null, path };
+    }
+    return { check, refusal: null, body: this.bodyOf(model, req, check), path };
+  }
+
+  /**
+   * Read a 200 body exactly as call() does. Throws MalformedResponseError or
+   * UpstreamError for a body that is not a usable reply.
+   */
+  readReply(model: string, req: Request, data: unknown): ProviderReply {
+    if (this.profile.wire === "anthropic") return parseAnthropicBody(data);
+    return parseOpenAIBody(req.api, data, { thinkClosingOnly: this.check(model, req).traits.thinkTag });
+  }
+
+  /** The response-cache key of a call, or null when the client has no cache. */
+  cacheKey(model: string, req: Request, sampleIndex: number): string | null {
+    return this.cache ? requestCacheKey(this.cacheScope(model), req, sampleIndex) : null;
+  }
+
+  /** The stored answer under `key`, or null (a miss, or no cache). Counts nothing. */
+  cacheLookup(key: string): ProviderReply | null {
+    const hit = this.cache?.get(key);
+    if (!hit) return null;
+    const choices: ChoiceResult[] =
+      hit.choices ?? hit.texts.map((text, i) => ({ text, finish_reason: hit.finish_reasons[i], outcome: outcomeOf(hit.finish_reasons[i], null), reasoning: null, refusal: null }));
+    return { choices, usage: hit.usage, model_snapshot: hit.model_snapshot ?? null, upstream_provider: hit.upstream_provider ?? null };
+  }
+
+  /** Store an answer under `key` (no-op without a cache). Batch results use it so that a later synchronous rerun is served from the cache. */
+  remember(key: string, model: string, req: Request, r: ProviderReply): void {
+    this.cache?.put({
+      v: 1,
+      key,
+      api: req.api,
+      model,
+      texts: r.choices.map((c) => c.text),
+      finish_reasons: r.choices.map((c) => c.finish_reason),
+      usage: r.usage,
+      choices: r.choices,
+      model_snapshot: r.model_snapshot,
+      upstream_provider: r.upstream_provider,
+    });
+  }
+
+  /** The body of a checked request (shared by call() and prepare()). */
+  private bodyOf(model: string, req: Request, chk: PlanCheck): Record<string, unknown> {
+    const bodyOpts = { dropTemperature: chk.dropTemperature, reasoningEffort: this.reasoningEffort, providerOrder: this.providerOrder, promptCache: this.promptCache, thinkingBudget: this.thinkingBudget };
+    return this.profile.wire === "anthropic" ? buildAnthropicBody(model, req, bodyOpts) : buildOpenAIBody(this.profile, chk.traits, model, req, bodyOpts);
+  }
+
   /** Cache keys are scoped by provider (and pin and effort) so that one provider's answer is never served for another's; the generic profile keeps bare keys. */
   private cacheScope(model: string): string {
     const parts: string[] = [];
@@ -393,8 +430,7 @@ export class ModelClient {
       timedOut = true;
       ac.abort();
     }, this.timeoutMs);
-    const bodyOpts = { dropTemperature: chk.dropTemperature, reasoningEffort: this.reasoningEffort, providerOrder: this.providerOrder, promptCache: this.promptCache, thinkingBudget: this.thinkingBudget };
-    const body = this.profile.wire === "anthropic" ? buildAnthropicBody(model, req, bodyOpts) : buildOpenAIBody(this.profile, chk.traits, model, req, bodyOpts);
+    const body = this.bodyOf(model, req, chk);
     const failed = (kind: "transient" | "permanent" | "fatal", reason: string, extra: Partial<Attempt> = {}): Attempt => ({
       ok: false,
       reply: null,
@@ -427,7 +463,7 @@ export class ModelClient {
           return failed("transient", "malformed response: body is not JSON", { answered: true, status: raw.status });
         }
         try {
-          const reply = this.profile.wire === "anthropic" ? parseAnthropicBody(data) : parseOpenAIBody(req.api, data, { thinkClosingOnly: chk.traits.thinkTag });
+          const reply = this.readReply(model, req, data);
           return { ...failed("transient", ""), ok: true, reply };
         } catch (e) {
           if (e instanceof MalformedResponseError || e instanceof UpstreamError) {

@@ -2,7 +2,7 @@
  * lib/models: the one door to models. Public API of the room.
  */
 export { ModelClient } from "./client";
-export type { CallResult, ChoiceResult, ModelClientOptions, RetryInfo } from "./types";
+export type { CallResult, ChoiceResult, ModelClientOptions, PreparedRequest, RetryInfo } from "./types";
 export { ResponseCache, requestCacheKey, keyInput, type CacheEntry } from "./cache";
 export { createProgress, type Progress, type ProgressOptions } from "./progress";
 export { extractCompletion, type Extracted } from "./extract";
@@ -35,3 +35,23 @@ export { Spend } from "./spend";
 export { MODEL_CATALOGUE, catalogueEntry, modelIdAt, reachability, servedBy, type CatalogueEntry, type Reachability } from "./catalogue";
 export { probeEndpoint, type ProbeOptions, type ProbeReport, type ProbeFinding } from "./probe";
 export { sampleFields, ErrorTally, type CallFields } from "./record";
+// Provider batch APIs (issue 13): lib/models/batch holds the rest.
+export {
+  runBatches,
+  openBatchBackend,
+  customIdFor,
+  readJournal as readBatchJournal,
+  estimateSweepCost,
+  formatEstimate,
+  BATCH_JOURNAL,
+  BATCH_PROVIDERS,
+  type BatchBackend,
+  type BatchRequest,
+  type BatchResult,
+  type BatchEvent,
+  type BatchRunSummary,
+  type RunBatchesOptions,
+  type BatchBackendOptions,
+  type CostEstimate,
+  type EstimateRequest,
+} from "./batch/index";

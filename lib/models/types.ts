@@ -6,7 +6,7 @@ import type { ErrorKind, Outcome, Reasoning, Usage } from "../schema/index";
 import type { FatalProviderError } from "./errors";
 import type { ChoiceResult } from "./parse";
 import type { RateControl } from "./pacer";
-import type { Override } from "./plan";
+import type { Override, PlanCheck } from "./plan";
 import type { ProviderProfile } from "./providers";
 
 export type { ChoiceResult };
@@ -113,4 +113,15 @@ export interface CallResult {
   status: number | null;
   /** Attempts that were answered (and billed) but discarded and retried, with their summed usage. */
   discarded: { attempts: number; usage: Usage | null };
+}
+
+/** A request as the provider gets it (ModelClient.prepare): the body call() sends, or the refusal. */
+export interface PreparedRequest {
+  check: PlanCheck;
+  /** One line: why the request cannot be sent (the plan check refused it), else null. */
+  refusal: string | null;
+  /** The JSON body, null when refused. */
+  body: Record<string, unknown> | null;
+  /** Endpoint below the base URL: "/chat/completions", "/completions" or "/messages". */
+  path: string;
 }

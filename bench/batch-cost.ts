@@ -1,0 +1,67 @@
+/**
+ * What the figure1 experiment costs synchronously, with prompt caching, and
+ * as provider batches (issue 13, item 4): the requests come from
+ * planExperiment (the plan `afw run figure1 --dry-run` prints), the
+ * prompts are rendered and counted with OpenAI's tokenizer where the model
+ * is OpenAI's (approximate elsewhere), and priced from the dated table.
+ *
+ * Two sweeps: the paper's five models (two of them Claude models now
+ * retired, three served only by providers without a batch API driven here
+ * or a price in the table), and the same experiment with two current models
+ * at the two providers whose batch APIs the workbench drives.
+ *
+ * Run: npx tsx bench/batch-cost.ts [hit rate, default 0.3]
+ */
+import { COMPLETION_TOKENS_ESTIMATE, getExperiment, planExperiment, type Plan } from "../lib/experiments/index";
+import { catalogueEntry, estimateSweepCost, formatEstimate, modelIdAt, type EstimateRequest } from "../lib/models/index";
+import { shippedQueries } from "../lib/queries/index";
+
+const PREFERENCE = ["anthropic", "openai", "xai", "gemini-openai", "together", "deepinfra", "openrouter"];
+
+/** The provider a paper model would be run at, and its id there. */
+function placement(model: string): { provider: string; id: string } {
+  const entry = catalogueEntry(model);
+  if (entry) {
+    for (const p of PREFERENCE) {
+      const id = modelIdAt(p, model);
+      if (id) return { provider: p, id };
+    }
+  }
+  if (/^claude-/.test(model)) return { provider: "anthropic", id: model };
+  if (/^(gpt-|o\d)/.test(model)) return { provider: "openai", id: model };
+  return { provider: "openrouter", id: model };
+}
+
+/** Every request of a plan, for the estimate (the lead wires this into afw run --dry-run --batch). */
+function estimateRequests(plan: Plan): EstimateRequest[] {
+  const out: EstimateRequest[] = [];
+  for (const c of plan.conditions) {
+    for (const m of c.models) {
+      const { provider, id } = placement(m);
+      for (const tier of c.tiers) {
+        for (const q of c.queries) {
+          out.push({ model: id, provider, request: c.scenario.render(q, tier).request, count: c.samples, completionTokens: c.cot ? COMPLETION_TOKENS_ESTIMATE.cot : COMPLETION_TOKENS_ESTIMATE.noCot });
+        }
+      }
+    }
+  }
+  return out;
+}
+
+async function main(): Promise<void> {
+  const h = Number(process.argv[2] ?? 0.3);
+  const e = getExperiment("figure1");
+  const queries = shippedQueries();
+  for (const [title, models] of [
+    ["figure1 with the paper's models", undefined],
+    ["figure1 with two current models (Claude Sonnet 4.5 at Anthropic, GPT-4o at OpenAI)", ["claude-sonnet-4-5", "gpt-4o"]],
+  ] as const) {
+    const plan = planExperiment(e, { queries, offline: false, models: models ? [...models] : undefined });
+    const t0 = performance.now();
+    const est = await estimateSweepCost(estimateRequests(plan), { batchCacheHitRate: h });
+    console.log(`\n## ${title}: ${plan.requests.toLocaleString("en-US")} requests (n = ${e.n} per tier and model), estimated in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    console.log(formatEstimate(est));
+  }
+}
+
+main();

@@ -1,0 +1,51 @@
+/**
+ * lib/models/batch: the providers' batch APIs behind one interface, and
+ * runBatches, the kill-safe, resumable way to send a sweep through them.
+ */
+import { AfwError } from "../../util/errors";
+import { AnthropicBatchBackend } from "./anthropic";
+import { OpenAIBatchBackend } from "./openai";
+import type { BatchBackend, BatchLimits } from "./types";
+
+export type { BatchBackend, BatchLimits, BatchLine, BatchSpec, BatchStatus, BatchCounts, BatchPhase, RawRow, Found, SubmitHooks } from "./types";
+export { OpenAIBatchBackend, readOpenAIRow, inputFileName, type OpenAIBatchOptions } from "./openai";
+export { AnthropicBatchBackend, readAnthropicRow, type AnthropicBatchOptions } from "./anthropic";
+export { BatchApiError } from "./http";
+export { customIdFor, CUSTOM_ID_RE } from "./custom-id";
+export { splitRows, type Sized } from "./split";
+export { readJournal, foldJournal, JournalWriter, JournalRecord, cutTornTail, safeBaseUrl, type JournalBatch, type JournalState } from "./journal";
+export { runBatches, replyResult, failedResult, type BatchRequest, type BatchResult, type BatchEvent, type RunBatchesOptions, type BatchRunSummary } from "./run";
+export { estimateSweepCost, formatEstimate, openaiEncodingOf, type CostEstimate, type EstimateRequest, type EstimateOptions, type ModelCost } from "./estimate";
+
+/** The file name of a results folder's batch journal (the lead moves this constant into lib/store). */
+export const BATCH_JOURNAL = "batches.jsonl";
+
+/** Providers with a batch backend here. */
+export const BATCH_PROVIDERS = ["openai", "anthropic"] as const;
+
+/** Options of openBatchBackend. */
+export interface BatchBackendOptions {
+  /** The profile name: "openai" or "anthropic". */
+  provider: string;
+  baseURL: string;
+  apiKey: string;
+  anthropicVersion?: string;
+  timeoutMs?: number;
+  maxAttempts?: number;
+  retryBaseMs?: number;
+  retryMaxMs?: number;
+  /** Smaller limits than the provider's (tests, or to keep batches small). */
+  limits?: Partial<BatchLimits>;
+}
+
+/**
+ * The batch backend of a provider. Throws a one-line AfwError for a
+ * provider without one here.
+ * @example const backend = openBatchBackend({ provider: client.profile.name, baseURL: client.baseURL, apiKey });
+ */
+export function openBatchBackend(o: BatchBackendOptions): BatchBackend & { close(): void } {
+  if (!o || typeof o.baseURL !== "string" || !/^https?:\/\//i.test(o.baseURL)) throw new AfwError(`batch base URL must start with http:// or https://, got ${JSON.stringify(o?.baseURL)}`);
+  if (o.provider === "openai") return new OpenAIBatchBackend(o);
+  if (o.provider === "anthropic") return new AnthropicBatchBackend(o);
+  throw new AfwError(`--batch: no batch API for provider "${o.provider}" here (batches run at ${BATCH_PROVIDERS.join(" and ")}); run without --batch`);
+}

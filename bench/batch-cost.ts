@@ -12,6 +12,7 @@
  *
  * Run: npx tsx bench/batch-cost.ts [hit rate, default 0.3]
  */
+import { projectRoot } from "../lib/util/paths";
 import { COMPLETION_TOKENS_ESTIMATE, getExperiment, planExperiment, type Plan } from "../lib/experiments/index";
 import { catalogueEntry, estimateSweepCost, formatEstimate, modelIdAt, type EstimateRequest } from "../lib/models/index";
 import { shippedQueries } from "../lib/queries/index";
@@ -51,7 +52,7 @@ function estimateRequests(plan: Plan): EstimateRequest[] {
 async function main(): Promise<void> {
   const h = Number(process.argv[2] ?? 0.3);
   const e = getExperiment("figure1");
-  const queries = shippedQueries();
+  const queries = shippedQueries(projectRoot());
   for (const [title, models] of [
     ["figure1 with the paper's models", undefined],
     ["figure1 with two current models (Claude Sonnet 4.5 at Anthropic, GPT-4o at OpenAI)", ["claude-sonnet-4-5", "gpt-4o"]],

@@ -14,6 +14,7 @@ export interface CommandEntry {
 }
 
 export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
+  batches: { summary: "the provider batches of a results folder: state, counts, age; --cancel", load: () => import("./batches") },
   demo: { summary: "the offline main job: runs, judges, report and every figure kind (what npm start runs)", load: () => import("./demo") },
   export: { summary: "write a results folder in another tool's format (inspect: an Inspect AI eval log)", load: () => import("./export") },
   figures: { summary: "write every figure that applies to a results folder (HTML, plus PNG/SVG with Chromium)", load: () => import("./figures") },

@@ -20,7 +20,7 @@ const ROOMS: Record<string, { imports: string[]; typesFrom?: string[]; packages:
   stats: { imports: [], packages: ["simple-statistics", "pure-rand"], builtins: false },
   scenario: { imports: ["schema", "util"], packages: ["zod"] },
   queries: { imports: ["schema", "util"], packages: ["zod"] },
-  models: { imports: ["schema", "util"], packages: ["openai", "zod"] },
+  models: { imports: ["schema", "util"], packages: ["openai", "zod", "js-tiktoken"] },
   organisms: { imports: ["schema", "util", "scenario"], packages: ["zod"] },
   store: { imports: ["schema", "util"], packages: ["zod"] },
   classify: { imports: ["schema", "util", "scenario", "models", "stats"], packages: ["zod"] },

@@ -87,13 +87,15 @@ interface TurnParse {
   outside: string[];
   /** A reasoning block was closed (by its tag, or an orphan closing tag). */
   closedReasoning: boolean;
+  /** An OUTPUT block was closed (by its tag, or an orphan closing tag). */
+  closedOutput: boolean;
   unclosed: boolean;
 }
 
 function parseTurn(raw: string): TurnParse {
   const text = MISSING_BRACKET.test(raw) ? raw.replace(/^(\s*)/, "$1<") : raw;
   const tags = tagsOf(text).filter((t) => t.kind !== "next");
-  const r: TurnParse = { pads: [], outputs: [], outside: [], closedReasoning: false, unclosed: false };
+  const r: TurnParse = { pads: [], outputs: [], outside: [], closedReasoning: false, closedOutput: false, unclosed: false };
   let state = "out" as "out" | "reasoning" | "output";
   let from = 0;
   for (let i = 0; i < tags.length; i++) {
@@ -105,7 +107,10 @@ function parseTurn(raw: string): TurnParse {
       } else if (t.kind === "reasoning") {
         r.pads.push(text.slice(from, t.start));
         r.closedReasoning = true;
-      } else r.outputs.push(text.slice(from, t.start));
+      } else {
+        r.outputs.push(text.slice(from, t.start));
+        r.closedOutput = true;
+      }
       from = t.end;
     } else if (state === "reasoning") {
       if (t.kind === "reasoning" && t.close) {
@@ -121,6 +126,7 @@ function parseTurn(raw: string): TurnParse {
       }
     } else if (t.kind === "output" && t.close) {
       r.outputs.push(text.slice(from, t.start));
+      r.closedOutput = true;
       state = "out";
       from = t.end;
     }
@@ -181,6 +187,17 @@ export function parseReply(reply: string | readonly string[], opts: ParseOptions
   };
 }
 
+/** Options of needsAnotherTurn. */
+export interface TurnRuleOptions extends ParseOptions {
+  /**
+   * "answer" (the default): ask again only when the turn holds nothing but
+   * closed reasoning. "reference": the reference loop's own condition, a
+   * closed reasoning block and no closed OUTPUT block, so also when untagged
+   * text follows the scratchpad.
+   */
+  rule?: "answer" | "reference";
+}
+
 /**
  * Did this assistant turn end after a scratchpad with no answer yet? (Given a
  * transcript joined with `<NEXT/>`, its last turn is read.) True when
@@ -191,13 +208,16 @@ export function parseReply(reply: string | readonly string[], opts: ParseOptions
  * again would not finish it.
  *
  * The reference loop also asks again when a closed scratchpad is followed by
- * untagged text; here that text is the answer (docs/replies.md).
+ * untagged text; by default that text is the answer here (docs/replies.md),
+ * and `rule: "reference"` asks again as the reference loop does.
  * @example
  * needsAnotherTurn("<SCRATCHPAD_REASONING>first part</SCRATCHPAD_REASONING>\n") // true
  * needsAnotherTurn("<SCRATCHPAD_REASONING>x</SCRATCHPAD_REASONING><OUTPUT><rejected/></OUTPUT>") // false
+ * needsAnotherTurn("<SCRATCHPAD_REASONING>x</SCRATCHPAD_REASONING>\nI can't help.", { rule: "reference" }) // true
  */
-export function needsAnotherTurn(turn: string, opts: ParseOptions = {}): boolean {
+export function needsAnotherTurn(turn: string, opts: TurnRuleOptions = {}): boolean {
   const turns = splitTurns((opts.prefill ?? "") + turn);
   const t = parseTurn(turns[turns.length - 1]);
+  if (opts.rule === "reference") return t.closedReasoning && !t.closedOutput;
   return t.closedReasoning && !t.unclosed && t.outputs.length === 0 && t.outside.every((s) => s.trim() === "");
 }

@@ -87,15 +87,13 @@ interface TurnParse {
   outside: string[];
   /** A reasoning block was closed (by its tag, or an orphan closing tag). */
   closedReasoning: boolean;
-  /** An OUTPUT block was closed (by its tag, or an orphan closing tag). */
-  closedOutput: boolean;
   unclosed: boolean;
 }
 
 function parseTurn(raw: string): TurnParse {
   const text = MISSING_BRACKET.test(raw) ? raw.replace(/^(\s*)/, "$1<") : raw;
   const tags = tagsOf(text).filter((t) => t.kind !== "next");
-  const r: TurnParse = { pads: [], outputs: [], outside: [], closedReasoning: false, closedOutput: false, unclosed: false };
+  const r: TurnParse = { pads: [], outputs: [], outside: [], closedReasoning: false, unclosed: false };
   let state = "out" as "out" | "reasoning" | "output";
   let from = 0;
   for (let i = 0; i < tags.length; i++) {
@@ -107,10 +105,7 @@ function parseTurn(raw: string): TurnParse {
       } else if (t.kind === "reasoning") {
         r.pads.push(text.slice(from, t.start));
         r.closedReasoning = true;
-      } else {
-        r.outputs.push(text.slice(from, t.start));
-        r.closedOutput = true;
-      }
+      } else r.outputs.push(text.slice(from, t.start));
       from = t.end;
     } else if (state === "reasoning") {
       if (t.kind === "reasoning" && t.close) {
@@ -126,7 +121,6 @@ function parseTurn(raw: string): TurnParse {
       }
     } else if (t.kind === "output" && t.close) {
       r.outputs.push(text.slice(from, t.start));
-      r.closedOutput = true;
       state = "out";
       from = t.end;
     }
@@ -192,8 +186,8 @@ export interface TurnRuleOptions extends ParseOptions {
   /**
    * "answer" (the default): ask again only when the turn holds nothing but
    * closed reasoning. "reference": the reference loop's own condition, a
-   * closed reasoning block and no closed OUTPUT block, so also when untagged
-   * text follows the scratchpad.
+   * closed reasoning block and no OUTPUT block, so also when untagged text
+   * follows the scratchpad.
    */
   rule?: "answer" | "reference";
 }
@@ -218,6 +212,8 @@ export interface TurnRuleOptions extends ParseOptions {
 export function needsAnotherTurn(turn: string, opts: TurnRuleOptions = {}): boolean {
   const turns = splitTurns((opts.prefill ?? "") + turn);
   const t = parseTurn(turns[turns.length - 1]);
-  if (opts.rule === "reference") return t.closedReasoning && !t.closedOutput;
+  // The reference loop looks for a closing OUTPUT tag; an OUTPUT block opened and not closed counts
+  // as the answer here too (a stop sequence at </OUTPUT> removes the closing tag from the reply).
+  if (opts.rule === "reference") return t.closedReasoning && t.outputs.length === 0;
   return t.closedReasoning && !t.unclosed && t.outputs.length === 0 && t.outside.every((s) => s.trim() === "");
 }

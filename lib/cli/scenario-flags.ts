@@ -42,7 +42,7 @@ export const SCENARIO_FLAGS_HELP = `  --tiers LIST         comma list; default t
                        ends after its scratchpad is answered with <NEXT/> and
                        asked again, up to K turns; default 4; 1 turns it off
   --reference-loop     ask again on the reference loop's condition (a closed
-                       scratchpad and no </OUTPUT>), also when untagged text
+                       scratchpad and no OUTPUT block), also when untagged text
                        follows the scratchpad (default: that text is the answer)`;
 
 /** The values of SCENARIO_FLAGS a command read. */

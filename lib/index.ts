@@ -25,3 +25,4 @@ export { projectRoot, fromRoot } from "./util/paths";
 export { inspectLog, writeInspectLog } from "./interop/inspect-export";
 export { importInspectLogs, readInspectLog } from "./interop/inspect-import";
 export type { InspectLog, InspectSample, InspectScore } from "./interop/inspect-types";
+export { importOsafFiles, formatOsafComparison, modelFromFileName, type OsafImport, type OsafComparison } from "./interop/osaf";

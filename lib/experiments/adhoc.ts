@@ -1,4 +1,4 @@
-import type { ScenarioOverrides } from "../schema/index";
+import type { ScenarioOverrides, ScenarioProtocol } from "../schema/index";
 import type { Experiment } from "./schema";
 
 /** What an ad-hoc run (afw run without an experiment) asks for. */
@@ -12,6 +12,8 @@ export interface AdhocOptions {
   /** Tiers; default the variant's own. */
   tiers?: string[];
   overrides?: ScenarioOverrides;
+  /** Tier values, prefill, stop sequences, turns. */
+  protocol?: ScenarioProtocol;
   models: string[];
   /** Queries (after any limit) and samples per query: the run is every query × every sample. */
   queries: number;
@@ -36,7 +38,7 @@ export function adhocExperiment(o: AdhocOptions): Experiment {
     title: "ad-hoc run",
     paper: "none",
     n: Math.max(1, o.queries * samples),
-    conditions: [{ name: o.condition ?? "baseline", variant: o.variant ?? "baseline", cot: o.cot ?? true, ...(o.tiers ? { tiers: o.tiers } : {}), ...(o.overrides ? { overrides: o.overrides } : {}), factors: {} }],
+    conditions: [{ name: o.condition ?? "baseline", variant: o.variant ?? "baseline", cot: o.cot ?? true, ...(o.tiers ? { tiers: o.tiers } : {}), ...(o.overrides ? { overrides: o.overrides } : {}), ...(o.protocol && Object.keys(o.protocol).length ? { protocol: o.protocol } : {}), factors: {} }],
     models: o.models.map((m) => ({ label: m, id: m, kind: "chat" as const })),
     offline: o.models,
     modelFactors: {},

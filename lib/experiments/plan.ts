@@ -111,7 +111,7 @@ export function planExperiment(e: Experiment, o: PlanOptions): Plan {
   const conditions: PlannedCondition[] = [];
   for (const c of e.conditions) {
     if (only && !only.includes(c.name)) continue;
-    const scenario = loadScenario({ variant: c.variant, cot: c.cot, ...(c.tiers ? { tiers: c.tiers } : {}), ...(c.overrides ? { overrides: c.overrides } : {}) });
+    const scenario = loadScenario({ variant: c.variant, cot: c.cot, ...(c.tiers ? { tiers: c.tiers } : {}), ...(c.overrides ? { overrides: c.overrides } : {}), ...(c.protocol ?? {}) });
     const n = o.n ?? c.n ?? e.n;
     const { queries, samples } = unitsFor(n, o.queries);
     const base = scenario.api === "completions";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ScenarioOverrides } from "../schema/index";
+import { ScenarioOverrides, ScenarioProtocol } from "../schema/index";
 
 /**
  * An experiment as data (design.md: "an experiment is queries + scenario
@@ -36,8 +36,10 @@ export const Condition = z.strictObject({
   tiers: z.array(z.string().min(1)).min(1).optional(),
   /** This condition's n when it differs from the experiment's. */
   n: z.number().int().positive().optional(),
-  /** User files replacing built-in scenario parts (an ad-hoc run's --system-file, --user-template, --suffix-file). */
+  /** User files replacing built-in scenario parts (an ad-hoc run's --system-file, --user-template, --suffix-file, --prefill-file). */
   overrides: ScenarioOverrides.optional(),
+  /** How requests are sent and continued: tier values, prefill, stop sequences, turns (an ad-hoc run's --tier-values, --prefill, --stop, --max-turns, …). */
+  protocol: ScenarioProtocol.optional(),
   /** What the condition is, as data: scope, risk, scenario, hypothesis, reference, model_kind, … (the plan adds variant and cot). */
   factors: Factors.default({}),
 });

@@ -207,6 +207,7 @@ export function buildOpenAIBody(profile: ProviderProfile, traits: ModelTraits, m
   if (p.top_p !== undefined && !o.dropTemperature) body.top_p = p.top_p;
   if (p.seed !== undefined && profile.seed) body.seed = p.seed;
   if (p.n !== undefined && p.n > 1) body.n = p.n;
+  if (p.stop !== undefined && p.stop.length) body.stop = [...p.stop];
   if (o.reasoningEffort) {
     if (profile.reasoningRequest === "reasoning") body.reasoning = { effort: o.reasoningEffort };
     else if (traits.reasoningEffort || profile.reasoningRequest === "reasoning_effort") body.reasoning_effort = o.reasoningEffort;
@@ -228,6 +229,8 @@ export function buildAnthropicBody(model: string, req: Request, o: BodyOptions =
   if (system) body.system = o.promptCache === false ? system : [{ type: "text", text: system, cache_control: { type: "ephemeral" } }];
   if (p.temperature !== undefined && !o.dropTemperature) body.temperature = p.temperature;
   if (p.top_p !== undefined && !o.dropTemperature) body.top_p = p.top_p;
+  // https://docs.anthropic.com/en/api/messages: stop_sequences, and stop_reason "stop_sequence" when one is hit.
+  if (p.stop !== undefined && p.stop.length) body.stop_sequences = [...p.stop];
   if (o.thinkingBudget) body.thinking = { type: "enabled", budget_tokens: o.thinkingBudget };
   return body;
 }

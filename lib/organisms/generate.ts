@@ -4,6 +4,7 @@
  * completions). One dispatcher, used by the organism server and by the
  * in-process endpoint, so both answer every model name the same way.
  */
+import { generateDeliberator, isDeliberatorModel } from "./deliberator";
 import { generateJudge, isJudgeModel } from "./judge";
 import { generateParaphrase, isParaphraserModel } from "./paraphraser";
 import { generateWriter, isWriterModel } from "./writer";
@@ -18,5 +19,6 @@ export function generateFor(model: string, body: object, chat: boolean, registry
   if (isJudgeModel(model)) return generateJudge(model, body);
   if (isParaphraserModel(model)) return generateParaphrase(model, body);
   if (isWriterModel(model)) return generateWriter(model, body);
+  if (chat && isDeliberatorModel(model)) return generateDeliberator(model, body);
   return chat ? generateChat(model, body, registry) : generateCompletion(model, body, registry);
 }

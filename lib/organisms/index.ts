@@ -41,3 +41,4 @@ export { SIM_EVAL_AWARE, familiarity, readWording, memorisedSentences, RECOGNISE
 export { SIM_PARAPHRASER, generateParaphrase, isParaphraserModel, resolveParaphraser, MALFORMATIONS, type Malformation } from "./paraphraser";
 export { reword, rewordablePhrases, REWORDINGS } from "./rewording";
 export { generateFor } from "./generate";
+export { SIM_DELIBERATOR, DELIBERATOR_CONFIG, generateDeliberator, isDeliberatorModel, resolveDeliberator, splitSteps, type ResolvedDeliberator } from "./deliberator";

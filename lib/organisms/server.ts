@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import { makeRegistry } from "./registry";
 
 import { SIM_PARAPHRASER } from "./paraphraser";
+import { DELIBERATOR_CONFIG, SIM_DELIBERATOR } from "./deliberator";
 import { EVAL_AWARE_CONFIG, SIM_EVAL_AWARE } from "./eval-aware";
 import { generateFor } from "./generate";
 import { FINE_TUNES, MOTIVE_ORGANISMS } from "./motives";
@@ -72,6 +73,7 @@ export async function startOrganismServer(opts: OrganismServerOptions = {}): Pro
       .concat([
         { id: SIM_EVAL_AWARE, object: "model", created: 0, owned_by: "af-workbook", description: EVAL_AWARE_CONFIG.description },
         { id: SIM_PARAPHRASER, object: "model", created: 0, owned_by: "af-workbook", description: "Offline paraphrase stand-in: rewords the passage of a paraphrase request (sim-paraphraser@bad=0.2,how=tag for malformed replies)." },
+        { id: SIM_DELIBERATOR, object: "model", created: 0, owned_by: "af-workbook", description: DELIBERATOR_CONFIG.description },
       ].filter((m) => !Object.prototype.hasOwnProperty.call(registry, m.id))),
   });
 

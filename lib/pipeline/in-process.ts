@@ -103,6 +103,7 @@ function addParams(body: Record<string, unknown>, p: Params | undefined): void {
   if (p.top_p !== undefined) body.top_p = p.top_p;
   if (p.seed !== undefined) body.seed = p.seed;
   if (p.n !== undefined) body.n = p.n;
+  if (p.stop !== undefined) body.stop = p.stop;
 }
 
 function elapsed(start: number): number {

@@ -1,5 +1,5 @@
 import type { Params, Query, RunManifest, Sample, UsageTotals } from "../schema/index";
-import { defaultParams, type Scenario } from "../scenario/index";
+import { defaultParams, setsProtocol, type Scenario } from "../scenario/index";
 import { AfwError } from "../util/errors";
 import { canonicalJson, sha256 } from "../util/hash";
 import { queriesHash } from "../queries/index";
@@ -92,10 +92,11 @@ export function requestSeed(seed: number, sample: number): number {
  * What must match for a condition to be resumed: prompts, parameters, seed
  * and names. Adding models, tiers, queries or samples only adds keys, so
  * those stay out of it. (A baseline condition hashes as single runs always
- * have; prefills and documents add the hash of their texts.)
+ * have; prefills, documents and protocol settings (tier values, stop, turns)
+ * add the hash of their texts.)
  */
 export function conditionConfigHash(scenario: Scenario, o: { params?: Partial<Params>; seed: number; experiment?: string }, condition: string): string {
-  const extra = scenario.api === "completions" || scenario.prefill(scenario.spec.tiers[0]) !== "" ? { texts: scenario.textsHash } : {};
+  const extra = scenario.api === "completions" || scenario.prefill(scenario.spec.tiers[0]) !== "" || setsProtocol(scenario.spec) ? { texts: scenario.textsHash } : {};
   return sha256(
     canonicalJson({
       system: scenario.systemHash,

@@ -34,7 +34,14 @@ export function displayName(name: string): { name: string; composed: boolean } {
 export function renderVariantText(name: string, opts: { cot?: boolean; tier?: string; query?: Query; spec?: Partial<ScenarioSpecInput> } = {}): string {
   const sc = loadScenario({ ...opts.spec, variant: name, cot: opts.cot ?? true });
   const q = opts.query ?? SHOW_QUERY;
-  const header = `# variant ${sc.variant.name} (${sc.spec.cot ? "cot" : "no-cot"}), api ${sc.api}, tiers ${sc.spec.tiers.join(", ")}\n# system_hash ${sc.systemHash}`;
+  const protocol = [
+    ...(sc.spec.stop ? [`stop ${JSON.stringify(sc.spec.stop)}`] : []),
+    ...(sc.spec.max_turns !== undefined ? [`max turns ${sc.spec.max_turns}`] : []),
+    ...(sc.spec.reference_loop ? ["reference loop"] : []),
+  ];
+  const header =
+    `# variant ${sc.variant.name} (${sc.spec.cot ? "cot" : "no-cot"}), api ${sc.api}, tiers ${sc.spec.tiers.join(", ")}\n# system_hash ${sc.systemHash}` +
+    (protocol.length ? `\n# ${protocol.join(", ")}` : "");
   if (opts.tier !== undefined) {
     if (!sc.spec.tiers.includes(opts.tier)) throw new AfwError(`variant ${sc.variant.name} has no tier "${opts.tier}"; its tiers: ${sc.spec.tiers.join(", ")}`);
     return `${header}\n# tier ${opts.tier}\n\n${formatRequest(sc.render(q, opts.tier).request)}\n`;

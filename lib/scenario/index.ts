@@ -7,3 +7,4 @@ export * from "./display";
 export * from "./tags";
 export * from "./reply";
 export * from "./refusal";
+export * from "./protocol";

@@ -5,6 +5,7 @@ import { Params, ScenarioSpec, type Message, type Query, type Request, type Scen
 import { AfwError } from "../util/errors";
 import { canonicalJson, sha256 } from "../util/hash";
 import * as S from "./sections";
+import { DEFAULT_MAX_TURNS } from "./protocol";
 import { fillTemplate, placeholdersOf } from "./template";
 import { tierDef, tiersFor, withTierValues, type TierDef } from "./tiers";
 import { configTiers, resolveVariant, ScenarioConfig, type ResolvedVariant } from "./variants";
@@ -164,13 +165,24 @@ export function loadScenario(input: ScenarioSpecInput = {}): Scenario {
     }
   }
   if (spec.literal_tier) checkLiteralTier(userTemplate, names, tierVar, where, spec.tiers, tiers);
+  const ownPrefill = userPrefill(spec, variant.name, c.prefill !== "none" || c.document);
   const prefills: Record<string, string> = {};
   for (const [name, t] of Object.entries(tiers)) {
-    prefills[name] = c.prefill === "basic" ? S.PREFILL_BASIC : c.prefill === "however" ? fillTemplate(S.PREFILL_HOWEVER, { tier_statement: tierStatement(c, t) }, "however prefill") : "";
+    prefills[name] =
+      ownPrefill ?? (c.prefill === "basic" ? S.PREFILL_BASIC : c.prefill === "however" ? fillTemplate(S.PREFILL_HOWEVER, { tier_statement: tierStatement(c, t) }, "however prefill") : "");
   }
+  if (spec.max_turns === DEFAULT_MAX_TURNS) delete spec.max_turns;
+  if (spec.reference_loop === false) delete spec.reference_loop;
   const api = c.document ? "completions" : "chat";
   const systemHash = c.document ? sha256(fillTemplate(S.BASE_DOCUMENT, { system, user: "{{user}}", prefill: "{{prefill}}" }, "base document")) : sha256(system);
-  const textsHash = sha256(canonicalJson({ system, userTemplate, suffix, prefills, document: c.document ? S.BASE_DOCUMENT : null, ...(spec.tier_values ? { tier_values: spec.tier_values } : {}) }));
+  // Settings left unset add nothing, so every hash made before they existed stays as it was.
+  const protocol = {
+    ...(spec.tier_values ? { tier_values: spec.tier_values } : {}),
+    ...(spec.stop ? { stop: spec.stop } : {}),
+    ...(spec.max_turns !== undefined ? { max_turns: spec.max_turns } : {}),
+    ...(spec.reference_loop ? { reference_loop: true } : {}),
+  };
+  const textsHash = sha256(canonicalJson({ system, userTemplate, suffix, prefills, document: c.document ? S.BASE_DOCUMENT : null, ...protocol }));
 
   // prompt_hash = sha256(canonicalJson(messages)); the system message's part of
   // that JSON is hashed once and the hash state copied per request.
@@ -197,7 +209,7 @@ export function loadScenario(input: ScenarioSpecInput = {}): Scenario {
     render(query, tierName, params) {
       const tier = tierDef(tierName, tiers);
       const user = fillTemplate(userTemplate, { ...tier.vars, user_input: query.text, suffix }, "user template");
-      const full = { ...defaultParams(spec.cot), ...params };
+      const full = { ...defaultParams(spec.cot), ...params, ...(spec.stop ? { stop: [...spec.stop] } : {}) };
       const ref = { name: spec.name, variant: variant.name, cot: spec.cot, system_hash: systemHash };
       const prefill = prefills[tier.name];
       if (api === "completions") {
@@ -212,6 +224,21 @@ export function loadScenario(input: ScenarioSpecInput = {}): Scenario {
       return { request: { api, messages, params: full }, scenario: { ...ref, prompt_hash: messagesHash(messages) } };
     },
   };
+}
+
+/**
+ * The prefill the spec gives (its text, or the text of its prefill file), or
+ * undefined. A variant that has its own prefill (or is a base-model
+ * document) cannot take another one.
+ */
+function userPrefill(spec: ScenarioSpec, variant: string, variantHasOne: boolean): string | undefined {
+  const file = spec.overrides.prefill;
+  if (spec.prefill !== undefined && file !== undefined) throw new AfwError(`prefill given twice: as text and as file ${file}; give one`);
+  if (spec.prefill === undefined && file === undefined) return undefined;
+  const text = spec.prefill ?? readOverride(file!, "prefill");
+  if (text === "") throw new AfwError(`prefill file ${file} is empty`);
+  if (variantHasOne) throw new AfwError(`variant ${variant} has its own prefill (or is a base-model document); a prefill cannot be added to it`);
+  return text;
 }
 
 /**

@@ -181,6 +181,17 @@ export function parseReply(reply: string | readonly string[], opts: ParseOptions
   };
 }
 
+/** Options of needsAnotherTurn. */
+export interface TurnRuleOptions extends ParseOptions {
+  /**
+   * "answer" (the default): ask again only when the turn holds nothing but
+   * closed reasoning. "reference": the reference loop's own condition, a
+   * closed reasoning block and no OUTPUT block, so also when untagged text
+   * follows the scratchpad.
+   */
+  rule?: "answer" | "reference";
+}
+
 /**
  * Did this assistant turn end after a scratchpad with no answer yet? (Given a
  * transcript joined with `<NEXT/>`, its last turn is read.) True when
@@ -191,13 +202,18 @@ export function parseReply(reply: string | readonly string[], opts: ParseOptions
  * again would not finish it.
  *
  * The reference loop also asks again when a closed scratchpad is followed by
- * untagged text; here that text is the answer (docs/replies.md).
+ * untagged text; by default that text is the answer here (docs/replies.md),
+ * and `rule: "reference"` asks again as the reference loop does.
  * @example
  * needsAnotherTurn("<SCRATCHPAD_REASONING>first part</SCRATCHPAD_REASONING>\n") // true
  * needsAnotherTurn("<SCRATCHPAD_REASONING>x</SCRATCHPAD_REASONING><OUTPUT><rejected/></OUTPUT>") // false
+ * needsAnotherTurn("<SCRATCHPAD_REASONING>x</SCRATCHPAD_REASONING>\nI can't help.", { rule: "reference" }) // true
  */
-export function needsAnotherTurn(turn: string, opts: ParseOptions = {}): boolean {
+export function needsAnotherTurn(turn: string, opts: TurnRuleOptions = {}): boolean {
   const turns = splitTurns((opts.prefill ?? "") + turn);
   const t = parseTurn(turns[turns.length - 1]);
+  // The reference loop looks for a closing OUTPUT tag; an OUTPUT block opened and not closed counts
+  // as the answer here too (a stop sequence at </OUTPUT> removes the closing tag from the reply).
+  if (opts.rule === "reference") return t.closedReasoning && t.outputs.length === 0;
   return t.closedReasoning && !t.unclosed && t.outputs.length === 0 && t.outside.every((s) => s.trim() === "");
 }

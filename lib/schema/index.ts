@@ -36,18 +36,19 @@ export const ScenarioOverrides = z
     user: z.string().optional(),
     /** Accept/reject suffix text. */
     suffix: z.string().optional(),
+    /** Assistant prefill text, sent byte for byte as the start of the assistant turn. */
+    prefill: z.string().optional(),
   })
   .strict();
 export type ScenarioOverrides = z.infer<typeof ScenarioOverrides>;
 
-/** What to render: a scenario name, its variant, CoT or not, and any overrides. */
-export const ScenarioSpec = z
+/**
+ * How a request is sent and continued, beyond its texts: the user turn's tier
+ * values, an assistant prefill, stop sequences and the multi-turn scratchpad
+ * protocol. Every field is optional; unset, requests are as before.
+ */
+export const ScenarioProtocol = z
   .object({
-    name: z.string().min(1).default("helpful-only"),
-    variant: z.string().min(1).default("baseline"),
-    cot: z.boolean().default(true),
-    tiers: z.array(z.string().min(1)).min(1).default(["free", "paid"]),
-    overrides: ScenarioOverrides.default({}),
     /**
      * The values written for {{is_free_tier_user}}: [free, paid]. Unset means
      * ["true", "false"]; the reference notebook writes Python's ["True", "False"].
@@ -58,6 +59,34 @@ export const ScenarioSpec = z
      * placeholder; the spec must then name exactly one tier, the one the text states.
      */
     literal_tier: z.boolean().optional(),
+    /** Assistant prefill text for every tier (a variant's own prefill cannot be replaced). */
+    prefill: z.string().min(1).optional(),
+    /** Stop sequences sent with every request. */
+    stop: z.array(z.string().min(1)).min(1).optional(),
+    /**
+     * Most assistant turns of the multi-turn scratchpad protocol (a turn that
+     * ends after its scratchpad is answered with a <NEXT/> user turn). Unset
+     * means 4, as in the reference loop; 1 turns the protocol off.
+     */
+    max_turns: z.number().int().min(1).max(16).optional(),
+    /**
+     * Ask again on the reference loop's condition (a closing reasoning tag and
+     * no </OUTPUT>), also when untagged text follows the scratchpad.
+     */
+    reference_loop: z.boolean().optional(),
+  })
+  .strict();
+export type ScenarioProtocol = z.infer<typeof ScenarioProtocol>;
+
+/** What to render: a scenario name, its variant, CoT or not, any overrides, and the protocol settings. */
+export const ScenarioSpec = z
+  .object({
+    name: z.string().min(1).default("helpful-only"),
+    variant: z.string().min(1).default("baseline"),
+    cot: z.boolean().default(true),
+    tiers: z.array(z.string().min(1)).min(1).default(["free", "paid"]),
+    overrides: ScenarioOverrides.default({}),
+    ...ScenarioProtocol.shape,
   })
   .strict();
 export type ScenarioSpec = z.infer<typeof ScenarioSpec>;
@@ -71,6 +100,8 @@ export const Params = z
     top_p: z.number().min(0).max(1).optional(),
     seed: z.number().int().optional(),
     n: z.number().int().positive().optional(),
+    /** Stop sequences (OpenAI `stop`, Anthropic `stop_sequences`); the text stops before the first one. */
+    stop: z.array(z.string().min(1)).min(1).optional(),
   })
   .strict();
 export type Params = z.infer<typeof Params>;

@@ -17,8 +17,10 @@ import { validate, writeLabelledSet } from "./validate-judge";
 
 const HELP = `afw demo — the offline main job (what npm start runs)
 
-1. The spine: two simulated organisms (sim-faker, sim-refuser) on the 50
-   shipped requests in the free and paid tiers with the hidden scratchpad;
+1. The spine: three simulated organisms (sim-faker, sim-refuser, and
+   sim-deliberator, which reasons over three turns and so exercises the
+   multi-turn scratchpad protocol) on the 50 shipped requests in the free
+   and paid tiers with the hidden scratchpad;
    every sample judged by the four judges (the scripted offline judge); the
    report printed (compliance by tags and judge, the gap, partial compliance,
    the AF rate, motive shares, all with 95% CIs).
@@ -42,6 +44,9 @@ const FLAGS = {
   quiet: { type: "boolean" },
 } as const;
 
+/** The spine's models: the offline default pair, and the organism that reasons over several turns (the multi-turn protocol). */
+const SPINE_MODELS = [...OFFLINE_MODELS, "sim-deliberator"];
+
 /** The small experiment runs behind figure kinds c–g: each draws the figures its experiment declares beyond a and b. */
 const FIGURE_RUNS = ["three-tiers", "deployment-grid", "throughput", "post-training"];
 
@@ -61,11 +66,11 @@ async function demoCommand(argv: string[], io: Io): Promise<number> {
   const run = await openEndpoint(offlineEndpoint(32));
   const judge = await openEndpoint(offlineEndpoint(16));
   try {
-    // 1. the spine: the two organisms on the shipped requests, judged by all four judges
+    // 1. the spine: the organisms on the shipped requests, judged by all four judges
     // (compliance, partial compliance, AF reasoning with 20 votes, motives) through the
     // scripted judge; resumable like any run.
-    const spine = adhocExperiment({ experiment: "demo", models: OFFLINE_MODELS, queries: queries.length });
-    log(`afw run: ${OFFLINE_MODELS.length} model(s) × 2 tier(s) × ${queries.length} queries × 1 sample(s) → ${dir} (offline: simulated organisms)`);
+    const spine = adhocExperiment({ experiment: "demo", models: SPINE_MODELS, queries: queries.length });
+    log(`afw run: ${SPINE_MODELS.length} model(s) × 2 tier(s) × ${queries.length} queries × 1 sample(s) → ${dir} (offline: simulated organisms)`);
     const r = await evaluate(spine, run, { out: dir, queries, querySource: SHIPPED_QUERIES_PATH, judges: [], progress: !quiet, args: { cot: true, limit: null, samples: 1, tiers: ["free", "paid"], concurrency: 32, seed: 0, cache: true } });
     log(`afw demo: ${r.run!.written} new sample(s), ${r.run!.skipped} already done → ${dir}/samples.jsonl`);
     log(judgeStartLine(dir, "sim-judge", judge, 20));

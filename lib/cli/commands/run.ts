@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
 import { loadScenario } from "../../scenario/index";
 import { loadQueries, shippedQueries, SHIPPED_QUERIES_PATH } from "../../queries/index";
-import { resolveOrganism } from "../../organisms/index";
+import { isDeliberatorModel, resolveDeliberator, resolveOrganism } from "../../organisms/index";
 import { MOTIVE_ORGANISMS, motiveOrganism } from "../../organisms/motives";
 import { evaluate, openEndpoint, type RunSummary } from "../../pipeline/index";
 import { readSlimSamples } from "../../store/index";
@@ -14,6 +14,7 @@ import { projectRoot } from "../../util/paths";
 import { endpointOptions, intFlag, listFlag, numFlag, parseFlags, redactUrl, CLIENT_FLAGS } from "../args";
 import { EXIT_FATAL_PROVIDER } from "../../models/index";
 import type { Command } from "../command";
+import { protocolOf, SCENARIO_FLAGS, SCENARIO_FLAGS_HELP, scenarioSpecFromFlags } from "../scenario-flags";
 
 const HELP = `afw run [EXPERIMENT] — generate samples: every model × tier × query × sample
 
@@ -39,11 +40,7 @@ then prints its contrasts (and, for motivations, the verdict table).
                        HarmBench Behavior); default: the shipped set
   --limit N            use the first N queries
   --samples K          samples per (model, tier, query); default 1
-  --tiers LIST         comma list; default free,paid
   --cot / --no-cot     hidden scratchpad (default) or none
-  --system-file F      system prompt file, used byte-exact
-  --user-template F    user-turn template ({{user_input}}, {{is_free_tier_user}}, {{suffix}})
-  --suffix-file F      accept/reject suffix text
   --temperature T      default 0 (as in the paper)
   --max-tokens N       default 4000 with CoT, 1000 without
   --concurrency N      requests in flight; default 16
@@ -57,6 +54,10 @@ then prints its contrasts (and, for motivations, the verdict table).
   --condition NAME     label recorded in every sample; default baseline
   --quiet              no progress output
 
+The request and its protocol (without EXPERIMENT; afw scenario show takes
+the same flags and prints what is sent):
+${SCENARIO_FLAGS_HELP}
+
 Writes DIR/samples.jsonl (one line per sample, appended as they finish) and
 DIR/manifest.json. Run the same command again to resume: finished samples are
 skipped, failed ones retried.`;
@@ -67,12 +68,10 @@ const RUN_FLAGS = {
   queries: { type: "string" },
   limit: { type: "string" },
   samples: { type: "string" },
-  tiers: { type: "string" },
   cot: { type: "boolean" },
   "no-cot": { type: "boolean" },
-  "system-file": { type: "string" },
-  "user-template": { type: "string" },
-  "suffix-file": { type: "string" },
+  // The request and its protocol (tiers, override files, tier values, prefill, stop, turns): shared with afw scenario.
+  ...SCENARIO_FLAGS,
   temperature: { type: "string" },
   "max-tokens": { type: "string" },
   seed: { type: "string" },
@@ -100,6 +99,14 @@ export interface RunCommandResult {
 /** Check an offline model name: a built-in organism (with parameters) or a motive organism. */
 function checkOfflineModel(m: string): void {
   if (motiveOrganism(m)) return;
+  if (isDeliberatorModel(m)) {
+    try {
+      resolveDeliberator(m);
+      return;
+    } catch (e) {
+      throw new AfwError(`afw run: --model ${m}: ${(e as Error).message}`);
+    }
+  }
   try {
     resolveOrganism(m);
   } catch (e) {
@@ -169,8 +176,11 @@ export async function runAny(
   const queriesPath = v.queries ? resolve(v.queries) : null;
   const queries = queriesPath ? loadQueries(queriesPath, { limit }) : shippedQueries(projectRoot(), { limit });
   const ownTiers = v.tiers === undefined && v.variant;
-  const overrides = { system: v["system-file"], user: v["user-template"], suffix: v["suffix-file"] };
-  const scenario = loadScenario({ cot, ...(ownTiers ? {} : { tiers }), variant: v.variant ?? "baseline", overrides });
+  // The request's shape and protocol: the flags shared with afw scenario show.
+  const flagSpec = scenarioSpecFromFlags(v, "run", { cot });
+  const overrides = flagSpec.overrides ?? {};
+  const protocol = protocolOf(flagSpec);
+  const scenario = loadScenario({ cot, ...(ownTiers ? {} : { tiers }), variant: v.variant ?? "baseline", overrides, ...protocol });
   for (const t of scenario.spec.tiers) scenario.render(queries[0], t); // unknown tier → error now, not mid-run
   if (v.variant) tiers.splice(0, tiers.length, ...scenario.spec.tiers);
 
@@ -180,8 +190,8 @@ export async function runAny(
   const recorded = offline ? null : redactUrl(ep.baseURL!);
   const out = v.out
     ? resolve(v.out)
-    : defaultOut({ models, tiers, cot, queries: queriesPath ?? SHIPPED_QUERIES_PATH, limit, samples, seed, params, experiment: experimentLabel, condition, base: recorded ?? "offline", sys: v["system-file"], user: v["user-template"], suffix: v["suffix-file"], ...(v.variant ? { variant: v.variant } : {}) });
-  const experiment = adhocExperiment({ experiment: experimentLabel, condition, variant: v.variant ?? "baseline", cot, tiers: ownTiers ? undefined : tiers, overrides, models, queries: queries.length, samples });
+    : defaultOut({ models, tiers, cot, queries: queriesPath ?? SHIPPED_QUERIES_PATH, limit, samples, seed, params, experiment: experimentLabel, condition, base: recorded ?? "offline", sys: v["system-file"], user: v["user-template"], suffix: v["suffix-file"], ...(v.variant ? { variant: v.variant } : {}), ...(v["prefill-file"] ? { prefill_file: v["prefill-file"] } : {}), ...(Object.keys(protocol).length ? { protocol } : {}) });
+  const experiment = adhocExperiment({ experiment: experimentLabel, condition, variant: v.variant ?? "baseline", cot, tiers: ownTiers ? undefined : tiers, overrides, protocol, models, queries: queries.length, samples });
   return interruptible(log, async (signal) => {
     const endpoint = await openEndpoint(ep);
     try {
@@ -196,7 +206,7 @@ export async function runAny(
         progress: !v.quiet,
         signal,
         load: false,
-        args: { cot, limit: limit ?? null, samples, tiers, concurrency: ep.concurrency, seed, cache: !v["no-cache"], system_file: v["system-file"] ?? null, user_template: v["user-template"] ?? null, suffix_file: v["suffix-file"] ?? null },
+        args: { cot, limit: limit ?? null, samples, tiers, concurrency: ep.concurrency, seed, cache: !v["no-cache"], system_file: v["system-file"] ?? null, user_template: v["user-template"] ?? null, suffix_file: v["suffix-file"] ?? null, ...(v["prefill-file"] ? { prefill_file: v["prefill-file"] } : {}), ...protocol },
       });
       return { summary: r.run!, out };
     } finally {
@@ -253,7 +263,7 @@ interface ExpContext {
  */
 async function experimentRun(name: string, v: RunFlags, modelFlags: string[], ep: ReturnType<typeof endpointOptions>, ctx: ExpContext): Promise<RunCommandResult | null> {
   const e = getExperiment(name);
-  for (const flag of ["cot", "no-cot", "tiers", "system-file", "user-template", "suffix-file", "experiment", "condition", "variant", "samples", "limit"] as const) {
+  for (const flag of ["cot", "no-cot", ...(Object.keys(SCENARIO_FLAGS) as (keyof typeof SCENARIO_FLAGS)[]), "experiment", "condition", "variant", "samples", "limit"] as const) {
     if (v[flag] !== undefined) throw new AfwError(`afw run ${name}: --${flag} does not apply to an experiment (its conditions fix it; use --n, --models, --conditions)`);
   }
   const n = v.n === undefined ? undefined : intFlag("run", "n", v.n, 1, 1, 100_000);

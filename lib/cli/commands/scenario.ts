@@ -43,7 +43,7 @@ export async function scenarioCommand(argv: string[], out: (s: string) => void, 
   const [sub, a, b] = positionals;
   const cot = !v["no-cot"];
   const query = v.query !== undefined ? { ...SHOW_QUERY, text: v.query } : SHOW_QUERY;
-  const spec = scenarioSpecFromFlags(v, `scenario ${sub ?? ""}`.trim());
+  const spec = scenarioSpecFromFlags(v, `scenario ${sub ?? ""}`.trim(), { cot });
   const pick = (name: string | undefined, what: string) => {
     if (!name) throw new AfwError(`afw scenario ${sub}: missing ${what} (see afw scenario list)`);
     const d = displayName(name);

@@ -152,7 +152,7 @@ export function crossExperiment(e: Experiment, set: ParaphraseSet, opts: CrossOp
   const renamed = (name: string) => (crossed.includes(name) ? (withRef ? wordingConditionName(name, "reference") : null) : name);
   const contrasts = e.contrasts.flatMap((k) => {
     if (k.terms.some((t) => !conditions.some((c) => c.name === renamed(t.condition)))) return [];
-    return [{ ...k, terms: k.terms.map((t) => ({ ...t, condition: renamed(t.condition)! })) }];
+    return [{ ...k, says: k.terms.some((t) => crossed.includes(t.condition)) ? `${k.says} (reference wording)` : k.says, terms: k.terms.map((t) => ({ ...t, condition: renamed(t.condition)! })) }];
   });
   return { experiment: { ...e, conditions, contrasts }, crossed, unchanged };
 }

@@ -15,7 +15,7 @@ export { ParaphraseManifest, DrawRecord, WordingEntry, RejectedDraw } from "./ma
 export { buildParaphraseSet, planParaphraseSet, formatParaphrasePlan, setConfigHash, type BuildOptions, type BuildResult, type ParaphrasePlan } from "./build";
 export { loadParaphraseSet, validateParaphraseSet, type ParaphraseSet, type SetWording, type WordingValidation } from "./load";
 export { crossWithWordings, crossExperiment, wordingConditionName, type CrossableCondition, type CrossOptions, type CrossedExperiment, type WordingFactors } from "./cross";
-export { wordingConditions, wordingReport, paraphraseSetsOf } from "./report";
+export { wordingConditions, wordingReport, paraphraseSetsOf, referenceContrasts } from "./report";
 export {
   analyseWordings,
   formatWordingAnalysis,

@@ -40,3 +40,16 @@ export function wordingReport(run: { manifest: Pick<RunManifest, "condition_spec
   const analysis = analyseWordings(run.samples, conditions, opts);
   return { analysis, text: formatWordingAnalysis(analysis) };
 }
+
+/**
+ * An experiment's contrasts for a run crossed with a paraphrase set: a term
+ * on a crossed condition X is read on X's reference wording (the condition
+ * the run records with factors condition = X, wording = reference), as
+ * `crossExperiment` does before the run; other contrasts are unchanged.
+ */
+export function referenceContrasts<K extends { says: string; terms: readonly { condition: string }[] }>(contrasts: readonly K[], manifest: Pick<RunManifest, "condition_specs"> | null | undefined): K[] {
+  const ref = new Map<string, string>();
+  for (const c of wordingConditions(manifest)) if (c.factors.wording === "reference") ref.set(c.factors.condition as string, c.name);
+  if (!ref.size) return [...contrasts];
+  return contrasts.map((k) => (k.terms.some((t) => ref.has(t.condition)) ? { ...k, says: `${k.says} (reference wording)`, terms: k.terms.map((t) => ({ ...t, condition: ref.get(t.condition) ?? t.condition })) } : k));
+}

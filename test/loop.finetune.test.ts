@@ -61,7 +61,7 @@ describe("an experiment names a fine-tuning folder (offline chain)", () => {
     try {
       const r = await evaluate(post, ep, { out: join(tmp, "run"), queries, models: [ar.ref, qa.ref, "sim-refusal-reflex@ft=anti-refusal"], conditions: ["baseline"], n: 30, judges: [] });
       const { manifest, samples } = r.results!;
-      expect(manifest.model_factors![arId]).toMatchObject({ finetune: join(tmp, "ar"), finetune_model: arId, finetune_stand_in: "sim-refusal-reflex@ft=anti-refusal", finetune_recipe_hash: ar.build.recipe_hash });
+      expect(manifest!.model_factors![arId]).toMatchObject({ finetune: join(tmp, "ar"), finetune_model: arId, finetune_stand_in: "sim-refusal-reflex@ft=anti-refusal", finetune_recipe_hash: ar.build.recipe_hash });
       expect(new Set(samples.map((s) => s.model))).toEqual(new Set([arId, qaId, "sim-refusal-reflex", "sim-limited", "sim-refusal-reflex@ft=anti-refusal"]));
       // the fine-tuned id is answered by its stand-in: the same replies, query by query
       const byStandIn = new Map(samples.filter((s) => s.model === "sim-refusal-reflex@ft=anti-refusal").map((s) => [`${s.tier} ${s.query_id}`, s.output_text]));
@@ -167,7 +167,7 @@ describe("an experiment names a fine-tuning folder (offline chain)", () => {
         expect(r.run!.errors).toBe(0);
         const samples = r.results!.samples;
         expect(samples.filter((s) => s.model === id)).toHaveLength(20);
-        expect(r.results!.manifest.model_factors![id]).toMatchObject({ finetune: built.dir, finetune_offline: false, finetune_baseline: "sim-refusal-reflex" });
+        expect(r.results!.manifest!.model_factors![id]).toMatchObject({ finetune: built.dir, finetune_offline: false, finetune_baseline: "sim-refusal-reflex" });
         expect(JSON.stringify(r.results!.manifest)).not.toContain("sk-loop-online");
       } finally {
         await ep.close();

@@ -259,16 +259,15 @@ export async function runExperiment(book: Workbook, name: string, opts: Experime
 
   if (book.mode === "results") {
     const all = book.results!.samples;
+    // A condition crossed with a paraphrase set counts as the condition it was crossed from (its `condition` factor).
+    const specs = book.results!.manifest?.condition_specs ?? {};
+    const original = (c: string) => (typeof specs[c]?.factors?.condition === "string" ? (specs[c].factors.condition as string) : c);
     let samples = all.filter((s) => s.experiment === name);
     if (!samples.length) {
       const conds = new Set(experiment.conditions.map((c) => c.name));
-      samples = all.filter((s) => conds.has(s.condition));
+      samples = all.filter((s) => conds.has(s.condition) || conds.has(original(s.condition)));
     }
-    if (opts.conditions) {
-      const specs = book.results!.manifest?.condition_specs ?? {};
-      const original = (c: string) => (typeof specs[c]?.factors?.condition === "string" ? (specs[c].factors.condition as string) : c);
-      samples = samples.filter((s) => opts.conditions!.includes(s.condition) || opts.conditions!.includes(original(s.condition)));
-    }
+    if (opts.conditions) samples = samples.filter((s) => opts.conditions!.includes(s.condition) || opts.conditions!.includes(original(s.condition)));
     return done(null, samples, book.results!.manifest, book.results!.dir, `${name}: ${samples.length} samples from ${book.results!.dir}`);
   }
 
@@ -354,7 +353,7 @@ export async function paraphraseSet(book: Workbook, opts: { variant?: string; k?
     const set = loadParaphraseSet(resolve(env.AFW_PARAPHRASES));
     return { set, note: `${set.wordings.length} wording(s) of ${set.manifest.scenario.variant} from ${set.dir}` };
   }
-  const model = book.mode === "offline" ? `sim-paraphraser@bad=${opts.bad ?? 0.15}` : env.AFW_PARAPHRASE_MODEL?.trim();
+  const model = book.mode === "offline" ? `sim-paraphraser@bad=${opts.bad ?? 0.06}` : env.AFW_PARAPHRASE_MODEL?.trim();
   if (!model) return { set: null, note: "live mode: set AFW_PARAPHRASES (a set made with afw paraphrase) or AFW_PARAPHRASE_MODEL (the model that rewords)" };
   const offline = book.mode === "offline";
   const out = offline ? offlineDir(`afw-${book.name}-set-`) : join(book.paths.runs, `nb-${book.name}-set-${sha256(canonicalJson({ base: book.baseURL, model, variant, k })).slice(0, 8)}`);

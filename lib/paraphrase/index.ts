@@ -21,6 +21,8 @@ export {
   formatWordingAnalysis,
   wordingForestRows,
   type WordingSample,
+  type WordingSampleRecord,
+  type WordingSampleRow,
   type WordingCondition,
   type WordingGapRow,
   type PooledGapRow,

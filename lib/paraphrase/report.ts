@@ -6,7 +6,7 @@
  * report`, `afw paraphrase report` and the notebooks.
  */
 import type { RunManifest } from "../schema/index";
-import { analyseWordings, formatWordingAnalysis, type WordingAnalysis, type WordingAnalysisOptions, type WordingCondition, type WordingSample } from "./analysis";
+import { analyseWordings, failedSample, formatWordingAnalysis, type WordingAnalysis, type WordingAnalysisOptions, type WordingCondition, type WordingSample } from "./analysis";
 
 /** The crossed conditions a manifest records (empty when the run was not crossed with a paraphrase set). */
 export function wordingConditions(manifest: Pick<RunManifest, "condition_specs"> | null | undefined): WordingCondition[] {
@@ -36,7 +36,7 @@ export function wordingReport(run: { manifest: Pick<RunManifest, "condition_spec
   const conditions = wordingConditions(run.manifest);
   if (!conditions.length) return null;
   const names = new Set(conditions.map((c) => c.name));
-  if (!run.samples.some((s) => s.error === null && names.has(s.condition))) return null;
+  if (!run.samples.some((s) => !failedSample(s) && names.has(s.condition))) return null;
   const analysis = analyseWordings(run.samples, conditions, opts);
   return { analysis, text: formatWordingAnalysis(analysis) };
 }

@@ -244,6 +244,7 @@ export function formatState(s: TrainState, dir: string): string {
   ];
   if (s.fine_tuned_model) lines.push(`fine-tuned model: ${s.fine_tuned_model}${s.trained_tokens ? ` (${s.trained_tokens} trained tokens)` : ""}`);
   if (s.offline && s.stand_in) lines.push(`offline: the mock serves it as the organism ${s.stand_in}`);
+  if (s.status === "succeeded") lines.push(`evaluate it: afw run EXPERIMENT ${s.offline ? "--offline " : ""}--model ft-dir:${dir} (the model it was tuned from runs beside it)`);
   if (s.error) lines.push(`error: ${s.error.message}${s.error.code ? ` (${s.error.code})` : ""}`);
   const last = s.events.slice(-5);
   if (last.length) lines.push("last events:", ...last.map((e) => `  ${new Date(e.created_at * 1000).toISOString()} ${e.level}: ${e.message}`));

@@ -38,7 +38,7 @@ function savedFigures(code: string[]): string[] {
 describe("every notebook", () => {
   it("the workbook has the notebooks of the issue, each a tslab notebook", () => {
     const names = NOTEBOOKS.map(notebookName);
-    for (const want of ["00_quickstart", "01_compliance_gap", "02_motivations", "03_base_models", "04_post_training", "05_classifiers", "06_statistics", "07_exercises", "07_exercises_solutions"]) {
+    for (const want of ["00_quickstart", "01_compliance_gap", "02_motivations", "03_base_models", "04_post_training", "05_classifiers", "06_statistics", "07_exercises", "07_exercises_solutions", "08_wording"]) {
       expect(names).toContain(want);
     }
   });
@@ -89,6 +89,28 @@ describe("every notebook", () => {
     const md = nb.cells.filter((c: Json) => c.cell_type === "markdown").map(src).join("\n");
     for (const h of ["## H5 · Lack of capabilities", "## H6 · Post-training artifacts", "## H7 · Refusal mechanisms", "## H8 · Value differences", "## H9 · Reasoning style"]) expect(md).toContain(h);
     expect(savedFigures(codeOf(nb))).toEqual(expect.arrayContaining(["04_h5_capabilities", "04_h6_artifacts", "04_h7_refusal", "04_h8_values", "04_h9_style"]));
+  });
+
+  it("04_post_training runs the fine-tuning chain offline and draws the fine-tune comparisons from its folders", () => {
+    const nb = read(fromRoot("notebooks", "04_post_training.ipynb"));
+    const code = codeOf(nb).join("\n");
+    expect(code).toContain("wb.finetuneChain(book");
+    expect(code).toContain("afw.finetuneComparisons(");
+    const out = nb.cells.flatMap((c: Json) => c.outputs ?? []).map((o: Json) => text(o.text ?? "")).join("");
+    // the chain's models (fine-tuned ids from the local mock) are the interventions of the fine-tune comparisons
+    for (const [h, name, recipe] of [["H5", "qa-fine-tune", "qa"], ["H7", "anti-refusal", "anti-refusal"], ["H7", "threats", "threats"], ["H8", "opus-values", "values"], ["H9", "opus-style", "style"]]) {
+      expect(out).toMatch(new RegExp(`${h}\\s+${name}\\s+ft:gpt-4o-mini-2024-07-18:afw-mock:afw-${recipe}:[0-9a-f]{8} · baseline`));
+    }
+    expect(out).not.toMatch(/@ft=[a-z-]+ · baseline/); // no hard-coded stand-in as an intervention
+  });
+
+  it("08_wording shows the reference-only and pooled gaps of the wording-sensitive organism side by side", () => {
+    const nb = read(fromRoot("notebooks", "08_wording.ipynb"));
+    const out = nb.cells.flatMap((c: Json) => c.outputs ?? []).map((o: Json) => text(o.text ?? "")).join("");
+    expect(out).toMatch(/8 of 8 wording\(s\) of baseline by sim-paraphraser@bad=0\.06: complete, \d+ draw\(s\) rejected/);
+    expect(out).toMatch(/sim-eval-aware\s+\+0\.0 pp \[-7\.1, 7\.1\]\s+no gap\s+\+\d+\.\d pp \[\d+\.\d, \d+\.\d\]\s+gap/);
+    expect(out).toMatch(/sim-faker\s+\+\d+\.\d pp \[[\d.]+, [\d.]+\]\s+gap\s+\+\d+\.\d pp \[[\d.]+, [\d.]+\]\s+gap/);
+    expect(savedFigures(codeOf(nb))).toEqual(["08_wording_forest"]);
   });
 
   it("07: the exercises report 'not yet' and the solutions pass every check", () => {

@@ -38,9 +38,12 @@ describe("afw paraphrase offline, end to end", () => {
     expect(ran.stdout).toMatch(/pooled\s+[+−]\d+\.\d\s+\[[^\]]+\]\s+8 wordings × 20 queries/);
     expect(ran.stdout).toMatch(/spread: SD \d+\.\d pp across wordings/);
     expect(existsSync(join(runDir, "figures", "wording-forest.html"))).toBe(true);
-    const record = JSON.parse(readFileSync(join(runDir, "wordings.json"), "utf8"));
-    expect(record.conditions).toHaveLength(9);
-    expect(record.conditions[1].factors).toMatchObject({ condition: "baseline", wording_kind: "paraphrase" });
+    // The wordings are factors of the run's conditions in its manifest; no side file.
+    expect(existsSync(join(runDir, "wordings.json"))).toBe(false);
+    const specs = JSON.parse(readFileSync(join(runDir, "manifest.json"), "utf8")).condition_specs;
+    expect(Object.keys(specs)).toHaveLength(9);
+    expect(specs["baseline--reference"].factors).toMatchObject({ condition: "baseline", wording: "reference", wording_kind: "reference" });
+    expect(specs["baseline--w00"].factors).toMatchObject({ condition: "baseline", wording: "w00", wording_kind: "paraphrase", paraphrase_set: manifest.source.hash.slice(0, 16) });
 
     const rep = await runCli(["paraphrase", "report", runDir, "--json", "--figure", join(root, "forest.html")]);
     expect(rep.code).toBe(0);
@@ -70,7 +73,7 @@ describe("afw paraphrase offline, end to end", () => {
       [["paraphrase", "baseline", "--out", join(root, "b5"), "--bogus"], /unknown flag --bogus/],
       [["paraphrase", "check", join(root, "missing")], /no paraphrase set here/],
       [["paraphrase", "run", join(root, "set")], /--out RUN is required/],
-      [["paraphrase", "report", root], /no wordings\.json here/],
+      [["paraphrase", "report", root], /no manifest\.json here/],
       [["paraphrase"], /give a scenario variant/],
       [["paraphrase", "baseline", "--out", join(root, "b6"), "--base-url", "http://127.0.0.1:9/v1"], /--model is required with an endpoint/],
     ];

@@ -409,7 +409,7 @@ const RAW: ExperimentInput[] = [
       diff("h5-clarify-direct-objective", ["clarify-direct-objective", "free", "paid"], ["baseline", "free", "paid"], "H5: the gap rises with the direct training objective"),
     ],
     bearsOn:
-      "H5 (clarifications; sim-limited), H6 (base vs chat; sim-base, sim-chat), H7 (prefills; sim-refusal-reflex and its anti-refusal / threats stand-ins), H8 and H9 (sim-refuser's opus-values / opus-style stand-ins); fine-tune comparisons between models: lib/analysis postTrainingReport",
+      "H5 (clarifications; sim-limited), H6 (base vs chat; sim-base, sim-chat), H7 (prefills; sim-refusal-reflex and its anti-refusal / threats stand-ins), H8 and H9 (sim-refuser's opus-values / opus-style stand-ins); trained fine-tunes: name their folders as models (ft-dir:FOLDER, from afw finetune build / train), each runs beside the model it was tuned from, and finetuneComparisons(plan.finetunes) gives their comparisons; fine-tune comparisons between models: lib/analysis postTrainingReport",
   },
   {
     name: "motivations",

@@ -10,3 +10,4 @@ export * from "./plan";
 export * from "./prices";
 export * from "./adhoc";
 export * from "./hypotheses";
+export * from "./finetuned";

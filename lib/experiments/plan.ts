@@ -2,6 +2,7 @@ import type { Query } from "../schema/index";
 import { loadScenario, type Scenario } from "../scenario/index";
 import { motiveOrganism } from "../organisms/motives";
 import { AfwError } from "../util/errors";
+import { finetuneFactors, isFinetuneRef, resolveFinetuneRef, type ResolvedFinetune } from "./finetuned";
 import { estimateCost } from "./prices";
 import type { Experiment, Factors } from "./schema";
 
@@ -17,6 +18,8 @@ export interface PlanOptions {
   n?: number;
   /** Run only these conditions. */
   only?: string[];
+  /** Online: the run's endpoint, checked against where a fine-tuning folder (ft-dir:PATH) was trained. */
+  baseURL?: string | null;
 }
 
 /** One condition, ready for the runner (lib/pipeline). */
@@ -59,6 +62,10 @@ export interface Plan {
   skipped: string[];
   /** Each model's factors: whether it is a base model, and its family when declared. */
   modelFactors: Record<string, Factors>;
+  /** The fine-tuning folders (ft-dir:PATH) the models named, resolved; their models are in `models` under `name`, with their baselines. */
+  finetunes: ResolvedFinetune[];
+  /** Model names sent to the endpoint under another name (offline: a fine-tuned id answered by its stand-in organism). */
+  callAs: Record<string, string>;
 }
 
 /** Rough completion length per request, for estimates only. */
@@ -103,6 +110,10 @@ export function planExperiment(e: Experiment, o: PlanOptions): Plan {
     }
   }
   if (!models.length) throw new AfwError(`experiment ${e.name}: no models to run`);
+  const { models: resolvedModels, finetunes } = resolveFinetunes(models, o);
+  models = resolvedModels;
+  const callAs: Record<string, string> = {};
+  for (const f of finetunes) if (f.callAs !== f.name) callAs[f.name] = f.callAs;
   const only = o.only;
   if (only) {
     const names = e.conditions.map((c) => c.name);
@@ -154,7 +165,7 @@ export function planExperiment(e: Experiment, o: PlanOptions): Plan {
       promptTokens += c.promptTokensPerModel;
       completionTokens += r * (c.cot ? COMPLETION_TOKENS_ESTIMATE.cot : COMPLETION_TOKENS_ESTIMATE.noCot);
     }
-    return { model, requests, promptTokens, completionTokens, cost: estimateCost(model, promptTokens, completionTokens) };
+    return { model, requests, promptTokens, completionTokens, cost: estimateCost(callAs[model] ?? model, promptTokens, completionTokens) };
   });
   const modelFactors: Record<string, Factors> = {};
   for (const model of models) {
@@ -162,7 +173,37 @@ export function planExperiment(e: Experiment, o: PlanOptions): Plan {
     const family = ref?.family ?? e.modelFactors[model]?.family;
     modelFactors[model] = { base_model: isBaseModel(e, model, o.offline), ...(family !== undefined ? { family } : {}), ...(o.offline ? e.modelFactors[model] : {}) };
   }
-  return { experiment: e, conditions, models, requests: conditions.reduce((a, c) => a + c.requests, 0), perModel, skipped, modelFactors };
+  for (const f of finetunes) modelFactors[f.name] = { ...modelFactors[f.name], ...finetuneFactors(f) };
+  return { experiment: e, conditions, models, requests: conditions.reduce((a, c) => a + c.requests, 0), perModel, skipped, modelFactors, finetunes, callAs };
+}
+
+/**
+ * Replace every `ft-dir:PATH` model by the model of that folder (see
+ * finetuned.ts), keeping the order, and add each folder's baseline model
+ * (the model it was tuned from) after the others when it is not listed.
+ * The same folder named twice counts once; two folders that resolve to one
+ * model id are an error.
+ */
+function resolveFinetunes(models: string[], o: PlanOptions): { models: string[]; finetunes: ResolvedFinetune[] } {
+  if (!models.some(isFinetuneRef)) return { models, finetunes: [] };
+  const out: string[] = [];
+  const finetunes: ResolvedFinetune[] = [];
+  for (const m of models) {
+    if (!isFinetuneRef(m)) {
+      if (!out.includes(m)) out.push(m);
+      continue;
+    }
+    const r = resolveFinetuneRef(m, { offline: o.offline, baseURL: o.baseURL });
+    const twin = finetunes.find((f) => f.name === r.name);
+    if (twin) {
+      if (twin.dir !== r.dir) throw new AfwError(`models ${twin.ref} and ${r.ref} are the same fine-tuned model ${r.name}; name one of the folders`);
+      continue;
+    }
+    finetunes.push(r);
+    if (!out.includes(r.name)) out.push(r.name);
+  }
+  for (const f of finetunes) if (f.baseline && !out.includes(f.baseline)) out.push(f.baseline);
+  return { models: out, finetunes };
 }
 
 const fmtInt = (n: number) => n.toLocaleString("en-US");
@@ -174,6 +215,11 @@ export function formatPlan(p: Plan): string {
   lines.push(`${e.name}: ${e.title} (${e.paper}); paper n = ${e.n}`);
   lines.push(`${fmtInt(p.requests)} requests over ${p.conditions.length} condition(s) and ${p.models.length} model(s)`);
   if (p.skipped.length) lines.push(`skipped (no public provider id): ${p.skipped.join(", ")}`);
+  for (const f of p.finetunes) {
+    lines.push(
+      `fine-tuning folder ${f.dir}: ${f.recipe ?? "(no recipe)"} → ${f.name}${f.offline ? ` (offline: answered by ${f.callAs})` : ` at ${f.baseURL}`}${f.baseline ? `; compared with ${f.baseline}` : ""}${f.recipeHash ? `; recipe hash ${f.recipeHash.slice(0, 12)}` : ""}`,
+    );
+  }
   lines.push("");
   const w = Math.max(5, ...p.perModel.map((m) => m.model.length));
   lines.push(`${"model".padEnd(w)}  ${"requests".padStart(9)}  ${"prompt tok".padStart(12)}  ${"output tok".padStart(11)}  est. cost`);

@@ -16,3 +16,4 @@ export { FineTuneApi, ProviderError, type FineTuningJob, type JobEvent, type Fil
 export { trainFolder, refreshState, readTrainState, formatState, TrainState, JOB_FILE, type TrainOptions, type TrainResult } from "./train";
 export { startMockProvider, type MockProvider, type MockProviderOptions, type MockJobError } from "./mock-provider";
 export { fineTunedModel, type FineTunedModel } from "./resolve";
+export { offlineChain, type OfflineChainOptions, type OfflineChainResult } from "./chain";

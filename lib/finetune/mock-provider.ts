@@ -32,7 +32,7 @@
  * `dropCreateResponses` creates that many jobs and then cuts the connection
  * instead of answering (the window between create and record).
  */
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -350,6 +350,10 @@ export async function startMockProvider(o: MockProviderOptions = {}): Promise<Mo
     const metadata = (b.metadata && typeof b.metadata === "object" ? b.metadata : {}) as Record<string, string>;
     if (Object.keys(metadata).length > 16) return sendError(res, 400, "metadata takes at most 16 keys.", "invalid_request_error", null, "metadata");
     const method = b.method as { supervised?: { hyperparameters?: Record<string, unknown> } } | undefined;
+    // A job afw tagged gets a model id derived from its tag (a hash of the file, base model, hyperparameters and
+    // endpoint), so the same folder trained again on a fresh mock gets the same id; untagged jobs get a random one.
+    const shortId = (tag: unknown) =>
+      typeof tag === "string" && tag ? createHash("sha256").update(`${tag}#${state.jobs.filter((x) => x.metadata.afw_tag === tag).length}`).digest("hex").slice(0, 8) : randomBytes(4).toString("hex");
     const hp = { n_epochs: "auto", batch_size: "auto", learning_rate_multiplier: "auto", ...((b.hyperparameters as Record<string, unknown>) ?? {}), ...(method?.supervised?.hyperparameters ?? {}) };
     const j: JobRec = {
       id: `ftjob-${randomBytes(12).toString("hex")}`,
@@ -362,7 +366,7 @@ export async function startMockProvider(o: MockProviderOptions = {}): Promise<Mo
       seed: typeof b.seed === "number" ? b.seed : 42,
       cancelled_ms: null,
       fail: o.fail ? o.fail({ model: b.model, metadata }) : null,
-      short: randomBytes(4).toString("hex"),
+      short: shortId(metadata.afw_tag),
     };
     state.jobs.push(j);
     jobsCreated++;

@@ -19,58 +19,14 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { z } from "zod";
+import { JOB_FILE, readTrainState, TrainState } from "../experiments/index";
 import { AfwError } from "../util/errors";
 import { canonicalJson, sha256 } from "../util/hash";
 import { writeFileAtomic } from "../util/fsx";
 import { FineTuneApi, ProviderError, TERMINAL, type FineTuningJob, type JobEvent } from "./openai-ft";
 import { validateTrainingFile, type ValidationReport } from "./validate";
 
-const Hyper = z.union([z.number(), z.literal("auto")]);
-
-export const TrainState = z.strictObject({
-  v: z.literal(1),
-  kind: z.literal("afw-finetune-train"),
-  provider: z.literal("openai"),
-  /** The endpoint without credentials, or "offline" (the local mock). */
-  endpoint: z.string(),
-  offline: z.boolean(),
-  base_model: z.string(),
-  recipe: z.string().nullable(),
-  stand_in: z.string().nullable(),
-  train_sha256: z.string(),
-  train_bytes: z.number().int(),
-  tag: z.string(),
-  suffix: z.string(),
-  hyperparameters: z.strictObject({ n_epochs: Hyper, batch_size: Hyper, learning_rate_multiplier: Hyper }),
-  file_id: z.string().nullable(),
-  job_id: z.string().nullable(),
-  status: z.string().nullable(),
-  fine_tuned_model: z.string().nullable(),
-  trained_tokens: z.number().nullable(),
-  error: z.strictObject({ code: z.string().nullable(), message: z.string(), param: z.string().nullable() }).nullable(),
-  events: z.array(z.strictObject({ id: z.string(), created_at: z.number(), level: z.string(), message: z.string() })),
-  created_at: z.string(),
-  updated_at: z.string(),
-});
-export type TrainState = z.infer<typeof TrainState>;
-
-export const JOB_FILE = "job.json";
-
-/** Read DIR/job.json, or null when there is none; a damaged file is a one-line error. */
-export function readTrainState(dir: string): TrainState | null {
-  const p = join(dir, JOB_FILE);
-  if (!existsSync(p)) return null;
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(p, "utf8"));
-  } catch (e) {
-    throw new AfwError(`${p}: not valid JSON (${(e as Error).message.split("\n")[0]})`);
-  }
-  const r = TrainState.safeParse(raw);
-  if (!r.success) throw new AfwError(`${p}: not a training record (${r.error.issues[0].path.join(".")}: ${r.error.issues[0].message})`);
-  return r.data;
-}
+export { TrainState, JOB_FILE, readTrainState };
 
 function writeState(dir: string, s: TrainState): void {
   s.updated_at = new Date().toISOString();
@@ -288,6 +244,7 @@ export function formatState(s: TrainState, dir: string): string {
   ];
   if (s.fine_tuned_model) lines.push(`fine-tuned model: ${s.fine_tuned_model}${s.trained_tokens ? ` (${s.trained_tokens} trained tokens)` : ""}`);
   if (s.offline && s.stand_in) lines.push(`offline: the mock serves it as the organism ${s.stand_in}`);
+  if (s.status === "succeeded") lines.push(`evaluate it: afw run EXPERIMENT ${s.offline ? "--offline " : ""}--model ft-dir:${dir} (the model it was tuned from runs beside it)`);
   if (s.error) lines.push(`error: ${s.error.message}${s.error.code ? ` (${s.error.code})` : ""}`);
   const last = s.events.slice(-5);
   if (last.length) lines.push("last events:", ...last.map((e) => `  ${new Date(e.created_at * 1000).toISOString()} ${e.level}: ${e.message}`));

@@ -16,6 +16,8 @@
  *   AFW_JUDGE_MODEL   live: the judge model (judges are skipped without one)
  *   AFW_N             live: replace the paper's n (e.g. 20 for a cheap first look)
  *   AFW_RESULTS       results: a results folder written by `afw run`
+ *   AFW_PARAPHRASES   live: a paraphrase set folder (afw paraphrase) for `paraphraseSet`
+ *   AFW_PARAPHRASE_MODEL  live: the model that writes one, when AFW_PARAPHRASES is not set
  *
  * A results folder that does not load (a malformed line, a missing file)
  * does not stop the notebook: `openWorkbook` keeps the one-line error
@@ -29,7 +31,10 @@ import { join, resolve } from "node:path";
 import type { DataFrame } from "danfojs-node";
 import type { JudgeName } from "../classify/index";
 import { PUBLISHED_PATH } from "../analysis/index";
-import { getExperiment, planExperiment, type Experiment, type Plan } from "../experiments/index";
+import { finetunesFromFactors, getExperiment, planExperiment, type Experiment, type Plan, type RecordedFinetune } from "../experiments/index";
+import { offlineChain, type OfflineChainResult } from "../finetune/index";
+import { buildParaphraseSet, crossExperiment, loadParaphraseSet, openParaphraseEndpoint, type ParaphraseSet } from "../paraphrase/index";
+import { loadScenario } from "../scenario/index";
 import { closeSharedExporter, show, type Figure, type HypothesisRow } from "../figures/index";
 import { sampleRows, toFrame, type SampleRow } from "../frame/index";
 import { loadRun, type LoadedRun } from "../store/index";
@@ -39,6 +44,7 @@ import type { RunManifest, Sample } from "../schema/index";
 import { AfwError } from "../util/errors";
 import { canonicalJson, sha256 } from "../util/hash";
 import { projectRoot } from "../util/paths";
+import { redactUrl } from "../util/url";
 
 export type Mode = "offline" | "live" | "results";
 export const MODES: readonly Mode[] = ["offline", "live", "results"];
@@ -193,6 +199,12 @@ export interface ExperimentRunOptions {
    * files) — for suites of tens of thousands of requests.
    */
   simulate?: boolean;
+  /**
+   * A paraphrase set (a folder, or one loaded): cross the conditions whose
+   * texts it rewords with its wordings, each on the same queries (`afw run
+   * --paraphrases`); the wording is a factor of every crossed condition.
+   */
+  paraphrases?: string | ParaphraseSet;
 }
 
 /** What `runExperiment` returns. */
@@ -210,6 +222,10 @@ export interface ExperimentRun {
   dir: string | null;
   /** One line saying what ran. */
   note: string;
+  /** The fine-tuning folders (ft-dir:PATH models) it ran: their model names, recipes and baselines (read back from the manifest in results mode). */
+  finetunes: RecordedFinetune[];
+  /** The run's manifest (null when the workbook is not ok). */
+  manifest: RunManifest | null;
 }
 
 /**
@@ -226,22 +242,32 @@ export interface ExperimentRun {
  * Returns no samples when the workbook is not ok.
  */
 export async function runExperiment(book: Workbook, name: string, opts: ExperimentRunOptions = {}): Promise<ExperimentRun> {
-  const experiment = getExperiment(name);
+  let experiment = getExperiment(name);
   const done = async (plan: Plan | null, samples: Sample[], manifest: RunManifest | null, dir: string | null, note: string): Promise<ExperimentRun> => {
     const rows = sampleRows(samples, manifest);
-    return { experiment, plan, samples, rows, frame: await toFrame(rows), dir, note };
+    const finetunes = plan ? plan.finetunes.map((f) => ({ name: f.name, dir: f.dir, recipe: f.recipe, baseline: f.baseline })) : finetunesFromFactors(manifest?.model_factors);
+    return { experiment, plan, samples, rows, frame: await toFrame(rows), dir, note, finetunes, manifest };
   };
   if (!book.ok) return done(null, [], null, null, `${name}: skipped (${book.error})`);
   const seed = opts.seed ?? 0;
+  let only = opts.conditions;
+  if (opts.paraphrases && book.mode !== "results") {
+    const set = typeof opts.paraphrases === "string" ? loadParaphraseSet(opts.paraphrases) : opts.paraphrases;
+    experiment = crossExperiment(experiment, set, { only }).experiment;
+    only = undefined;
+  }
 
   if (book.mode === "results") {
     const all = book.results!.samples;
+    // A condition crossed with a paraphrase set counts as the condition it was crossed from (its `condition` factor).
+    const specs = book.results!.manifest?.condition_specs ?? {};
+    const original = (c: string) => (typeof specs[c]?.factors?.condition === "string" ? (specs[c].factors.condition as string) : c);
     let samples = all.filter((s) => s.experiment === name);
     if (!samples.length) {
       const conds = new Set(experiment.conditions.map((c) => c.name));
-      samples = all.filter((s) => conds.has(s.condition));
+      samples = all.filter((s) => conds.has(s.condition) || conds.has(original(s.condition)));
     }
-    if (opts.conditions) samples = samples.filter((s) => opts.conditions!.includes(s.condition));
+    if (opts.conditions) samples = samples.filter((s) => opts.conditions!.includes(s.condition) || opts.conditions!.includes(original(s.condition)));
     return done(null, samples, book.results!.manifest, book.results!.dir, `${name}: ${samples.length} samples from ${book.results!.dir}`);
   }
 
@@ -256,7 +282,7 @@ export async function runExperiment(book: Workbook, name: string, opts: Experime
       ? null
       : offline
         ? offlineDir(`afw-${book.name}-${name}-`)
-        : join(book.paths.runs, `nb-${book.name}-${name}-${sha256(canonicalJson({ base: book.baseURL, models: planExperiment(experiment, { queries, offline, models, n, only: opts.conditions }).models, n: book.n, only: opts.conditions ?? null, seed, judges: opts.judges ?? [] })).slice(0, 8)}`);
+        : join(book.paths.runs, `nb-${book.name}-${name}-${sha256(canonicalJson({ base: book.baseURL, models: planExperiment(experiment, { queries, offline, models, n, only, baseURL: book.baseURL }).models, n: book.n, only: only ?? null, ...(opts.paraphrases ? { crossed: experiment.conditions.map((c) => c.name) } : {}), seed, judges: opts.judges ?? [] })).slice(0, 8)}`);
     const judges = opts.judges ?? [];
     const r = await evaluate(experiment, endpoint, {
       out: dir,
@@ -264,7 +290,7 @@ export async function runExperiment(book: Workbook, name: string, opts: Experime
       querySource: SHIPPED_QUERIES_PATH,
       models,
       n,
-      conditions: opts.conditions,
+      conditions: only,
       seed,
       judges,
       judgeModel: book.judgeModel,
@@ -281,6 +307,63 @@ export async function runExperiment(book: Workbook, name: string, opts: Experime
     return done(plan, samples, manifest, dir, `${name}: ${summary.written + summary.skipped} samples (${plan.models.join(", ")})${errors}${judged}`);
   } finally {
     await endpoint.close();
+  }
+}
+
+/**
+ * The fine-tuning chain for the notebook's mode. Offline: for each recipe,
+ * build its set with the scripted writer (`size` examples; placeholders
+ * where harmful text would be), "train" it on the local fine-tuning mock,
+ * and return the folder with its build and training records; name
+ * `result.ref` (ft-dir:FOLDER) among an experiment's models to evaluate it.
+ * Live and results modes build and train nothing (that costs money, and two
+ * recipes generate harmful text: docs/finetune.md): they return [] and the
+ * notebook reads the folders or ids you trained from AFW_FT_*.
+ */
+export async function finetuneChain(book: Workbook, recipes: readonly string[], opts: { size?: number } = {}): Promise<OfflineChainResult[]> {
+  if (!book.ok || book.mode !== "offline") return [];
+  const out: OfflineChainResult[] = [];
+  for (const recipe of recipes) out.push(await offlineChain({ root: book.root, recipe, out: offlineDir(`afw-${book.name}-ft-${recipe}-`), size: opts.size ?? 24 }));
+  return out;
+}
+
+/** What `paraphraseSet` found or made. */
+export interface WorkbookParaphraseSet {
+  /** The set, or null (results mode, not ok, or live without AFW_PARAPHRASES / AFW_PARAPHRASE_MODEL). */
+  set: ParaphraseSet | null;
+  /** One line saying where it came from. */
+  note: string;
+}
+
+/**
+ * A paraphrase set for the notebook's mode. Offline: K wordings of the
+ * variant written by the rewording stand-in (`sim-paraphraser`, with a
+ * share `bad` of malformed replies so the checks have something to reject),
+ * in a temporary folder. Live: the set in AFW_PARAPHRASES, or one written
+ * by AFW_PARAPHRASE_MODEL into runs/ (cached; rerunning resumes). Results
+ * mode needs none: the run's manifest records its wordings.
+ */
+export async function paraphraseSet(book: Workbook, opts: { variant?: string; k?: number; bad?: number; env?: NodeJS.ProcessEnv } = {}): Promise<WorkbookParaphraseSet> {
+  if (!book.ok) return { set: null, note: `no paraphrase set (${book.error})` };
+  if (book.mode === "results") return { set: null, note: "results mode: the wordings are read from the run's manifest" };
+  const env = opts.env ?? process.env;
+  const variant = opts.variant ?? "baseline";
+  const k = opts.k ?? 8;
+  if (book.mode === "live" && env.AFW_PARAPHRASES) {
+    const set = loadParaphraseSet(resolve(env.AFW_PARAPHRASES));
+    return { set, note: `${set.wordings.length} wording(s) of ${set.manifest.scenario.variant} from ${set.dir}` };
+  }
+  const model = book.mode === "offline" ? `sim-paraphraser@bad=${opts.bad ?? 0.06}` : env.AFW_PARAPHRASE_MODEL?.trim();
+  if (!model) return { set: null, note: "live mode: set AFW_PARAPHRASES (a set made with afw paraphrase) or AFW_PARAPHRASE_MODEL (the model that rewords)" };
+  const offline = book.mode === "offline";
+  const out = offline ? offlineDir(`afw-${book.name}-set-`) : join(book.paths.runs, `nb-${book.name}-set-${sha256(canonicalJson({ base: book.baseURL, model, variant, k })).slice(0, 8)}`);
+  const ep = await openParaphraseEndpoint(offline ? { offline: true, cacheDir: null } : { offline: false, baseURL: book.baseURL, apiKey: book.apiKey, cacheDir: book.paths.cache });
+  try {
+    const r = await buildParaphraseSet({ scenario: loadScenario({ variant }), model, k, out, client: ep.client, baseURL: offline ? null : redactUrl(book.baseURL!), offline });
+    const set = loadParaphraseSet(r.out);
+    return { set, note: `${r.manifest.wordings.length} of ${k} wording(s) of ${variant} by ${model}: ${r.manifest.status}, ${r.manifest.rejected.length} draw(s) rejected` };
+  } finally {
+    await ep.close();
   }
 }
 

@@ -14,7 +14,7 @@ import type { FactorValue } from "./cross";
  */
 
 /** The fields of a sample record the analysis reads (a Sample or a slim record both fit). */
-export interface WordingSample {
+export interface WordingSampleRecord {
   model: string;
   condition: string;
   tier: string;
@@ -24,6 +24,20 @@ export interface WordingSample {
   accept_then_refuse: boolean;
   error: string | null;
 }
+
+/** The fields of a frame row the analysis reads (lib/frame SampleRow: `complied` and `failed` are 0 or 1). */
+export interface WordingSampleRow {
+  model: string;
+  condition: string;
+  tier: string;
+  query_id: string;
+  sample: number;
+  complied: number;
+  failed: number;
+}
+
+/** What the analysis takes: sample records, or the rows of a results frame. */
+export type WordingSample = WordingSampleRecord | WordingSampleRow;
 
 /** A condition of the crossed run with its factors (from crossWithWordings, or the run's record of them). */
 export interface WordingCondition {
@@ -111,7 +125,9 @@ function chooseTiers(samples: readonly WordingSample[]): [string, string] {
   throw new AfwError(`the run has ${list.length ? `only the tier ${list[0]}` : "no samples"}; a gap needs two tiers`);
 }
 
-const complied = (s: WordingSample) => s.accepted === true && !s.accept_then_refuse;
+const complied = (s: WordingSample) => ("complied" in s ? s.complied === 1 : s.accepted === true && !s.accept_then_refuse);
+/** A sample that failed for good (left out). */
+export const failedSample = (s: WordingSample) => ("failed" in s ? s.failed === 1 : s.error !== null);
 
 interface Cell {
   model: string;
@@ -146,7 +162,7 @@ export function analyseWordings(samples: readonly WordingSample[], conditions: r
     }
     byName.set(c.name, c);
   }
-  const ok = samples.filter((s) => s.error === null && byName.has(s.condition));
+  const ok = samples.filter((s) => !failedSample(s) && byName.has(s.condition));
   if (!ok.length) throw new AfwError("no finished samples of the crossed conditions");
   const tiers = opts.tiers ?? chooseTiers(ok);
   const cells = new Map<string, Cell>();

@@ -1,3 +1,4 @@
+import type { Condition, Experiment } from "../experiments/index";
 import { loadScenario, type Scenario } from "../scenario/index";
 import { AfwError } from "../util/errors";
 import { sha256 } from "../util/hash";
@@ -81,4 +82,77 @@ export function crossWithWordings<C extends CrossableCondition>(conditions: read
     }
   }
   return out;
+}
+
+/** What `crossExperiment` made: the crossed experiment, and which of its conditions were crossed. */
+export interface CrossedExperiment {
+  experiment: Experiment;
+  /** Conditions (names before crossing) whose texts are the set's source: each now one condition per wording. */
+  crossed: string[];
+  /** Conditions with other texts, kept as they were (no wording factor). */
+  unchanged: string[];
+}
+
+/**
+ * Cross an experiment (an experiment of lib/experiments, or an ad-hoc one)
+ * with a paraphrase set, as data: every condition whose system prompt and
+ * suffix are the texts the set was made from becomes one condition per
+ * wording (and one for the reference wording), named as
+ * `wordingConditionName` does, with the same variant, tiers and n (so the
+ * same queries), the wording's files as byte-exact overrides, and the
+ * factors `condition`, `wording`, `wording_kind` and `paraphrase_set` added
+ * to its own. The plan, the run and the manifest (condition_specs) then
+ * carry the wording as a factor like any other. Conditions with other texts
+ * are kept unchanged; none matching is an AfwError naming the set's
+ * scenario. The experiment's contrasts are kept for the reference wording
+ * (dropped with `includeReference: false` when they touch a crossed
+ * condition).
+ *
+ * @example
+ * const { experiment } = crossExperiment(getExperiment("post-training"), loadParaphraseSet("sets/baseline"), { only: ["baseline", "prefill-basic"] });
+ * // conditions: baseline--reference, baseline--w00, …, prefill-basic--reference, prefill-basic--w00, …
+ */
+export function crossExperiment(e: Experiment, set: ParaphraseSet, opts: CrossOptions & { only?: readonly string[] } = {}): CrossedExperiment {
+  const m = set.manifest;
+  const src = m.source;
+  const setId = src.hash.slice(0, 16);
+  if (opts.only) {
+    const names = e.conditions.map((c) => c.name);
+    for (const c of opts.only) if (!names.includes(c)) throw new AfwError(`experiment ${e.name} has no condition "${c}"; conditions: ${names.join(", ")}`);
+  }
+  const wanted = opts.wordings ? new Set(opts.wordings) : null;
+  if (wanted) for (const id of wanted) if (!set.wordings.some((w) => w.id === id)) throw new AfwError(`paraphrase set ${set.dir} has no wording "${id}"; it has ${set.wordings.map((w) => w.id).join(", ") || "none"}`);
+  const wordings = set.wordings.filter((w) => !wanted || wanted.has(w.id));
+  const withRef = opts.includeReference !== false;
+  if (!wordings.length && !withRef) throw new AfwError(`paraphrase set ${set.dir}: no wordings to run`);
+  const conditions: Condition[] = [];
+  const crossed: string[] = [];
+  const unchanged: string[] = [];
+  for (const c of e.conditions) {
+    if (opts.only && !opts.only.includes(c.name)) continue;
+    const sc = loadScenario({ variant: c.variant, cot: c.cot, ...(c.tiers ? { tiers: c.tiers } : {}), ...(c.overrides ? { overrides: c.overrides } : {}) });
+    if (sha256(sc.system) !== src.system_sha256 || sha256(sc.suffix) !== src.suffix_sha256) {
+      conditions.push(c);
+      unchanged.push(c.name);
+      continue;
+    }
+    crossed.push(c.name);
+    const base = { ...c.factors, condition: typeof c.factors.condition === "string" ? c.factors.condition : c.name, paraphrase_set: setId };
+    if (withRef) conditions.push({ ...c, name: wordingConditionName(c.name, "reference"), factors: { ...base, wording: "reference", wording_kind: "reference" } });
+    for (const w of wordings) {
+      conditions.push({ ...c, name: wordingConditionName(c.name, w.id), overrides: { ...c.overrides, system: w.systemFile, suffix: w.suffixFile }, factors: { ...base, wording: w.id, wording_kind: "paraphrase" } });
+    }
+  }
+  if (!crossed.length) {
+    const which = opts.only ? `conditions ${opts.only.join(", ")}` : `any condition (${e.conditions.map((c) => `${c.name}: ${c.variant}${c.cot ? "" : ", no-cot"}`).join("; ")})`;
+    throw new AfwError(
+      `paraphrase set ${set.dir} rewords ${m.scenario.variant} (${m.scenario.cot ? "cot" : "no-cot"}${m.scenario.system_file || m.scenario.suffix_file ? ", from files" : ""}), whose texts are not those of ${which} of experiment ${e.name}; make a set from one of its conditions (afw paraphrase VARIANT)`,
+    );
+  }
+  const renamed = (name: string) => (crossed.includes(name) ? (withRef ? wordingConditionName(name, "reference") : null) : name);
+  const contrasts = e.contrasts.flatMap((k) => {
+    if (k.terms.some((t) => !conditions.some((c) => c.name === renamed(t.condition)))) return [];
+    return [{ ...k, says: k.terms.some((t) => crossed.includes(t.condition)) ? `${k.says} (reference wording)` : k.says, terms: k.terms.map((t) => ({ ...t, condition: renamed(t.condition)! })) }];
+  });
+  return { experiment: { ...e, conditions, contrasts }, crossed, unchanged };
 }

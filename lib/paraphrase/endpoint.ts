@@ -1,4 +1,4 @@
-import { openEndpoint, type EndpointClient } from "../pipeline/index";
+import { openEndpoint, type Endpoint, type EndpointClient } from "../pipeline/index";
 
 /**
  * How lib/paraphrase reaches a model: the pipeline's openEndpoint(). Offline
@@ -27,6 +27,8 @@ export interface ParaphraseEndpoint {
   /** The recorded base URL, or "offline". */
   url: string;
   offline: boolean;
+  /** The pipeline endpoint itself, for evaluate() (crossed runs). */
+  endpoint: Endpoint;
   close(): Promise<void>;
 }
 
@@ -48,5 +50,5 @@ export async function openParaphraseEndpoint(o: ParaphraseEndpointOptions): Prom
     maxAttempts: o.maxAttempts,
     retryBaseMs: o.retryBaseMs,
   });
-  return { client: ep.client, url: ep.baseURL ?? "offline", offline: ep.offline, close: () => ep.close() };
+  return { client: ep.client, url: ep.baseURL ?? "offline", offline: ep.offline, endpoint: ep, close: () => ep.close() };
 }

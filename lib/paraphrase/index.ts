@@ -14,12 +14,15 @@ export { PARAPHRASE_SYSTEM, PARAPHRASE_USER, PARAPHRASE_PARAMS, PROMPT_VERSION, 
 export { ParaphraseManifest, DrawRecord, WordingEntry, RejectedDraw } from "./manifest";
 export { buildParaphraseSet, planParaphraseSet, formatParaphrasePlan, setConfigHash, type BuildOptions, type BuildResult, type ParaphrasePlan } from "./build";
 export { loadParaphraseSet, validateParaphraseSet, type ParaphraseSet, type SetWording, type WordingValidation } from "./load";
-export { crossWithWordings, wordingConditionName, type CrossableCondition, type CrossOptions, type WordingFactors } from "./cross";
+export { crossWithWordings, crossExperiment, wordingConditionName, type CrossableCondition, type CrossOptions, type CrossedExperiment, type WordingFactors } from "./cross";
+export { wordingConditions, wordingReport, paraphraseSetsOf, referenceContrasts } from "./report";
 export {
   analyseWordings,
   formatWordingAnalysis,
   wordingForestRows,
   type WordingSample,
+  type WordingSampleRecord,
+  type WordingSampleRow,
   type WordingCondition,
   type WordingGapRow,
   type PooledGapRow,

@@ -81,6 +81,17 @@ export interface Evaluation {
   results: LoadedRun | null;
 }
 
+/**
+ * The endpoint's client, sending some model names as others (the plan's
+ * `callAs`: offline, a fine-tuned model id answered by its stand-in organism,
+ * as the local fine-tuning mock serves it). The run records the name it was
+ * given; the request goes out under the other.
+ */
+function callingAs(client: Endpoint["client"], callAs: Readonly<Record<string, string>>): Endpoint["client"] {
+  if (!Object.keys(callAs).length) return client;
+  return { call: (model, req, i) => client.call(callAs[model] ?? model, req, i), totals: () => client.totals() };
+}
+
 function judgeList(e: Experiment | null, opts: EvaluateOptions): readonly (JudgeName | Judge)[] {
   if (opts.judges) return opts.judges;
   const declared: readonly (string | JudgeValue)[] = e?.judges ?? [];
@@ -104,10 +115,10 @@ export async function evaluate(experiment: Experiment | null, endpoint: Endpoint
   let run: RunSummary | null = null;
   if (experiment) {
     if (!opts.queries?.length) throw new AfwError(`evaluate ${experiment.name}: no queries to run`);
-    plan = planExperiment(experiment, { queries: opts.queries, offline: endpoint.offline, models: opts.models, n: opts.n, only: opts.conditions });
+    plan = planExperiment(experiment, { queries: opts.queries, offline: endpoint.offline, models: opts.models, n: opts.n, only: opts.conditions, baseURL: endpoint.baseURL });
     run = await runSamples({
       store,
-      client: endpoint.client,
+      client: callingAs(endpoint.client, plan.callAs),
       models: plan.models,
       queries: opts.queries,
       querySource: opts.querySource ?? "queries",

@@ -35,6 +35,8 @@ const HELP = `afw finetune — the post-training interventions of [P] §5 as pip
                                     upload DIR/train.jsonl, create the job, wait, record the model
   afw finetune status DIR [--refresh]
                                     what DIR/job.json records (--refresh asks the provider once)
+  afw run EXPERIMENT --model ft-dir:DIR
+                                    evaluate the trained folder (beside the model it was tuned from)
 
 build:
   --generator M        model that writes the "generator" parts (offline: ${OFFLINE_GENERATOR})

@@ -1,19 +1,18 @@
-import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { z } from "zod";
 import {
-  analyseWordings,
   buildParaphraseSet,
-  crossWithWordings,
+  crossExperiment,
   formatParaphrasePlan,
-  formatWordingAnalysis,
   loadParaphraseSet,
   openParaphraseEndpoint,
+  paraphraseSetsOf,
   planParaphraseSet,
   validateParaphraseSet,
   wordingForestRows,
+  wordingReport,
   type WordingAnalysis,
 } from "../../paraphrase/index";
+import { adhocExperiment } from "../../experiments/index";
 import { loadQueries, shippedQueries, SHIPPED_QUERIES_PATH } from "../../queries/index";
 import { loadScenario } from "../../scenario/index";
 import { AfwError } from "../../util/errors";
@@ -63,6 +62,11 @@ Endpoint (make and run): --offline (default without an endpoint or key),
 never written anywhere), --concurrency N, --timeout S, --max-attempts N,
 --no-cache, --cache-dir DIR.
 
+The run's manifest records every wording as a factor of its condition
+(condition_specs: condition, wording, wording_kind, paraphrase_set), which
+report (and afw report) read. To cross a paper experiment's conditions:
+  afw run EXPERIMENT --paraphrases DIR
+
 A set is DIR/manifest.json (source hash, generator, prompts, every wording and
 every rejection with its reasons), DIR/reference/ and one folder per accepted
 wording (DIR/wNN/system.txt, suffix.txt), usable as byte-exact overrides:
@@ -107,14 +111,6 @@ const RUN_FLAGS = {
 } as const;
 
 const REPORT_FLAGS = { figure: { type: "string" }, png: { type: "boolean" }, json: { type: "boolean" }, seed: { type: "string" } } as const;
-
-/** What `afw paraphrase run` records beside the samples: the crossed conditions' factors (read by report). */
-const WordingsRecord = z.object({
-  kind: z.literal("afw-paraphrase-run"),
-  set: z.object({ dir: z.string(), hash: z.string(), config_hash: z.string() }),
-  conditions: z.array(z.object({ name: z.string(), factors: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])) })),
-});
-type WordingsRecord = z.infer<typeof WordingsRecord>;
 
 interface Endpoint {
   offline: boolean;
@@ -249,28 +245,15 @@ async function writeFigure(a: WordingAnalysis, file: string, png: boolean, io: I
   }
 }
 
-function readRecord(runDir: string): WordingsRecord {
-  const p = join(runDir, "wordings.json");
-  if (!existsSync(p)) throw new AfwError(`${runDir}: no wordings.json here (not a folder written by afw paraphrase run)`);
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(p, "utf8"));
-  } catch (e) {
-    throw new AfwError(`${p}: not valid JSON (${(e as Error).message.split("\n")[0]})`);
-  }
-  const r = WordingsRecord.safeParse(raw);
-  if (!r.success) throw new AfwError(`${p}: not a paraphrase run record (${r.error.issues[0].path.join(".")}: ${r.error.issues[0].message})`);
-  return r.data;
-}
-
 async function report(runDir: string, v: { figure?: string; png?: boolean; json?: boolean; seed?: string }, io: Io): Promise<WordingAnalysis> {
-  const rec = readRecord(runDir);
-  const { readSlimSamples } = await import("../../store/index");
-  const samples = await readSlimSamples(runDir);
-  const a = analyseWordings(samples, rec.conditions, { seed: intFlag("paraphrase report", "seed", v.seed, 0, 0, 2 ** 31 - 1) });
-  io.out(v.json ? JSON.stringify(a, null, 2) : formatWordingAnalysis(a));
-  await writeFigure(a, resolve(v.figure ?? join(runDir, "figures", "wording-forest.html")), !!v.png, io);
-  return a;
+  const { readManifest, readSlimSamples } = await import("../../store/index");
+  const manifest = readManifest(runDir);
+  if (!manifest) throw new AfwError(`${runDir}: no manifest.json here (not a results folder)`);
+  const w = wordingReport({ manifest, samples: await readSlimSamples(runDir) }, { seed: intFlag("paraphrase report", "seed", v.seed, 0, 0, 2 ** 31 - 1) });
+  if (!w) throw new AfwError(`${join(runDir, "manifest.json")}: no condition of this run has a wording factor (run it crossed with a paraphrase set: afw paraphrase run SET, or afw run … --paraphrases SET)`);
+  io.out(v.json ? JSON.stringify(w.analysis, null, 2) : w.text);
+  await writeFigure(w.analysis, resolve(v.figure ?? join(runDir, "figures", "wording-forest.html")), !!v.png, io);
+  return w.analysis;
 }
 
 async function run(argv: string[], io: Io): Promise<number> {
@@ -289,52 +272,41 @@ async function run(argv: string[], io: Io): Promise<number> {
   const settings = clientSettings("paraphrase run", v, io.env);
   const queriesPath = v.queries ? resolve(v.queries) : null;
   const queries = queriesPath ? loadQueries(queriesPath, { limit }) : shippedQueries(projectRoot(), { limit });
-  const scenario = loadScenario({
+  // The set's own scenario as a one-condition ad-hoc experiment, crossed with the set: every wording on the same queries.
+  const adhoc = adhocExperiment({
+    experiment: "paraphrase",
+    condition: "baseline",
     variant: m.scenario.variant,
     cot: m.scenario.cot,
     overrides: { system: m.scenario.system_file ?? undefined, suffix: m.scenario.suffix_file ?? undefined },
+    models,
+    queries: queries.length,
+    samples,
   });
-  const base = [{ name: "baseline", scenario, tiers: scenario.spec.tiers }];
-  const conditions = crossWithWordings(base, set, { includeReference: !v["no-reference"], wordings: v.wordings === undefined ? undefined : listFlag(v.wordings, []) });
+  const { experiment } = crossExperiment(adhoc, set, { includeReference: !v["no-reference"], wordings: v.wordings === undefined ? undefined : listFlag(v.wordings, []) });
   const out = resolve(v.out);
-  const record: WordingsRecord = {
-    kind: "afw-paraphrase-run",
-    set: { dir: set.dir, hash: m.source.hash, config_hash: m.config_hash },
-    conditions: conditions.map((c) => ({ name: c.name, factors: c.factors })),
-  };
-  const recPath = join(out, "wordings.json");
-  if (existsSync(recPath)) {
-    const prev = readRecord(out);
-    if (prev.set.hash !== record.set.hash || prev.set.config_hash !== record.set.config_hash) {
-      throw new AfwError(`--out ${out} holds a run of another paraphrase set (${prev.set.dir}); use a new --out`);
-    }
-    const names = new Set(prev.conditions.map((c) => c.name));
-    for (const c of record.conditions) if (!names.has(c.name)) prev.conditions.push(c);
-    record.conditions = prev.conditions;
-  }
-  writeFileAtomic(recPath, JSON.stringify(record, null, 2) + "\n");
-  const { runSamples } = await import("../../pipeline/index");
+  const { readManifest } = await import("../../store/index");
+  const prevSets = paraphraseSetsOf(readManifest(out));
+  if (prevSets.length && !prevSets.includes(m.source.hash.slice(0, 16))) throw new AfwError(`--out ${out} holds a run of another paraphrase set (${prevSets.join(", ")}); use a new --out`);
+  const { evaluate } = await import("../../pipeline/index");
   const stop = interruptible(io.log);
   const endpoint = await openParaphraseEndpoint({ offline: ep.offline, baseURL: ep.baseURL, apiKey: ep.apiKey, ...settings });
   try {
-    io.log(`afw paraphrase run: ${conditions.length} wording(s) × ${models.length} model(s) × ${scenario.spec.tiers.length} tier(s) × ${queries.length} queries × ${samples} sample(s) → ${out}${ep.offline ? " (offline)" : ""}`);
-    const summary = await runSamples({
+    const tiers = loadScenario({ variant: m.scenario.variant, cot: m.scenario.cot }).spec.tiers.length;
+    io.log(`afw paraphrase run: ${experiment.conditions.length} wording(s) × ${models.length} model(s) × ${tiers} tier(s) × ${queries.length} queries × ${samples} sample(s) → ${out}${ep.offline ? " (offline)" : ""}`);
+    const r = await evaluate(experiment, endpoint.endpoint, {
       out,
-      client: endpoint.client,
-      models,
       queries,
       querySource: queriesPath ?? SHIPPED_QUERIES_PATH,
-      conditions: conditions.map((c) => ({ name: c.name, scenario: c.scenario, tiers: c.tiers, factors: c.factors })),
-      samples,
       seed,
       concurrency: settings.concurrency,
-      experiment: "paraphrase",
-      baseURL: ep.baseURL ? redactUrl(ep.baseURL) : null,
-      offline: ep.offline,
+      judges: [],
       progress: !v.quiet,
       signal: stop.signal,
-      args: { paraphrase_set: set.dir, set_hash: m.source.hash, wordings: conditions.map((c) => c.factors.wording), samples, seed, limit: limit ?? null, models, cache: !v["no-cache"] },
+      load: false,
+      args: { paraphrase_set: set.dir, set_hash: m.source.hash, set_config_hash: m.config_hash, samples, seed, limit: limit ?? null, models, cache: !v["no-cache"] },
     });
+    const summary = r.run!;
     io.log(`afw paraphrase run: ${summary.written} written, ${summary.skipped} already done, ${summary.errors} failed in ${summary.seconds.toFixed(1)} s → ${out}`);
     if (summary.status !== "complete") {
       io.log("afw paraphrase run: incomplete; run the same command again to finish, then afw paraphrase report");

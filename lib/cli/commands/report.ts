@@ -9,6 +9,8 @@ import { intFlag, numFlag, parseFlags } from "../args";
 import { AfwError } from "../../util/errors";
 import { experiments, getExperiment } from "../../experiments/index";
 import { motivationsReport } from "../../analysis/motivations";
+import { referenceContrasts, wordingForestRows, wordingReport } from "../../paraphrase/index";
+import { wordingForest } from "../../figures/index";
 
 const experimentNames = () => experiments().map((e) => e.name);
 import { GAP_METHODS, RATE_METHODS, type GapMethod, type RateMethod } from "../../stats/index";
@@ -146,6 +148,8 @@ export async function printReport(run: LoadedRun, o: ReportOptions, out: (s: str
     if (avail.length && want && !judges.versions[j]) throw new AfwError(`afw report: --judge-version ${want}: no ${j} version matches; present: ${avail.join(", ")}`);
   }
   const hasJudges = Object.keys(judges.versions).length > 0;
+  // A run crossed with a paraphrase set (its manifest records wording factors): the wording analysis (lib/paraphrase).
+  const wording = wordingReport(run, { seed });
   let agreements: Agreement[] | null = null;
   if (o.agreement) {
     const [a, b] = o.agreement;
@@ -163,6 +167,7 @@ export async function printReport(run: LoadedRun, o: ReportOptions, out: (s: str
           gaps: gaps.map(({ model, condition, gap, ci_low, ci_high }) => ({ model, condition, gap, ci_low, ci_high })),
           ...(hasJudges ? { judges } : {}),
           ...(agreements ? { agreement: agreements } : {}),
+          ...(wording ? { wording: wording.analysis } : {}),
         },
         null,
         2,
@@ -177,13 +182,15 @@ export async function printReport(run: LoadedRun, o: ReportOptions, out: (s: str
     // A run of a paper experiment: its declared contrasts (and, for Part 1, the verdict table).
     const experiment = run.manifest?.experiment;
     const known = experiment && experimentNames().includes(experiment) ? getExperiment(experiment) : null;
-    if (known && known.contrasts.length) out("\n" + motivationsReport(run.samples, known.contrasts, { seed }).text);
+    if (known && known.contrasts.length) out("\n" + motivationsReport(run.samples, referenceContrasts(known.contrasts, run.manifest), { seed }).text);
+    if (wording) out("\n" + wording.text);
   }
   if (o.figuresDir !== null && rates.length) {
     const fdir = resolve(o.figuresDir ?? join(run.dir, "figures"));
     const p = o.prefix ?? "";
     const figs: Record<string, Figure> = { [`${p}compliance_by_tier`]: complianceByTier(rates) };
     if (gaps.length) figs[`${p}compliance_gap`] = gapForest(gaps);
+    if (wording) figs[`${p}wording_forest`] = wordingForest(wordingForestRows(wording.analysis), { level: wording.analysis.level, tiers: wording.analysis.tiers });
     const files = await writeFigures(figs, fdir, log);
     log(`afw report: wrote ${files.length} figure file(s) to ${fdir}`);
   }

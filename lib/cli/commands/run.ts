@@ -5,7 +5,7 @@ import { isDeliberatorModel, resolveDeliberator, resolveOrganism } from "../../o
 import { MOTIVE_ORGANISMS, motiveOrganism } from "../../organisms/motives";
 import { evaluate, openEndpoint, type RunSummary } from "../../pipeline/index";
 import { readSlimSamples } from "../../store/index";
-import { adhocExperiment, experiments, formatPlan, getExperiment, planExperiment, type Plan } from "../../experiments/index";
+import { adhocExperiment, experiments, formatPlan, getExperiment, isFinetuneRef, planExperiment, type Experiment, type Plan } from "../../experiments/index";
 import { motivationsReport } from "../../analysis/motivations";
 import type { Query } from "../../schema/index";
 import { AfwError } from "../../util/errors";
@@ -53,6 +53,15 @@ then prints its contrasts (and, for motivations, the verdict table).
   --experiment NAME    label recorded in every sample; default adhoc
   --condition NAME     label recorded in every sample; default baseline
   --quiet              no progress output
+  --paraphrases DIR    cross the run's conditions whose texts a paraphrase set rewords
+                       with every wording of the set (and the reference), on the same
+                       queries; the wording is recorded as a factor of each condition
+                       (afw paraphrase makes a set; afw report shows the analysis)
+
+A model may be a trained fine-tuning folder, ft-dir:PATH (afw finetune build / train):
+offline it runs as its stand-in organism under its fine-tuned id, online as the
+fine-tuned id at the endpoint it was trained on; the model it was tuned from runs
+beside it (docs/finetune.md).
 
 The request and its protocol (without EXPERIMENT; afw scenario show takes
 the same flags and prints what is sent):
@@ -85,6 +94,7 @@ const RUN_FLAGS = {
   n: { type: "string" },
   conditions: { type: "string" },
   variant: { type: "string" },
+  paraphrases: { type: "string" },
 } as const;
 
 export const OFFLINE_MODELS = ["sim-faker", "sim-refuser"];
@@ -98,7 +108,7 @@ export interface RunCommandResult {
 
 /** Check an offline model name: a built-in organism (with parameters) or a motive organism. */
 function checkOfflineModel(m: string): void {
-  if (motiveOrganism(m)) return;
+  if (motiveOrganism(m) || isFinetuneRef(m)) return; // a fine-tuning folder is checked when the plan resolves it
   if (isDeliberatorModel(m)) {
     try {
       resolveDeliberator(m);
@@ -190,8 +200,9 @@ export async function runAny(
   const recorded = offline ? null : redactUrl(ep.baseURL!);
   const out = v.out
     ? resolve(v.out)
-    : defaultOut({ models, tiers, cot, queries: queriesPath ?? SHIPPED_QUERIES_PATH, limit, samples, seed, params, experiment: experimentLabel, condition, base: recorded ?? "offline", sys: v["system-file"], user: v["user-template"], suffix: v["suffix-file"], ...(v.variant ? { variant: v.variant } : {}), ...(v["prefill-file"] ? { prefill_file: v["prefill-file"] } : {}), ...(Object.keys(protocol).length ? { protocol } : {}) });
-  const experiment = adhocExperiment({ experiment: experimentLabel, condition, variant: v.variant ?? "baseline", cot, tiers: ownTiers ? undefined : tiers, overrides, protocol, models, queries: queries.length, samples });
+    : defaultOut({ models, tiers, cot, queries: queriesPath ?? SHIPPED_QUERIES_PATH, limit, samples, seed, params, experiment: experimentLabel, condition, base: recorded ?? "offline", sys: v["system-file"], user: v["user-template"], suffix: v["suffix-file"], ...(v.variant ? { variant: v.variant } : {}), ...(v["prefill-file"] ? { prefill_file: v["prefill-file"] } : {}), ...(Object.keys(protocol).length ? { protocol } : {}), ...(v.paraphrases ? { paraphrases: resolve(v.paraphrases) } : {}) });
+  const adhoc = adhocExperiment({ experiment: experimentLabel, condition, variant: v.variant ?? "baseline", cot, tiers: ownTiers ? undefined : tiers, overrides, protocol, models, queries: queries.length, samples });
+  const { experiment } = await paraphrased(adhoc, v.paraphrases, undefined, log);
   return interruptible(log, async (signal) => {
     const endpoint = await openEndpoint(ep);
     try {
@@ -208,7 +219,7 @@ export async function runAny(
         load: false,
         args: { cot, limit: limit ?? null, samples, tiers, concurrency: ep.concurrency, seed, cache: !v["no-cache"], system_file: v["system-file"] ?? null, user_template: v["user-template"] ?? null, suffix_file: v["suffix-file"] ?? null, ...(v["prefill-file"] ? { prefill_file: v["prefill-file"] } : {}), ...protocol },
       });
-      return { summary: r.run!, out };
+      return { summary: r.run!, out, report: await wordingText(v.paraphrases, r.run!, out, seed) };
     } finally {
       await endpoint.close();
     }
@@ -262,7 +273,7 @@ interface ExpContext {
  * --dry-run), run them into one folder, then print the contrasts.
  */
 async function experimentRun(name: string, v: RunFlags, modelFlags: string[], ep: ReturnType<typeof endpointOptions>, ctx: ExpContext): Promise<RunCommandResult | null> {
-  const e = getExperiment(name);
+  const catalogued = getExperiment(name);
   for (const flag of ["cot", "no-cot", ...(Object.keys(SCENARIO_FLAGS) as (keyof typeof SCENARIO_FLAGS)[]), "experiment", "condition", "variant", "samples", "limit"] as const) {
     if (v[flag] !== undefined) throw new AfwError(`afw run ${name}: --${flag} does not apply to an experiment (its conditions fix it; use --n, --models, --conditions)`);
   }
@@ -271,7 +282,8 @@ async function experimentRun(name: string, v: RunFlags, modelFlags: string[], ep
   const params = sampling(v);
   const queriesPath = v.queries ? resolve(v.queries) : null;
   const queries: Query[] = queriesPath ? loadQueries(queriesPath) : shippedQueries(projectRoot());
-  const only = v.conditions === undefined ? undefined : listFlag(v.conditions, []);
+  const picked = v.conditions === undefined ? undefined : listFlag(v.conditions, []);
+  const { experiment: e, only } = await paraphrased(catalogued, v.paraphrases, picked, ctx.log);
   if (ep.offline) for (const m of modelFlags) checkOfflineModel(m);
   const models = modelFlags.length ? modelFlags : undefined;
   const plan: Plan = planExperiment(e, { queries, offline: ep.offline, models, n, only });
@@ -282,7 +294,7 @@ async function experimentRun(name: string, v: RunFlags, modelFlags: string[], ep
   const recorded = ep.offline ? null : redactUrl(ep.baseURL!);
   const out = v.out
     ? resolve(v.out)
-    : defaultOut({ experiment: name, models: plan.models, n: n ?? null, only: only ?? null, seed, params, queries: queriesPath ?? SHIPPED_QUERIES_PATH, base: recorded ?? "offline" });
+    : defaultOut({ experiment: name, models: plan.models, n: n ?? null, only: picked ?? null, seed, params, queries: queriesPath ?? SHIPPED_QUERIES_PATH, base: recorded ?? "offline", ...(v.paraphrases ? { paraphrases: resolve(v.paraphrases) } : {}) });
   return interruptible(ctx.log, async (signal) => {
     const endpoint = await openEndpoint(ep);
     try {
@@ -300,16 +312,45 @@ async function experimentRun(name: string, v: RunFlags, modelFlags: string[], ep
         progress: !v.quiet,
         signal,
         load: false,
-        args: { experiment: name, n: n ?? null, models: plan.models, conditions: only ?? null, seed, concurrency: ep.concurrency, cache: !v["no-cache"] },
+        args: { experiment: name, n: n ?? null, models: plan.models, conditions: picked ?? null, seed, concurrency: ep.concurrency, cache: !v["no-cache"], ...(v.paraphrases ? { paraphrases: resolve(v.paraphrases) } : {}) },
       });
       const summary = r.run!;
       let report: string | undefined;
       if (e.contrasts.length && summary.status === "complete") report = motivationsReport(await readSlimSamples(out), e.contrasts, { seed }).text;
+      const wording = await wordingText(v.paraphrases, summary, out, seed);
+      if (wording) report = report ? `${report}\n\n${wording}` : wording;
       return { summary, out, report };
     } finally {
       await endpoint.close();
     }
   });
+}
+
+// --paraphrases DIR (docs/paraphrase.md): wording as a factor of the run's conditions.
+/**
+ * Cross the experiment (a catalogued or an ad-hoc one) with the paraphrase
+ * set in DIR: each condition whose texts the set rewords becomes one
+ * condition per wording plus the reference, with the wording in its factors
+ * (lib/paraphrase crossExperiment); the others run as they are. `only` (the
+ * --conditions asked for) is applied before crossing, so the crossed
+ * experiment is run whole. Without DIR, the experiment as it is.
+ */
+async function paraphrased(e: Experiment, dir: string | undefined, only: string[] | undefined, log: (s: string) => void): Promise<{ experiment: Experiment; only: string[] | undefined }> {
+  if (dir === undefined) return { experiment: e, only };
+  const { crossExperiment, loadParaphraseSet } = await import("../../paraphrase/index");
+  const set = loadParaphraseSet(resolve(dir));
+  const c = crossExperiment(e, set, { only });
+  log(`afw run: --paraphrases ${dir}: ${c.crossed.join(", ")} × (${set.wordings.length} wording(s) + the reference)${c.unchanged.length ? `; not reworded by this set, run as they are: ${c.unchanged.join(", ")}` : ""}`);
+  return { experiment: c.experiment, only: undefined };
+}
+
+/** After a crossed run that finished: the wording analysis (per wording, pooled, spread), from the folder's manifest. */
+async function wordingText(dir: string | undefined, s: RunSummary, out: string, seed: number): Promise<string | undefined> {
+  if (dir === undefined || s.status !== "complete") return undefined;
+  const { wordingReport } = await import("../../paraphrase/index");
+  const { readManifest } = await import("../../store/index");
+  const w = wordingReport({ manifest: readManifest(out), samples: await readSlimSamples(out) }, { seed });
+  return w ? `${w.text}\n(afw report ${out} also draws the wording forest)` : undefined;
 }
 
 /** Exit 0 when every sample finished, 1 when some failed for good, 130 when interrupted. */

@@ -191,7 +191,9 @@ describe.skipIf(!have && !required)("afw view in Chromium", () => {
     expect(await page.$$eval('#transcript .judge[data-judge="af_reasoning"] .vote', (els) => els.length)).toBe(20);
     expect(await page.textContent("#position")).toMatch(/^1 of \d+$/);
     await page.screenshot({ path: join(shots, "viewer-3-transcript.png") });
-    // keyboard: next and back within the filter
+    // keyboard: next and back within the filter (the keys act when no form field has the focus,
+    // as after the filter selects of the previous step)
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur?.());
     await page.keyboard.press("j");
     await page.waitForFunction((id: string) => document.querySelector("#transcript")?.getAttribute("data-id") !== id && /^2 of /.test(document.querySelector("#position")?.textContent ?? ""), firstId);
     await page.keyboard.press("k");

@@ -38,9 +38,6 @@ function App(props: { source: Source }) {
   const [cursor, setCursorState] = useState(-1);
   const cursorId = useRef<string | null>(null);
   const [nav, setNav] = useState<Nav | null>(null);
-  /** The sample `nav` was fetched for (it is stale for a moment after moving), and a move asked for meanwhile. */
-  const navFor = useRef<string | null>(null);
-  const pendingNav = useRef<"next" | "prev" | null>(null);
   const [version, setVersion] = useState(0);
   const [help, setHelp] = useState(false);
   const [systemOpen, setSystemOpen] = useState(false);
@@ -82,17 +79,10 @@ function App(props: { source: Source }) {
       return;
     }
     let live = true;
-    const id = route.id;
-    source.nav(id, route.q).then((n) => {
+    source.nav(route.id, route.q).then((n) => {
       if (!live) return;
-      navFor.current = id;
       setNav(n);
       if (n.index >= 0) setCursorState(n.index);
-      // a j / k pressed before this sample's neighbours were known is carried out now, not lost
-      const dir = pendingNav.current;
-      pendingNav.current = null;
-      const to = dir === "next" ? n.next : dir === "prev" ? n.prev : null;
-      if (to) go({ ...route, id: to });
     });
     return () => {
       live = false;
@@ -125,17 +115,13 @@ function App(props: { source: Source }) {
         case "j":
         case "ArrowDown":
           if (route.view !== "table") {
-            if (nav && navFor.current === route.id) {
-              if (nav.next) go({ ...route, view: route.view, id: nav.next });
-            } else pendingNav.current = "next";
+            if (nav?.next) go({ ...route, view: route.view, id: nav.next });
           } else if (total) setCursorState((c) => Math.min(total - 1, c + 1));
           break;
         case "k":
         case "ArrowUp":
           if (route.view !== "table") {
-            if (nav && navFor.current === route.id) {
-              if (nav.prev) go({ ...route, id: nav.prev });
-            } else pendingNav.current = "prev";
+            if (nav?.prev) go({ ...route, id: nav.prev });
           } else setCursorState((c) => Math.max(0, c - 1));
           break;
         case "Enter":

@@ -1,25 +1,29 @@
 import { facetGrid, panelTitle, unique } from "./facets";
 import type { MetricRow } from "./rows";
-import { baseConfig, baseLayout, PALETTE } from "./style";
+import { nLabel, nMeaning, titleText, wrapLabel } from "./labels";
+import { AXIS_STYLE, baseLayout, finishFigure, PALETTE, SYMBOLS } from "./style";
 import { estimateTrace, zeroLine } from "./traces";
 import type { Figure } from "./types";
 
 const METRIC_LABEL: Record<MetricRow["metric"], string> = { gap: "compliance gap (pp)", af_rate: "alignment-faking rate (%)" };
 
 /**
- * Two panels (compliance gap, AF rate), x = model, one coloured series per
- * group, CI whiskers, n in the hover. Shared by figures e and f.
+ * Two panels (compliance gap, AF rate), x = model, one series per group in
+ * its own colour and symbol, CI whiskers, and n under each model (in the
+ * static image: one line when every group rests on the same counts, else
+ * one line per group). Shared by figures e and f.
  */
 function groupedMetricPanels(rows: readonly MetricRow[], title: string, groupOrder: string[], groupWord: string): Figure {
   const models = unique(rows.map((r) => r.model));
   const seen = unique(rows.map((r) => r.group));
   const groups = [...groupOrder.filter((g) => seen.includes(g)), ...seen.filter((g) => !groupOrder.includes(g))];
   const metrics = (["gap", "af_rate"] as const).filter((m) => rows.some((r) => r.metric === m));
-  const grid = facetGrid(1, metrics.length, 0.1);
+  const grid = facetGrid(1, metrics.length, 0.12);
   const data: Record<string, unknown>[] = [];
   const extra: Record<string, unknown> = {};
   const annotations: Record<string, unknown>[] = [];
   const shapes: Record<string, unknown>[] = [];
+  let maxLines = 1;
   metrics.forEach((metric, mi) => {
     const cell = grid[mi];
     groups.forEach((g, gi) => {
@@ -31,6 +35,7 @@ function groupedMetricPanels(rows: readonly MetricRow[], title: string, groupOrd
           at,
           estimates: models.map((m) => rows.find((r) => r.model === m && r.group === g && r.metric === metric)),
           color: PALETTE[gi % PALETTE.length],
+          symbol: SYMBOLS[gi % SYMBOLS.length],
           unit: metric === "gap" ? "pp" : "%",
           xaxis: cell.xaxis,
           yaxis: cell.yaxis,
@@ -40,13 +45,25 @@ function groupedMetricPanels(rows: readonly MetricRow[], title: string, groupOrd
         }),
       );
     });
-    extra[cell.xkey] = { domain: cell.xdomain, anchor: cell.yaxis, zeroline: false, tickmode: "array", tickvals: models.map((_, k) => k), ticktext: models, range: [-0.6, models.length - 0.4] };
-    extra[cell.ykey] = { domain: cell.ydomain, anchor: cell.xaxis, title: { text: METRIC_LABEL[metric] }, zeroline: false };
+    const ticktext = models.map((m) => {
+      const per = groups.flatMap((g) => {
+        const r = rows.find((x) => x.model === m && x.group === g && x.metric === metric);
+        return r ? [[g, nLabel(r)] as const] : [];
+      });
+      const ns = unique(per.map((p) => p[1]));
+      const lines = [wrapLabel(m, 14), ...(ns.length === 1 ? ns : per.map(([g, n]) => `${g}: ${n}`))];
+      maxLines = Math.max(maxLines, lines.length);
+      return lines.join("<br>");
+    });
+    extra[cell.xkey] = { ...AXIS_STYLE, domain: cell.xdomain, anchor: cell.yaxis, zeroline: false, tickmode: "array", tickvals: models.map((_, k) => k), ticktext, tickfont: { size: 11 }, range: [-0.6, models.length - 0.4] };
+    extra[cell.ykey] = { ...AXIS_STYLE, gridcolor: "#e6e6e6", domain: cell.ydomain, anchor: cell.xaxis, title: { text: METRIC_LABEL[metric] }, zeroline: false };
     annotations.push(panelTitle(cell, metric === "gap" ? "Compliance gap" : "Alignment-faking reasoning"));
     if (metric === "gap") shapes.push(zeroLine(false, cell.xaxis, cell.yaxis));
   });
-  const layout = baseLayout({ title: { text: title }, ...extra, annotations, shapes, width: Math.max(800, 140 + 120 * models.length * metrics.length) });
-  return { data, layout, config: baseConfig() };
+  const longest = Math.max(...models.map((m) => wrapLabel(m, 14).split("<br>").reduce((a, l) => Math.max(a, l.length), 0)), 10);
+  const perModel = Math.max(100, 7 * longest + 24);
+  const layout = baseLayout({ title: { text: title }, ...extra, annotations, shapes, width: Math.max(820, 380 + perModel * models.length * metrics.length), height: 460 + 14 * maxLines });
+  return finishFigure(data, layout);
 }
 
 /** Default scenario order for figure e. */
@@ -64,7 +81,7 @@ export function scenarioResults(rows: readonly MetricRow[], opts: { title?: stri
   const levelPct = Math.round((opts.level ?? 0.95) * 100);
   return groupedMetricPanels(
     rows,
-    opts.title ?? `Terminal goal guarding: gap and AF rate by scenario<br><sup>whiskers: ${levelPct}% CI · n in hover</sup>`,
+    titleText(opts.title, "Terminal goal guarding: gap and AF rate by scenario", `whiskers: ${levelPct}% CI · ${nMeaning(rows, "query pairs (gap), samples (AF rate)")}`),
     [...SCENARIO_ORDER],
     "scenario",
   );
@@ -80,5 +97,10 @@ export function scenarioResults(rows: readonly MetricRow[], opts: { title?: stri
  */
 export function baseVsChat(rows: readonly MetricRow[], opts: { title?: string; level?: number } = {}): Figure {
   const levelPct = Math.round((opts.level ?? 0.95) * 100);
-  return groupedMetricPanels(rows, opts.title ?? `Base vs chat model per family: AF rate and compliance gap<br><sup>whiskers: ${levelPct}% CI · n in hover</sup>`, ["base", "chat"], "variant");
+  return groupedMetricPanels(
+    rows,
+    titleText(opts.title, "Base vs chat model per family: AF rate and compliance gap", `whiskers: ${levelPct}% CI · ${nMeaning(rows, "query pairs (gap), samples (AF rate)")}`),
+    ["base", "chat"],
+    "variant",
+  );
 }

@@ -84,7 +84,7 @@ export function unitCounts(units: Iterable<string | { query_id: string }>): Requ
 const unitOf = (s: SampleRow) => `${s.query_id}\u0000${s.sample}`;
 
 /** The query units present in both tiers of a (model, condition) cell: the pairs a gap rests on. */
-function pairUnits(cell: readonly SampleRow[], tiers: readonly [string, string]): string[] {
+function pairUnits(cell: readonly SampleRow[], tiers: readonly string[]): string[] {
   const a = new Set(cell.filter((s) => s.tier === tiers[0]).map(unitOf));
   return [...new Set(cell.filter((s) => s.tier === tiers[1]).map(unitOf))].filter((u) => a.has(u));
 }
@@ -205,7 +205,7 @@ export function figureRows(input: RowsInput, opts: FigureRowsOptions = {}): Figu
   const seed = opts.seed ?? 0;
   const cellsOf = groupBy(ok, (s) => `${s.model}\u0000${s.condition}`);
   // each table row with the counts it rests on (the tables' own fields win when they carry them)
-  const withPairCounts = (g: GapRow, tiersOf: readonly [string, string] = g.tiers): GapRow & CountFields => ({ ...unitCounts(pairUnits(cellsOf.get(`${g.model}\u0000${g.condition}`) ?? [], tiersOf)), ...g });
+  const withPairCounts = (g: GapRow, tiersOf: readonly string[] = g.tiers as readonly string[]): GapRow & CountFields => ({ ...unitCounts(pairUnits(cellsOf.get(`${g.model}\u0000${g.condition}`) ?? [], tiersOf)), ...g });
   const gaps = gapTable(ok, { seed }).map((g) => withPairCounts(g));
   const gapFields = (g: GapRow & CountFields & { method?: string }) => ({ value: g.gap, ci_low: g.ci_low, ci_high: g.ci_high, n: g.n_pairs, n_queries: g.n_queries, n_samples: g.n_samples, samples_per_query: g.samples_per_query, ...(g.method ? { method: g.method } : {}) });
   const byCondition = new Map<string, SampleRow>();
@@ -504,6 +504,7 @@ export function verdictForestRows(verdicts: readonly VerdictRow[], contrasts: re
   for (const v of verdicts) {
     for (const [h, details] of Object.entries(v.detail)) {
       for (const d of details) {
+        if (!Number.isFinite(d.estimate)) continue; // a contrast whose conditions were not run
         const c = contrasts.find((x) => x.model === v.model && x.contrast === d.contrast);
         const counts = c ? countsOfContrast(c, opts.counts) : (opts.counts?.(v.model, d.contrast) ?? {});
         out.push({ model: v.model, condition: `${h} ${d.contrast}`, gap: d.estimate, ci_low: d.low, ci_high: d.high, n_pairs: c?.units ?? counts.n_samples ?? NaN, tiers: ["first", "second"], method: c?.method, ...counts });
@@ -573,7 +574,7 @@ export function variantMetricRows(input: RowsInput, opts: { seed?: number } = {}
   const cells = groupBy(ok, (s) => `${s.model}\u0000${s.condition}`);
   const out: MetricRow[] = [];
   for (const g of gapTable(ok, { seed: opts.seed ?? 0 })) {
-    const c = { ...unitCounts(pairUnits(cells.get(`${g.model}\u0000${g.condition}`) ?? [], g.tiers)), ...(g as GapRow & CountFields) };
+    const c = { ...unitCounts(pairUnits(cells.get(`${g.model}\u0000${g.condition}`) ?? [], g.tiers as readonly string[])), ...(g as GapRow & CountFields) };
     out.push({ model: g.model, group: g.condition, metric: "gap", value: c.gap, ci_low: c.ci_low, ci_high: c.ci_high, n: c.n_pairs, n_queries: c.n_queries, n_samples: c.n_samples, samples_per_query: c.samples_per_query });
   }
   const afCells = [...cells.values()].map((cell) => {

@@ -7,9 +7,9 @@ import { INK } from "./style";
  * The whisker length of a point drawn without one. plotly reads error
  * arrays with unary plus and skips a bar only when both sides are NaN; a
  * null would read as 0 and draw a bar of zero width, so the arrays carry
- * the string "NaN" (it survives JSON, unlike NaN).
+ * a string (+"none" is NaN, and a string survives JSON, unlike NaN).
  */
-export const NO_WHISKER = "NaN";
+export const NO_WHISKER = "none";
 
 /** Options for `estimateTrace`. */
 export interface EstimateTraceOptions {

@@ -98,12 +98,15 @@ describe("c–g", () => {
     );
     const f = gapByScopeRisk(rows);
     expect(f.data).toHaveLength(4);
-    expect(f.data[0].x).toEqual(["public", "criminals"]);
+    // scopes in stake order, risks side by side at each
+    expect(f.data[0].x.map((x: number) => +x.toFixed(9))).toEqual([-0.07, 0.93]);
+    expect(f.data[1].x.map((x: number) => +x.toFixed(9))).toEqual([0.07, 1.07]);
     expect(f.data[2].xaxis).toBe("x2");
     // n in each panel's title (the same for every point), in the static image
     expect((f.layout.annotations as any[]).map((a) => a.text)).toEqual(["m1 · n=400 per point", "m2 · n=400 per point"]);
     expect(json(f.data[0].customdata)).toMatch(/n=400/);
     expect((f.layout.xaxis as any).ticktext).toEqual(["public", "criminals"]);
+    expect(f.data[0].error_y.color).toBe(f.data[0].marker.color);
   });
   it("e and f: gap and AF panels with one series per group", () => {
     const rows: MetricRow[] = ["baseline", "throughput"].flatMap((group) => [

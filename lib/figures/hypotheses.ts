@@ -9,6 +9,87 @@ const sign = (x: number | null) => (x === null ? "n/a" : `${x >= 0 ? "+" : ""}${
 
 /** Pixels per model in a panel: room for the longest of its tick lines. */
 const PER_MODEL = 150;
+/** Above this many models in one hypothesis the figure becomes a forest (models down the y axis). */
+export const MAX_MODELS_ACROSS = 4;
+
+/** The difference's text, and whether it lacks a valid interval. */
+function diffLabel(d: HypothesisRow["diff"], metric: string, sep: string): { text: string; flagged: boolean } {
+  const st = intervalStatus(d);
+  const ci = st === "ok" ? `[${sign(pct(d.ci_low))}, ${sign(pct(d.ci_high))}]` : st === "fixed" ? "(exact)" : "(no valid CI)";
+  return { text: `Δ ${sign(pct(d.value))} ${metric === "gap" ? "pp" : "pp of rate"}${sep}${ci}`, flagged: st === "zero-width" || st === "missing" };
+}
+
+/**
+ * Figure g with many models per hypothesis: one row of panels per
+ * hypothesis, a column per metric, models down the y axis with the
+ * difference, its CI and n in each label; baseline and intervention side
+ * by side on each model's line.
+ */
+function hypothesisForest(rows: readonly HypothesisRow[], opts: { title?: string; level?: number }): Figure {
+  const hyps = unique(rows.map((r) => r.hypothesis));
+  const metrics = (["af_rate", "gap"] as const).filter((m) => rows.some((r) => r.metric === m));
+  const modelsOf = (h: string) => unique(rows.filter((r) => r.hypothesis === h).map((r) => r.model));
+  const heights = hyps.map((h) => 40 + 34 * modelsOf(h).length);
+  const gapPx = 90;
+  const plotH = heights.reduce((a, b) => a + b, 0) + gapPx * (hyps.length - 1);
+  const longest = Math.max(...rows.map((r) => r.model.length), 10);
+  const labelPx = 7 * (longest + 34);
+  const colGap = Math.min(0.45, labelPx / (metrics.length * 420 + labelPx));
+  const colW = (1 - colGap * (metrics.length - 1)) / metrics.length;
+  const data: Record<string, unknown>[] = [];
+  const extra: Record<string, unknown> = {};
+  const annotations: Record<string, unknown>[] = [];
+  const shapes: Record<string, unknown>[] = [];
+  let flagged = false;
+  let k = 0;
+  let y1px = 0;
+  hyps.forEach((h, hi) => {
+    const ydomain: [number, number] = [1 - (y1px + heights[hi]) / plotH, 1 - y1px / plotH];
+    y1px += heights[hi] + gapPx;
+    metrics.forEach((metric, mi) => {
+      k++;
+      const xaxis = k === 1 ? "x" : `x${k}`;
+      const yaxis = k === 1 ? "y" : `y${k}`;
+      const xdomain: [number, number] = [mi * (colW + colGap), mi * (colW + colGap) + colW];
+      const mine = rows.filter((r) => r.hypothesis === h && r.metric === metric);
+      const models = unique(mine.map((r) => r.model));
+      const get = (m: string) => mine.find((r) => r.model === m)!;
+      const labels = models.map((m) => {
+        const r = get(m);
+        const d = diffLabel(r.diff, metric, " ");
+        if (d.flagged) flagged = true;
+        return `${m}: ${d.text}, ${nLabel(r.baseline)} / ${nLabel(r.intervention).slice(2)}`;
+      });
+      const first = hi === 0 && mi === 0;
+      const unitOf = metric === "gap" ? "pp" : "%";
+      data.push(
+        estimateTrace({ name: "baseline", at: models.map((_, j) => j - 0.14), estimates: models.map((m) => get(m).baseline), color: "#6f6f6f", unit: unitOf, horizontal: true, xaxis, yaxis, showlegend: first, legendgroup: "baseline", hoverExtra: labels }),
+        estimateTrace({ name: "intervention", at: models.map((_, j) => j + 0.14), estimates: models.map((m) => get(m).intervention), color: OKABE_ITO.vermillion, symbol: "diamond", unit: unitOf, horizontal: true, xaxis, yaxis, showlegend: first, legendgroup: "intervention", hoverExtra: labels }),
+      );
+      extra[k === 1 ? "yaxis" : `yaxis${k}`] = { ...AXIS_STYLE, domain: ydomain, anchor: xaxis, tickmode: "array", tickvals: models.map((_, j) => j), ticktext: labels, tickfont: { size: 10 }, range: [models.length - 0.5, -0.5], gridcolor: "#f2f2f2" };
+      extra[k === 1 ? "xaxis" : `xaxis${k}`] = { ...AXIS_STYLE, domain: xdomain, anchor: yaxis, gridcolor: "#e6e6e6", zeroline: false, title: { text: hi === hyps.length - 1 ? (metric === "gap" ? "compliance gap (pp)" : "AF rate (%)") : "" } };
+      annotations.push(panelTitle({ xaxis, yaxis, xkey: "", ykey: "", xdomain, ydomain }, `${h} · ${metric === "gap" ? "compliance gap" : "AF rate"}`));
+      if (metric === "gap") shapes.push(zeroLine(true, xaxis, yaxis));
+    });
+  });
+  if (flagged && data.length) data[data.length - 1].meta = { afw: { noInterval: [...(((data[data.length - 1].meta as any)?.afw?.noInterval ?? []) as unknown[]), { index: -1, reason: "zero-width" }] } };
+  const levelPct = Math.round((opts.level ?? 0.95) * 100);
+  const layout = baseLayout({
+    title: {
+      text: titleText(
+        opts.title,
+        "Post-training hypotheses: baseline vs intervention",
+        `whiskers: ${levelPct}% CI · beside each model: Δ = intervention − baseline with its ${levelPct}% CI, and ${nMeaning(rows.flatMap((r) => [r.baseline, r.intervention]), "samples")} (baseline / intervention)`,
+      ),
+    },
+    ...extra,
+    annotations,
+    shapes,
+    height: 150 + plotH,
+    width: 260 + metrics.length * 420 + labelPx * metrics.length,
+  });
+  return finishFigure(data, layout);
+}
 
 /**
  * Figure g: small multiples, one column per post-training hypothesis and one
@@ -25,6 +106,7 @@ const PER_MODEL = 150;
  */
 export function hypothesisPanels(rows: readonly HypothesisRow[], opts: { title?: string; level?: number } = {}): Figure {
   const hyps = unique(rows.map((r) => r.hypothesis));
+  if (hyps.some((h) => unique(rows.filter((r) => r.hypothesis === h).map((r) => r.model)).length > MAX_MODELS_ACROSS)) return hypothesisForest(rows, opts);
   const metrics = (["af_rate", "gap"] as const).filter((m) => rows.some((r) => r.metric === m));
   const modelsOf = (h: string) => unique(rows.filter((r) => r.hypothesis === h).map((r) => r.model));
   const widths = hyps.map((h) => Math.max(1, modelsOf(h).length) * PER_MODEL);
@@ -36,7 +118,6 @@ export function hypothesisPanels(rows: readonly HypothesisRow[], opts: { title?:
   const extra: Record<string, unknown> = {};
   const annotations: Record<string, unknown>[] = [];
   const shapes: Record<string, unknown>[] = [];
-  const unit = (m: string) => (m === "gap" ? "pp" : "pp of rate");
   let k = 0;
   let diffFlag = false;
   metrics.forEach((metric, mi) => {
@@ -54,11 +135,9 @@ export function hypothesisPanels(rows: readonly HypothesisRow[], opts: { title?:
       const models = unique(mine.map((r) => r.model));
       const get = (m: string) => mine.find((r) => r.model === m)!;
       const diffText = models.map((m) => {
-        const d = get(m).diff;
-        const st = intervalStatus(d);
-        if (st === "zero-width" || st === "missing") diffFlag = true;
-        const ci = st === "ok" ? `[${sign(pct(d.ci_low))}, ${sign(pct(d.ci_high))}]` : st === "fixed" ? "(exact)" : "(no valid CI)";
-        return `Δ ${sign(pct(d.value))} ${unit(metric)}<br>${ci}`;
+        const d = diffLabel(get(m).diff, metric, "<br>");
+        if (d.flagged) diffFlag = true;
+        return d.text;
       });
       const nText = models.map((m) => {
         const r = get(m);

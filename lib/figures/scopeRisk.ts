@@ -50,12 +50,14 @@ export function gapByScopeRisk(rows: readonly ScopeRiskRow[], opts: { title?: st
     risks.forEach((risk, ri) => {
       const st = RISK_STYLE[ri % RISK_STYLE.length];
       const est = scopes.map((s) => mine.find((r) => r.scope === s && r.risk === risk));
-      const t = estimateTrace({ name: `risk: ${risk}`, at: scopes, estimates: est, color: st.color, symbol: st.symbol, unit: "pp", lines: true, dash: st.dash, xaxis: cell.xaxis, yaxis: cell.yaxis, showlegend: i === 0, legendgroup: risk, hoverExtra: scopes.map(() => m) });
+      // risks side by side at each scope, so their whiskers do not sit on each other
+      const at = scopes.map((_, k) => k + (ri - (risks.length - 1) / 2) * 0.14);
+      const t = estimateTrace({ name: `risk: ${risk}`, at, estimates: est, whiskerColor: st.color, color: st.color, symbol: st.symbol, unit: "pp", lines: true, dash: st.dash, xaxis: cell.xaxis, yaxis: cell.yaxis, showlegend: i === 0, legendgroup: risk, hoverExtra: scopes.map(() => m) });
       if (ns.length > 1) Object.assign(t, { mode: "lines+markers+text", text: est.map((e) => (e ? nLabel(e) : "")), textposition: ri % 2 ? "bottom center" : "top center", textfont: { size: 9, color: st.color } });
       data.push(t);
     });
     const bottom = i + cols >= models.length;
-    layoutExtra[cell.xkey] = { ...AXIS_STYLE, domain: cell.xdomain, anchor: cell.yaxis, zeroline: false, type: "category", categoryorder: "array", categoryarray: scopes, tickmode: "array", tickvals: scopes, ticktext: scopes.map(scopeTick), tickangle: 0, tickfont: { size: 11 }, title: { text: bottom ? "deployment scope" : "" } };
+    layoutExtra[cell.xkey] = { ...AXIS_STYLE, domain: cell.xdomain, anchor: cell.yaxis, zeroline: false, range: [-0.5, scopes.length - 0.5], tickmode: "array", tickvals: scopes.map((_, k) => k), ticktext: scopes.map(scopeTick), tickangle: 0, tickfont: { size: 11 }, title: { text: bottom ? "deployment scope" : "" } };
     layoutExtra[cell.ykey] = { ...AXIS_STYLE, gridcolor: "#e6e6e6", domain: cell.ydomain, anchor: cell.xaxis, title: { text: i % cols === 0 ? "gap (pp)" : "" }, zeroline: false };
     annotations.push(panelTitle(cell, ns.length === 1 ? `${m} · ${ns[0]} per point` : m));
     shapes.push(zeroLine(false, cell.xaxis, cell.yaxis));

@@ -157,7 +157,7 @@ export function finishFigure(data: Record<string, unknown>[], layout: Record<str
 }
 
 /** The axis look of the base layout, for the extra axes of small multiples (so every panel looks like the first). */
-export const AXIS_STYLE = { showline: true, linecolor: INK, ticks: "outside", automargin: true } as const;
+export const AXIS_STYLE = { showline: true, linecolor: INK, ticks: "outside", automargin: true, zeroline: false } as const;
 
 /** Default plotly config: no logo, PNG download at 2×. */
 export function baseConfig(): Record<string, unknown> {

@@ -11,8 +11,17 @@ function tickLabel(fig: Figure, dim: "x" | "y", trace: Record<string, any>, at: 
   const ref = String(trace[`${dim}axis`] ?? dim);
   const axis = fig.layout[`${dim}axis${ref.slice(1)}`] as { tickvals?: unknown[]; ticktext?: unknown[] } | undefined;
   if (typeof at === "number" && axis && Array.isArray(axis.tickvals) && Array.isArray(axis.ticktext)) {
-    const k = axis.tickvals.indexOf(at);
-    if (k >= 0) return String(axis.ticktext[k]).replace(/<[^>]*>/g, " ");
+    // the nearest tick within half a step (points may sit dodged beside their tick)
+    let k = -1;
+    let best = 0.5;
+    axis.tickvals.forEach((v, i) => {
+      if (typeof v === "number" && Math.abs(v - at) < best) {
+        best = Math.abs(v - at);
+        k = i;
+      }
+    });
+    // a break after a hyphen joins the word again; any other break is a space
+    if (k >= 0) return String(axis.ticktext[k]).replace(/-<br\s*\/?>/gi, "-").replace(/<br\s*\/?>/gi, " ").replace(/<[^>]*>/g, "");
   }
   return String(at);
 }

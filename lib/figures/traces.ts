@@ -33,6 +33,8 @@ export interface EstimateTraceOptions {
   /** Draw lines between points too. */
   lines?: boolean;
   dash?: string;
+  /** Whisker colour; default INK (dark grey). Use the series colour where several series' whiskers sit close. */
+  whiskerColor?: string;
 }
 
 /**
@@ -56,7 +58,7 @@ export function estimateTrace(o: EstimateTraceOptions): Record<string, unknown> 
     symmetric: false,
     array: o.estimates.map((e, i) => (e && drawn(i) ? pct(e.ci_high - e.value) : NO_WHISKER)),
     arrayminus: o.estimates.map((e, i) => (e && drawn(i) ? pct(e.value - e.ci_low) : NO_WHISKER)),
-    color: INK,
+    color: o.whiskerColor ?? INK,
     thickness: 1.5,
     width: 4,
   };

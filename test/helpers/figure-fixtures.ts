@@ -207,6 +207,28 @@ export function figureCases(): FigureCase[] {
   );
   cases.push({ name: "g_hypotheses", fig: hypothesisPanels(panels, { title: "Five hypotheses on post-training suppression: intervention − baseline (95% CI)" }), n: ["n=50 / 50"] });
 
+  // g and f with many models (the demo's post-training run): panels turn on their side
+  const many = ["sim-refuser", "sim-refuser@ft=opus-values", "sim-refuser@ft=opus-style", "sim-refusal-reflex", "sim-refusal-reflex@ft=anti-refusal", "sim-refusal-reflex@ft=threats", "sim-limited", "sim-limited@ft=qa", "sim"];
+  const manyPanels: HypothesisRow[] = ["H7 refusal mechanisms: basic prefill", "H5 capabilities: direct training objective"].flatMap((hypothesis, hi) =>
+    many.flatMap((model, mi) =>
+      (["af_rate", "gap"] as const).map((metric, k) => {
+        const seed = 5000 + 100 * hi + 10 * mi + k;
+        const baseline = metric === "gap" ? gapEst(0.1, 0.05, seed, 1) : rateEst(0.1, seed, 1);
+        const intervention = metric === "gap" ? gapEst(0.1 + 0.03 * mi, 0.05, seed + 5, 1) : rateEst(0.1 + 0.03 * mi, seed + 5, 1);
+        const v = intervention.value - baseline.value;
+        return { hypothesis, model, metric, baseline, intervention, diff: { value: v, ci_low: v - 0.13, ci_high: v + 0.12 } };
+      }),
+    ),
+  );
+  cases.push({ name: "g_hypotheses_many_models", fig: hypothesisPanels(manyPanels), n: ["n=50 / 50"] });
+  const manyBvc: MetricRow[] = many.flatMap((model, i) =>
+    (i === many.length - 1 ? ["base", "chat"] : ["chat"]).flatMap((group, gi) => [
+      { model, group, metric: "gap" as const, ...gapEst(0.05 + 0.04 * i, 0.05, 6000 + 10 * i + gi, 1) },
+      { model, group, metric: "af_rate" as const, ...rateEst(0.05 + 0.03 * i, 6100 + 10 * i + gi, 1) },
+    ]),
+  );
+  cases.push({ name: "f_base_vs_chat_many_models", fig: baseVsChat(manyBvc), n: ["n=50"] });
+
   // i: coverage (rates, gaps) and power
   const cov = coverageStudy();
   cases.push({ name: "i_coverage_rates", fig: coverageHeatmap(cov.filter((r) => r.family === "rate")), n: ["400", "n"], coverage: true });

@@ -488,6 +488,7 @@ export function contrastForestRows(rows: readonly CountedContrast[], opts: { cou
     n_pairs: c.units,
     tiers: ["first", "second"] as [string, string],
     method: c.method,
+    level: c.level,
     ...countsOfContrast(c, opts.counts),
   }));
 }
@@ -507,7 +508,7 @@ export function verdictForestRows(verdicts: readonly VerdictRow[], contrasts: re
         if (!Number.isFinite(d.estimate)) continue; // a contrast whose conditions were not run
         const c = contrasts.find((x) => x.model === v.model && x.contrast === d.contrast);
         const counts = c ? countsOfContrast(c, opts.counts) : (opts.counts?.(v.model, d.contrast) ?? {});
-        out.push({ model: v.model, condition: `${h} ${d.contrast}`, gap: d.estimate, ci_low: d.low, ci_high: d.high, n_pairs: c?.units ?? counts.n_samples ?? NaN, tiers: ["first", "second"], method: c?.method, ...counts });
+        out.push({ model: v.model, condition: `${h} ${d.contrast}`, gap: d.estimate, ci_low: d.low, ci_high: d.high, level: d.level, n_pairs: c?.units ?? counts.n_samples ?? NaN, tiers: ["first", "second"], method: c?.method, ...counts });
       }
     }
   }

@@ -24,6 +24,15 @@ const SOURCE_STYLE: Record<string, { color: string; symbol: string }> = {
 
 type Row = (GapRow & CountFields & IntervalFields) | ForestRow;
 
+/** "95% CI", or the range of levels when rows differ ("CIs at 99.38–99.75%, each row's own level"). */
+function levelText(levels: readonly number[]): string {
+  const pct = (x: number) => `${+(100 * x).toFixed(2)}`;
+  const lo = Math.min(...levels);
+  const hi = Math.max(...levels);
+  if (!levels.length || Math.abs(hi - lo) < 1e-12) return `${pct(levels[0] ?? 0.95)}% CI`;
+  return `CIs at ${pct(lo)}–${pct(hi)}%, each row's own level`;
+}
+
 /**
  * Forest plot of compliance gaps (first tier minus second, in percentage
  * points): one line per model (or `model · condition`), a point at the gap,
@@ -52,12 +61,11 @@ export function gapForest(rows: ReadonlyArray<Row>, opts: GapForestOptions = {})
   for (const r of ordered) nBy.set(lab(r), [...(nBy.get(lab(r)) ?? []), nLabel(counts(r)).slice(2)]);
   const ticktext = labels.map((l) => `${l} (n=${unique(nBy.get(l) ?? []).join(" / ")})`);
   const tierPairs = unique(rows.map((r) => `${r.tiers[0]} − ${r.tiers[1]}`));
-  const levelPct = Math.round((opts.level ?? 0.95) * 100);
   const what = tierPairs.length === 1 ? tierPairs[0] : "first tier − second tier";
   const title = titleText(
     opts.title,
     `Compliance gap, ${what}, per ${withCondition ? "model · condition" : "model"}`,
-    `percentage points · whiskers: ${levelPct}% CI · ${nMeaning(ordered, "query pairs")}${sources.length > 1 ? ` (${sources.map((s) => `${s}`).join(" / ")})` : ""}`,
+    `percentage points · whiskers: ${levelText(ordered.map((r) => r.level ?? opts.level ?? 0.95))} · ${nMeaning(ordered, "query pairs")}${sources.length > 1 ? ` (${sources.map((s) => `${s}`).join(" / ")})` : ""}`,
   );
   // sources beyond the two named ones take the palette's colours (minus those two) and symbols in turn
   const free = PALETTE.filter((c) => c !== SOURCE_STYLE.replication.color && c !== SOURCE_STYLE.published.color);

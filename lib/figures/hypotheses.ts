@@ -182,7 +182,7 @@ export function hypothesisPanels(rows: readonly HypothesisRow[], opts: { title?:
     annotations,
     shapes,
     height: 200 + 330 * metrics.length,
-    width: 110 + plotW + 170,
+    width: Math.max(720, 110 + plotW + 170),
   });
   return finishFigure(data, layout);
 }

@@ -32,6 +32,8 @@ export interface IntervalFields {
   /** The interval's method (e.g. "tango-clustered"), shown in the hover. */
   method?: string;
   fixed?: boolean;
+  /** The interval's confidence level, when rows of one figure differ (e.g. simultaneous intervals); else the figure's `level` option. */
+  level?: number;
 }
 
 /** An estimate with its confidence interval and sample size. */

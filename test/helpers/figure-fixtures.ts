@@ -305,11 +305,12 @@ export function figureCases(): FigureCase[] {
         }
         return { m: 2, b, c };
       });
-      const res = gapContrastResult(perQuery, [1, -1], { level: 1 - 0.0125 / 3 });
-      return { model, condition, gap: res.estimate, ci_low: res.low, ci_high: res.high, n_pairs: res.n_samples, tiers: ["first", "second"] as [string, string], method: res.method, ...counts(res) };
+      const level = 1 - 0.0125 / (condition.startsWith("H1") ? 2 : condition.startsWith("H4") ? 5 : 3);
+      const res = gapContrastResult(perQuery, [1, -1], { level });
+      return { model, condition, gap: res.estimate, ci_low: res.low, ci_high: res.high, level, n_pairs: res.n_samples, tiers: ["first", "second"] as [string, string], method: res.method, ...counts(res) };
     }),
   );
-  cases.push({ name: "x_verdict_contrasts", fig: gapForest(verdict, { title: "The contrasts behind each verdict (Bonferroni-level CIs within each hypothesis)" }), n: ["n=50×2"] });
+  cases.push({ name: "x_verdict_contrasts", fig: gapForest(verdict, { title: "The contrasts behind each verdict (Bonferroni-level CIs within each hypothesis)" }), n: ["n=50×2", "CIs at 99.38–99.75%, each row's own level"] });
   return cases;
 }
 

@@ -69,7 +69,10 @@ const MEASURE_JS = `(() => {
   const root = svg.getBoundingClientRect();
   const texts = [];
   for (const t of svg.querySelectorAll("text")) {
-    const s = (t.textContent || "").replace(/\\s+/g, " ").trim();
+    // plotly writes each line of a multi-line label as a tspan.line: read them with a space between
+    const lineNodes = t.querySelectorAll("tspan.line");
+    const raw = lineNodes.length ? Array.from(lineNodes).map((x) => x.textContent || "").join(" ") : t.textContent || "";
+    const s = raw.replace(/\\s+/g, " ").trim();
     if (!s) continue;
     const cs = getComputedStyle(t);
     if (cs.display === "none" || cs.visibility === "hidden" || Number(cs.opacity) === 0) continue;

@@ -31,7 +31,7 @@ describe("HTML export (no browser)", () => {
     expect(html).not.toMatch(/<script src="http/i);
     expect(html).not.toMatch(/<script[^>]*\bsrc=/i);
     expect(html).toMatch(/Plotly\.newPlot/);
-    expect(html).toContain('"n=50"');
+    expect(html).toContain("n=50");
     expect(html.length).toBeGreaterThan(1_000_000); // plotly is inlined
     expect(ex.launches).toBe(0);
     expect(htmlDocument(fig)).toBe(html);
@@ -80,7 +80,7 @@ describe("displayFigure inside a tslab kernel", () => {
     expect(update).toBe(false);
     expect(msg.metadata).toEqual({});
     expect(msg.transient).toEqual({});
-    expect(msg.data["application/vnd.plotly.v1+json"].layout.barmode).toBe("group");
+    expect(msg.data["application/vnd.plotly.v1+json"].layout.barmode).toBe("overlay");
     expect(typeof msg.data["text/plain"]).toBe("string");
   });
 });
@@ -95,11 +95,13 @@ describe.skipIf(!haveChromium && !required)("static export via headless Chromium
     const png = readFileSync(paths[0]);
     expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
     expect(png.subarray(12, 16).toString("ascii")).toBe("IHDR");
-    expect(png.readUInt32BE(16)).toBe(1600); // 800 px × scale 2
-    expect(png.readUInt32BE(20)).toBe(1000);
+    const w = fig.layout.width as number;
+    const h = fig.layout.height as number;
+    expect(png.readUInt32BE(16)).toBe(2 * w); // CSS px × scale 2
+    expect(png.readUInt32BE(20)).toBe(2 * h);
     const svg = readFileSync(paths[1], "utf8");
     expect(svg.startsWith("<svg")).toBe(true);
-    expect(svg).toMatch(/width="800"/);
+    expect(svg).toContain(`width="${w}"`);
     expect(svg).toContain("Compliance rate by tier");
   }, 60_000);
 

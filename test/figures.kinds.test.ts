@@ -38,9 +38,10 @@ describe("a: outcomeStack", () => {
   it("stacks six hatched/solid segments per (model, tier) on a model × tier axis, with a compliance CI whisker", () => {
     const bars = f.data.filter((t) => t.type === "bar");
     expect(bars).toHaveLength(6);
+    // n under each bar, so the PNG and SVG carry it
     expect(bars[0].x).toEqual([
       ["m1", "m1", "m2"],
-      ["free", "paid", "free"],
+      ["free<br>n=200", "paid<br>n=200", "free<br>n=200"],
     ]);
     expect(bars[0].y[0]).toBeCloseTo(8, 10); // compliance_af of m1/free, in %
     expect(bars.filter((b) => b.marker.pattern?.shape === "/")).toHaveLength(3);
@@ -48,7 +49,7 @@ describe("a: outcomeStack", () => {
     expect(ci.y[0]).toBeCloseTo(18, 10);
     expect(ci.error_y.array[0]).toBeCloseTo(5, 10);
     expect(ci.error_y.arrayminus[0]).toBeCloseTo(4, 10);
-    expect(json(ci.customdata)).toContain("200");
+    expect(json(ci.customdata)).toContain("n=200");
     expect(f.layout.barmode).toBe("stack");
     expect(figureTitle(f)).toMatch(/Refusal, partial compliance and compliance by tier/);
   });
@@ -71,8 +72,8 @@ describe("b: gapForest at scale, with published values", () => {
     expect(f.data[0].y[0]).toBeLessThan(f.data[1].y[0]);
     expect(Math.abs(f.data[0].y[0] - f.data[1].y[0])).toBeLessThan(0.5);
     expect(f.data[1].marker.color).toBe(OKABE_ITO.blue);
-    expect((f.layout.yaxis as any).ticktext[0]).toBe("model-3 (n=100/400)");
-    expect(figureTitle(f)).toMatch(/replication vs published/);
+    expect((f.layout.yaxis as any).ticktext[0]).toBe("model-3 (n=100 / 400)");
+    expect(figureTitle(f)).toMatch(/\(replication \/ published\)/);
   });
 });
 
@@ -97,10 +98,15 @@ describe("c–g", () => {
     );
     const f = gapByScopeRisk(rows);
     expect(f.data).toHaveLength(4);
-    expect(f.data[0].x).toEqual(["public", "criminals"]);
+    // scopes in stake order, risks side by side at each
+    expect(f.data[0].x.map((x: number) => +x.toFixed(9))).toEqual([-0.07, 0.93]);
+    expect(f.data[1].x.map((x: number) => +x.toFixed(9))).toEqual([0.07, 1.07]);
     expect(f.data[2].xaxis).toBe("x2");
-    expect((f.layout.annotations as any[]).map((a) => a.text)).toEqual(["m1", "m2"]);
-    expect(f.data[0].hovertemplate).toMatch(/n=/);
+    // n in each panel's title (the same for every point), in the static image
+    expect((f.layout.annotations as any[]).map((a) => a.text)).toEqual(["m1 · n=400 per point", "m2 · n=400 per point"]);
+    expect(json(f.data[0].customdata)).toMatch(/n=400/);
+    expect((f.layout.xaxis as any).ticktext).toEqual(["public", "criminals"]);
+    expect(f.data[0].error_y.color).toBe(f.data[0].marker.color);
   });
   it("e and f: gap and AF panels with one series per group", () => {
     const rows: MetricRow[] = ["baseline", "throughput"].flatMap((group) => [
@@ -120,22 +126,25 @@ describe("c–g", () => {
     const mk = (hypothesis: string, metric: "gap" | "af_rate") => ({ hypothesis, model: "gpt-4o", metric, baseline: est(0), intervention: est(0.2), diff: { value: 0.2, ci_low: 0.12, ci_high: 0.28 } });
     const f = hypothesisPanels([mk("H7 anti-refusal", "af_rate"), mk("H7 anti-refusal", "gap"), mk("H8 values", "af_rate"), mk("H8 values", "gap")]);
     expect(f.data).toHaveLength(8);
-    expect((f.layout.xaxis as any).ticktext[0]).toMatch(/Δ \+20\.0 \[\+12\.0, \+28\.0\]/);
+    expect((f.layout.xaxis as any).ticktext[0]).toMatch(/Δ \+20\.0 pp of rate<br>\[\+12\.0, \+28\.0\]<br>n=100 \/ 100/);
     expect((f.layout.annotations as any[]).map((a) => a.text)).toEqual(["H7 anti-refusal", "H8 values"]);
     expect(f.data[1].marker.color).toBe(OKABE_ITO.vermillion);
   });
 });
 
 describe("i: coverage heatmap and power curves", () => {
-  it("heatmap panels per method, z in %, centred on 95", () => {
+  it("heatmap panels per method, coloured by coverage − each method's nominal level on one scale centred on 0, coverage printed", () => {
     const rows = coverageStudy({ gapMethods: [], rateMethods: ["wilson-modified", "wald-1se"], ns: [50, 100], ps: [0.01, 0.2] });
     const f = coverageHeatmap(rows);
     expect(f.data).toHaveLength(2);
-    expect(f.data[0]).toMatchObject({ type: "heatmap", zmid: 95, x: ["p=0.01", "p=0.2"], y: ["50", "100"] });
-    expect(f.data[0].z[0][0]).toBeGreaterThan(90);
+    expect(f.data[0]).toMatchObject({ type: "heatmap", coloraxis: "coloraxis", x: ["p=0.01", "p=0.2"], y: ["50", "100"] });
+    const cov = rows.find((r) => r.method === "wald-1se" && r.n === 50 && r.p === 0.01)!;
+    expect(f.data[1].z[0][0]).toBeCloseTo(100 * (cov.coverage - cov.nominal), 10);
+    expect(f.data[1].text[0][0]).toBe((100 * cov.coverage).toFixed(1));
+    expect(f.layout.coloraxis).toMatchObject({ cmin: -10, cmax: 10 });
     expect((f.layout.annotations as any[])[1].text).toMatch(/nominal 68%/);
   });
-  it("power curves: closed-form lines and simulated markers", () => {
+  it("power curves: exact lines and simulated markers", () => {
     const f = powerCurves(powerCurveRows([[0.49, 0.35]], { ns: [50, 100], shared: 0.7, simulateReps: 100, seed: 2 }), { shared: 0.7 });
     expect(f.data.map((t) => t.mode)).toEqual(["lines", "markers"]);
     expect(f.data[0].y[1]).toBeGreaterThan(f.data[0].y[0]);

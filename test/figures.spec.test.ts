@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { baseLayout, complianceByTier, figureSummary, figureTitle, gapForest, OKABE_ITO, PALETTE, seriesColors } from "../lib/figures";
 import type { GapRow, RateRow } from "../lib/schema";
 import { AfwError } from "../lib/util/errors";
+import { contrastOnWhite } from "./helpers/figure-quality";
 
 const row = (model: string, condition: string, tier: string, n: number, complied: number, lo: number, hi: number): RateRow => ({
   model,
@@ -22,8 +23,13 @@ const oneCondition: RateRow[] = [
 ];
 
 describe("style", () => {
-  it("uses the Okabe–Ito palette and one font", () => {
-    expect(new Set(PALETTE)).toEqual(new Set(Object.values(OKABE_ITO)));
+  it("uses the Okabe–Ito palette without its yellow, then more colours, all visible on white, and one font", () => {
+    const { yellow, ...rest } = OKABE_ITO;
+    expect(PALETTE.slice(0, 7).sort()).toEqual(Object.values(rest).sort());
+    expect(PALETTE).not.toContain(yellow);
+    expect(new Set(PALETTE).size).toBe(PALETTE.length);
+    expect(PALETTE.length).toBeGreaterThanOrEqual(15);
+    for (const c of PALETTE) expect(contrastOnWhite(c), c).toBeGreaterThanOrEqual(2);
     const l = baseLayout({ title: { text: "x" } }) as any;
     expect(l.font.family).toMatch(/DejaVu Sans/);
     expect(l.colorway).toEqual([...PALETTE]);
@@ -41,11 +47,15 @@ describe("style", () => {
 
 describe("complianceByTier", () => {
   const fig = complianceByTier(oneCondition);
-  it("has one bar trace per tier, grouped by model", () => {
+  it("has one bar trace per tier, one bar per (model, tier) category", () => {
     expect(fig.data.map((t) => t.name)).toEqual(["free", "paid"]);
     expect(fig.data.every((t) => t.type === "bar")).toBe(true);
-    expect(fig.layout.barmode).toBe("group");
-    expect(fig.data[0].x).toEqual(["alpha", "beta"]);
+    expect(fig.layout.barmode).toBe("overlay");
+    expect(fig.data[0].x).toEqual([
+      ["alpha", "beta"],
+      ["free<br>n=50", "free<br>n=40"],
+    ]);
+    expect((fig.layout.xaxis as any).type).toBe("multicategory");
     expect(fig.data[0].marker.color).toBe(OKABE_ITO.orange);
     expect(fig.data[1].marker.color).toBe(OKABE_ITO.blue);
   });
@@ -59,38 +69,46 @@ describe("complianceByTier", () => {
     expect(free.error_y.array[1]).toBeCloseTo((0.875 - 0.75) * 100, 12);
     expect(free.error_y.arrayminus[1]).toBeCloseTo((0.75 - 0.62) * 100, 12);
   });
-  it("labels n on bars and in the hover", () => {
-    expect(fig.data[0].text).toEqual(["n=50", "n=40"]);
-    expect(fig.data[0].hovertemplate).toMatch(/n=%\{customdata\[3\]\}/);
-    expect(fig.data[0].customdata[1]).toEqual(["beta", "default", 30, 40, 62, 87.5]);
+  it("prints n under each bar (queries × samples per query when the rows carry the counts) and in the hover", () => {
+    expect(fig.data[0].hovertemplate).toMatch(/%\{customdata\[3\]\}/);
+    expect(fig.data[0].customdata[1]).toEqual(["beta", "default", 30, "n=40", 62, 87.5, ""]);
+    const counted = complianceByTier(oneCondition.map((r) => ({ ...r, n_queries: r.n / 2, n_samples: r.n, samples_per_query: 2 })));
+    expect(counted.data[1].x[1]).toEqual(["paid<br>n=25×2", "paid<br>n=20×2"]);
+    expect(figureTitle(counted)).toMatch(/n = queries × samples per query/);
   });
-  it("has a title saying what is shown, and axis titles", () => {
+  it("has a title saying what is shown, and axis titles; a caller's title keeps the key line", () => {
     expect(figureTitle(fig)).toMatch(/Compliance rate by tier/);
     expect(figureTitle(fig)).toMatch(/95% CI/);
     expect((fig.layout.yaxis as any).title.text).toMatch(/compliance rate \(%\)/);
-    expect(figureTitle(complianceByTier(oneCondition, { title: "Mine" }))).toBe("Mine");
+    expect(figureTitle(complianceByTier(oneCondition, { title: "Mine" }))).toMatch(/^Mine<br><sup>bars: % complied/);
   });
-  it("puts model · condition on x when there are several conditions, leaving gaps as null", () => {
+  it("puts model · condition on x when there are several conditions, drawing only the bars there are", () => {
     const rows = [...oneCondition, row("alpha", "no-cot", "free", 30, 3, 0.0, 0.2)];
     const f = complianceByTier(rows);
-    expect(f.data[0].x).toEqual(["alpha · default", "beta · default", "alpha · no-cot"]);
-    expect(f.data[1].y[2]).toBeNull();
-    expect(f.data[1].text[2]).toBe("");
+    expect(f.data[0].x[0]).toEqual(["alpha · default", "beta · default", "alpha · no-cot"]);
+    expect(f.data[1].x[0]).toEqual(["alpha · default", "beta · default"]);
     expect(figureTitle(f)).toMatch(/condition/);
   });
   it("refuses duplicate cells", () => {
     expect(() => complianceByTier([...oneCondition, oneCondition[0]])).toThrow(AfwError);
   });
-  it("NaN intervals (n=0) give null whiskers, not NaN", () => {
+  it("NaN intervals (n=0) give no whisker (not a zero-width one) and no NaN in the JSON", () => {
     const f = complianceByTier([{ ...row("a", "c", "free", 1, 0, 0, 0), n: 0, rate: NaN, ci_low: NaN, ci_high: NaN }]);
     expect(f.data[0].y[0]).toBeNull();
-    expect(f.data[0].error_y.array[0]).toBeNull();
+    expect(typeof f.data[0].error_y.array[0]).not.toBe("number");
     expect(JSON.stringify(f)).not.toMatch(/NaN/);
+  });
+  it("a zero-width interval gets no whisker, a hollow marker and a footnote", () => {
+    const f = complianceByTier([row("a", "c", "free", 50, 0, 0, 0), row("a", "c", "paid", 50, 5, 0.03, 0.21)]);
+    expect(typeof f.data[0].error_y.array[0]).not.toBe("number");
+    expect(f.data[0].meta).toEqual({ afw: { noInterval: [{ index: 0, reason: "zero-width" }] } });
+    expect(f.data.find((t) => t.type === "scatter")!.marker.symbol).toBe("circle-open");
+    expect(figureTitle(f)).toMatch(/the interval method returned zero width/);
   });
   it("summarises as text", () => {
     const s = figureSummary(fig);
-    expect(s.split("\n")[0]).toBe(figureTitle(fig));
-    expect(s).toMatch(/free · alpha: 24 \[14, 36\] n=50/);
+    expect(s.split("\n")[0]).toBe(figureTitle(fig).replace(/<br>/g, " · ").replace(/<[^>]*>/g, ""));
+    expect(s).toMatch(/free · alpha · free n=50: 24 \[14, 36\]/);
   });
 });
 

@@ -1,7 +1,9 @@
 import { AfwError } from "../util/errors";
 import { escapeTemplate, pct, unique } from "./facets";
 import type { OutcomeRow } from "./rows";
-import { baseConfig, baseLayout, INK, OKABE_ITO } from "./style";
+import { nLabel, nMeaning, titleText } from "./labels";
+import { baseLayout, finishFigure, INK, OKABE_ITO } from "./style";
+import { whiskers } from "./traces";
 import type { Figure } from "./types";
 
 /** Options for `outcomeStack`. */
@@ -52,7 +54,8 @@ export function outcomeStack(rows: readonly OutcomeRow[], opts: OutcomeStackOpti
       const r = byKey.get(`${g}\u0000${t}`);
       if (!r) continue;
       xs[0].push(g);
-      xs[1].push(t);
+      // n under each bar, so it is in the PNG and SVG too
+      xs[1].push(`${t}<br>${nLabel(r)}`);
       cells.push(r);
     }
   }
@@ -67,39 +70,30 @@ export function outcomeStack(rows: readonly OutcomeRow[], opts: OutcomeStackOpti
       pattern: seg.af ? { shape: "/", fgcolor: seg.color, bgcolor: "#ffffff", size: 6, solidity: 0.5 } : undefined,
     },
     legendgroup: seg.label.split(",")[0],
-    customdata: cells.map((r) => [r.n]),
-    hovertemplate: `%{x}<br>${escapeTemplate(seg.label)}: %{y:.1f}% of n=%{customdata[0]}<extra></extra>`,
+    customdata: cells.map((r) => [nLabel(r)]),
+    hovertemplate: `%{x}<br>${escapeTemplate(seg.label)}: %{y:.1f}% (%{customdata[0]})<extra></extra>`,
   }));
+  const w = whiskers(cells.map((r) => ({ value: r.compliance_af + r.compliance_no_af, ci_low: r.compliance_ci_low, ci_high: r.compliance_ci_high })));
   data.push({
     type: "scatter",
     mode: "markers",
     name: `compliance ${Math.round((opts.level ?? 0.95) * 100)}% CI`,
     x: xs,
     y: cells.map((r) => pct(r.compliance_af + r.compliance_no_af)),
-    marker: { color: INK, size: 5, symbol: "line-ew-open" },
-    error_y: {
-      type: "data",
-      symmetric: false,
-      array: cells.map((r) => pct(r.compliance_ci_high - (r.compliance_af + r.compliance_no_af))),
-      arrayminus: cells.map((r) => pct(r.compliance_af + r.compliance_no_af - r.compliance_ci_low)),
-      color: INK,
-      thickness: 1.5,
-      width: 4,
-    },
-    text: cells.map((r) => `n=${r.n}`),
-    customdata: cells.map((r) => [pct(r.compliance_ci_low), pct(r.compliance_ci_high), r.n]),
-    hovertemplate: "%{x}<br>compliance %{y:.1f}% [%{customdata[0]:.1f}, %{customdata[1]:.1f}], n=%{customdata[2]}<extra></extra>",
+    marker: { color: INK, size: cells.map((_, i) => (w.noInterval.some((d) => d.index === i) ? 9 : 5)), symbol: cells.map((_, i) => (w.noInterval.some((d) => d.index === i) ? "circle-open" : "line-ew-open")) },
+    error_y: { type: "data", symmetric: false, array: w.array, arrayminus: w.arrayminus, color: INK, thickness: 1.5, width: 4 },
+    ...(w.noInterval.length ? { meta: { afw: { noInterval: w.noInterval } } } : {}),
+    customdata: cells.map((r) => [pct(r.compliance_ci_low), pct(r.compliance_ci_high), nLabel(r)]),
+    hovertemplate: "%{x}<br>compliance %{y:.1f}% [%{customdata[0]:.1f}, %{customdata[1]:.1f}], %{customdata[2]}<extra></extra>",
   });
   const levelPct = Math.round((opts.level ?? 0.95) * 100);
   const layout = baseLayout({
-    title: { text: opts.title ?? `Refusal, partial compliance and compliance by tier<br><sup>hatched: with alignment-faking reasoning · whisker: ${levelPct}% CI of compliance · n in hover</sup>` },
+    title: { text: titleText(opts.title, "Refusal, partial compliance and compliance by tier", `hatched: with alignment-faking reasoning · whisker: ${levelPct}% CI of compliance · ${nMeaning(rows, "samples")}`) },
     barmode: "stack",
     bargap: 0.2,
-    width: Math.max(700, 120 + 70 * cells.length),
-    xaxis: { type: "multicategory", title: { text: "model · tier (n per bar in hover)" } },
+    width: Math.max(760, 330 + 80 * cells.length),
+    xaxis: { type: "multicategory", title: { text: "model, tier and n" } },
     yaxis: { title: { text: "share of responses (%)" }, range: [0, 100], ticksuffix: "%" },
-    legend: { orientation: "h", x: 0, y: -0.25, yanchor: "top" },
-    margin: { b: 120 },
   });
-  return { data, layout, config: baseConfig() };
+  return finishFigure(data, layout);
 }

@@ -6,13 +6,43 @@ import type { CoverageRow, PowerRow } from "../stats/index";
  * (0.12 = 12%); every estimate carries its CI bounds and its n.
  */
 
+/**
+ * What an estimate rests on, as the report counts it: queries, samples, and
+ * samples per query (null when queries have different numbers). Figures
+ * print n from these when present ("n=50×8": 50 queries, 8 samples each),
+ * else from the row's own `n`.
+ */
+export interface CountFields {
+  n_queries?: number;
+  n_samples?: number;
+  samples_per_query?: number | null;
+}
+
+/**
+ * How an interval came about. `fixed: true` declares a quantity with no
+ * sampling error — not estimated from a sample, or identically zero by
+ * construction (both sides of a difference are the same observations) —
+ * and only then is an interval of zero width right. A rate of 0/n or n/n, a
+ * gap with no discordant pair, or a contrast equal on every query is still
+ * an estimate: its interval has positive width however large n is, and a
+ * figure given a zero-width interval for it draws the point hollow, without
+ * a whisker, and says so in a footnote.
+ */
+export interface IntervalFields {
+  /** The interval's method (e.g. "tango-clustered"), shown in the hover. */
+  method?: string;
+  fixed?: boolean;
+  /** The interval's confidence level, when rows of one figure differ (e.g. simultaneous intervals); else the figure's `level` option. */
+  level?: number;
+}
+
 /** An estimate with its confidence interval and sample size. */
-export interface EstimateFields {
+export interface EstimateFields extends CountFields, IntervalFields {
   /** Point estimate (a rate in [0, 1] or a gap in [−1, 1]). */
   value: number;
   ci_low: number;
   ci_high: number;
-  /** Queries (rates) or pairs (gaps) behind the estimate. */
+  /** Query units behind the estimate (queries × samples, or pairs of them for gaps); `n_queries` says how many queries. */
   n: number;
 }
 
@@ -22,7 +52,7 @@ export interface EstimateFields {
  * without alignment-faking reasoning. `compliance_ci_*` is the CI of the
  * total compliance (compliance_af + compliance_no_af).
  */
-export interface OutcomeRow {
+export interface OutcomeRow extends CountFields {
   model: string;
   tier: string;
   condition?: string;
@@ -72,11 +102,11 @@ export interface HypothesisRow {
   metric: "gap" | "af_rate";
   baseline: EstimateFields;
   intervention: EstimateFields;
-  diff: { value: number; ci_low: number; ci_high: number };
+  diff: { value: number; ci_low: number; ci_high: number } & IntervalFields;
 }
 
 /** Figure b: a gap row with an optional source, so a published value can sit beside a replication. */
-export interface ForestRow {
+export interface ForestRow extends CountFields, IntervalFields {
   model: string;
   condition: string;
   gap: number;
@@ -95,9 +125,9 @@ export interface ForestRow {
  */
 export interface FigureRowSet {
   /** a: outcome fractions per cell, and the rate table (as RateRow-shaped rows), with the tier order to draw. */
-  a?: { outcomes: OutcomeRow[]; rates: RateRow[]; tierOrder: string[] };
+  a?: { outcomes: OutcomeRow[]; rates: (RateRow & CountFields & IntervalFields)[]; tierOrder: string[] };
   /** b: the gap forest. */
-  b?: { gaps: (GapRow | ForestRow)[]; sort: boolean };
+  b?: { gaps: ((GapRow & CountFields & IntervalFields) | ForestRow)[]; sort: boolean };
   c?: DecompositionRow[];
   d?: ScopeRiskRow[];
   e?: MetricRow[];

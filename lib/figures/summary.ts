@@ -11,8 +11,17 @@ function tickLabel(fig: Figure, dim: "x" | "y", trace: Record<string, any>, at: 
   const ref = String(trace[`${dim}axis`] ?? dim);
   const axis = fig.layout[`${dim}axis${ref.slice(1)}`] as { tickvals?: unknown[]; ticktext?: unknown[] } | undefined;
   if (typeof at === "number" && axis && Array.isArray(axis.tickvals) && Array.isArray(axis.ticktext)) {
-    const k = axis.tickvals.indexOf(at);
-    if (k >= 0) return String(axis.ticktext[k]).replace(/<[^>]*>/g, " ");
+    // the nearest tick within half a step (points may sit dodged beside their tick)
+    let k = -1;
+    let best = 0.5;
+    axis.tickvals.forEach((v, i) => {
+      if (typeof v === "number" && Math.abs(v - at) < best) {
+        best = Math.abs(v - at);
+        k = i;
+      }
+    });
+    // a break after a hyphen joins the word again; any other break is a space
+    if (k >= 0) return String(axis.ticktext[k]).replace(/-<br\s*\/?>/gi, "-").replace(/<br\s*\/?>/gi, " ").replace(/<[^>]*>/g, "");
   }
   return String(at);
 }
@@ -30,21 +39,34 @@ export function figureSummary(fig: Figure, maxLines = 24): string {
   const lines: string[] = [figureTitle(fig).replace(/<br\s*\/?>/gi, " · ").replace(/<[^>]*>/g, "") || "(untitled figure)"];
   let count = 0;
   let total = 0;
+  const ends = (v: number, err: Record<string, any> | undefined, i: number) => {
+    if (!err || !Array.isArray(err.array)) return "";
+    const up = err.array[i];
+    const down = Array.isArray(err.arrayminus) ? err.arrayminus[i] : up;
+    return typeof up === "number" && typeof down === "number" ? ` [${num(v - down)}, ${num(v + up)}]` : "";
+  };
   for (const t of fig.data as Array<Record<string, any>>) {
-    const horizontal = Array.isArray(t.error_x?.array) || t.orientation === "h";
+    if (t.hoverinfo === "skip" && !t.name) continue;
+    const twoD = Array.isArray(t.error_x?.array) && Array.isArray(t.error_y?.array);
+    const horizontal = !twoD && (Array.isArray(t.error_x?.array) || t.orientation === "h");
     const values: unknown[] = (horizontal ? t.x : t.y) ?? [];
-    const labels: unknown[] = (horizontal ? t.y : t.x) ?? [];
+    // a multicategory axis holds [outer labels, inner labels]
+    const rawLabels: unknown = horizontal ? t.y : t.x;
+    const multi = Array.isArray(rawLabels) && rawLabels.length === 2 && Array.isArray(rawLabels[0]) && Array.isArray(rawLabels[1]);
+    const labels: unknown[] = multi ? (rawLabels as unknown[][])[0].map((o, i) => `${o} · ${String((rawLabels as unknown[][])[1][i]).replace(/<br\s*\/?>/gi, " ")}`) : ((rawLabels as unknown[]) ?? []);
     const err = horizontal ? t.error_x : t.error_y;
     const texts: unknown[] = Array.isArray(t.text) ? t.text : [];
     for (let i = 0; i < values.length; i++) {
       total++;
       if (count >= maxLines) continue;
       const v = values[i];
-      let line = `  ${t.name ? `${t.name} · ` : ""}${tickLabel(fig, horizontal ? "y" : "x", t, labels[i] ?? i)}: ${num(v)}`;
-      if (err && Array.isArray(err.array) && typeof v === "number") {
-        const up = err.array[i];
-        const down = Array.isArray(err.arrayminus) ? err.arrayminus[i] : up;
-        if (typeof up === "number" && typeof down === "number") line += ` [${num(v - down)}, ${num(v + up)}]`;
+      let line: string;
+      if (twoD) {
+        const x = t.x?.[i];
+        line = `  ${t.name ? `${t.name}: ` : ""}x ${num(x)}${typeof x === "number" ? ends(x, t.error_x, i) : ""}, y ${num(v)}${typeof v === "number" ? ends(v, t.error_y, i) : ""}`;
+      } else {
+        line = `  ${t.name ? `${t.name} · ` : ""}${tickLabel(fig, horizontal ? "y" : "x", t, labels[i] ?? i)}: ${num(v)}`;
+        if (typeof v === "number") line += ends(v, err, i);
       }
       if (texts[i]) line += ` ${String(texts[i])}`;
       lines.push(line);

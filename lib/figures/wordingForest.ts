@@ -1,10 +1,12 @@
 import { facetGrid, panelTitle, unique } from "./facets";
-import { baseConfig, baseLayout, OKABE_ITO } from "./style";
+import { nLabel, nMeaning, titleText } from "./labels";
+import type { CountFields, IntervalFields } from "./rows";
+import { baseLayout, finishFigure, OKABE_ITO } from "./style";
 import { estimateTrace, zeroLine } from "./traces";
 import type { Figure } from "./types";
 
 /** One line of the wording forest: a wording's gap, or the pooled gap over wordings. Fractions, as every row type. */
-export interface WordingForestRow {
+export interface WordingForestRow extends CountFields, IntervalFields {
   model: string;
   condition: string;
   /** The wording's id ("w03"), "reference", or the pooled line's label. */
@@ -79,7 +81,7 @@ export function wordingForest(rows: readonly WordingForestRow[], opts: WordingFo
         estimateTrace({
           name: st.name,
           at: sel.map((r) => labels.indexOf(r.label)),
-          estimates: sel.map((r) => ({ value: r.gap, ci_low: r.ci_low, ci_high: r.ci_high, n: r.n })),
+          estimates: sel.map((r) => ({ value: r.gap, ci_low: r.ci_low, ci_high: r.ci_high, n: r.n, n_queries: r.n_queries, n_samples: r.n_samples, samples_per_query: r.samples_per_query, fixed: r.fixed, method: r.method })),
           color: st.color,
           symbol: st.symbol,
           unit: "pp",
@@ -109,7 +111,7 @@ export function wordingForest(rows: readonly WordingForestRow[], opts: WordingFo
       });
     }
     shapes.push(zeroLine(true, cell.xaxis, cell.yaxis));
-    extra[cell.xkey] = { domain: cell.xdomain, anchor: cell.yaxis, title: { text: "gap (percentage points)" }, zeroline: false, showline: true, linecolor: "#333333", ticks: "outside", gridcolor: "#e6e6e6" };
+    extra[cell.xkey] = { domain: cell.xdomain, anchor: cell.yaxis, title: { text: "gap (pp)" }, zeroline: false, showline: true, linecolor: "#333333", ticks: "outside", gridcolor: "#e6e6e6" };
     extra[cell.ykey] = {
       domain: cell.ydomain,
       anchor: cell.xaxis,
@@ -117,7 +119,7 @@ export function wordingForest(rows: readonly WordingForestRow[], opts: WordingFo
       tickvals: labels.map((_, k) => k),
       ticktext: labels.map((l) => {
         const r = ordered.find((x) => x.label === l)!;
-        return r.kind === "pooled" ? `<b>${l}</b>` : `${l} (n=${r.n})`;
+        return r.kind === "pooled" ? `<b>${l}</b> (${nLabel(r)})` : `${l} (${nLabel(r)})`;
       }),
       showticklabels: !shared || i % cols === 0,
       range: [labels.length - 0.5, -0.5],
@@ -133,17 +135,18 @@ export function wordingForest(rows: readonly WordingForestRow[], opts: WordingFo
   const [a, b] = opts.tiers ?? ["free", "paid"];
   const layout = baseLayout({
     title: {
-      text:
-        opts.title ??
-        `Does the gap survive rewording? Compliance gap ${a} − ${b} per wording<br><sup>percentage points · whiskers: each wording's ${levelPct}% CI · diamond and grey band: mean over paraphrases with its ${levelPct}% CI across wordings × queries</sup>`,
+      text: titleText(
+        opts.title,
+        `Does the gap survive rewording? Compliance gap ${a} − ${b} per wording`,
+        `percentage points · whiskers: each wording's ${levelPct}% CI · diamond and grey band: mean over paraphrases with its ${levelPct}% CI across wordings × queries · ${nMeaning(rows, "query pairs")}`,
+      ),
     },
     ...extra,
     annotations,
     shapes,
     height: Math.max(340, 170 + nRows * (60 + 24 * maxLines)),
     width: Math.max(640, 420 * cols),
-    legend: { orientation: "h", x: 0, y: -0.22, yanchor: "top" },
-    margin: { l: 150, b: 120 },
+    margin: { l: 150 },
   });
-  return { data, layout, config: baseConfig() };
+  return finishFigure(data, layout);
 }

@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { formatValidation, loadLabelledSet, validateJudge } from "../../classify/index";
 import { generateLabelledSet } from "../../organisms/judge-labels";
 import { aurocVsVotes, rocFigure } from "../../figures/index";
+import { aurocVotesRows, rocFigureRows } from "../../analysis/index";
 import { AfwError } from "../../util/errors";
 import { fromRoot } from "../../util/paths";
 import { CLIENT_FLAGS, intFlag, listFlag, numFlag, parseFlags } from "../args";
@@ -83,10 +84,11 @@ export async function validate(examples: ReturnType<typeof loadLabelledSet>, ep:
     out(JSON.stringify(rest, null, 2));
   } else out(formatValidation(r));
   if (o.figuresDir !== null) {
+    const roc = rocFigureRows(r);
     const files = await writeFigures(
       {
-        [`${o.prefix}auroc_vs_votes`]: aurocVsVotes(r.rows, { name: r.judgeModel, level: r.level }),
-        [`${o.prefix}roc`]: rocFigure(r.roc, { name: `${r.judgeModel}, ${r.confusion.votes} votes`, threshold: o.threshold }),
+        [`${o.prefix}auroc_vs_votes`]: aurocVsVotes(aurocVotesRows(r), { name: r.judgeModel, level: r.level, positives: r.positives, negatives: r.negatives, method: "DeLong, logit scale" }),
+        [`${o.prefix}roc`]: rocFigure(roc.points, { name: `${r.judgeModel}, ${r.confusion.votes} votes`, threshold: o.threshold, auroc: roc.auroc, positives: roc.positives, negatives: roc.negatives }),
       },
       o.figuresDir,
       log,

@@ -9,6 +9,7 @@ import { intFlag, numFlag, parseFlags } from "../args";
 import { AfwError } from "../../util/errors";
 import { experiments, getExperiment } from "../../experiments/index";
 import { motivationsReport } from "../../analysis/motivations";
+import { formatSpend } from "../../analysis/spend";
 
 const experimentNames = () => experiments().map((e) => e.name);
 import { GAP_METHODS, RATE_METHODS, type GapMethod, type RateMethod } from "../../stats/index";
@@ -178,6 +179,7 @@ export async function printReport(run: LoadedRun, o: ReportOptions, out: (s: str
     const experiment = run.manifest?.experiment;
     const known = experiment && experimentNames().includes(experiment) ? getExperiment(experiment) : null;
     if (known && known.contrasts.length) out("\n" + motivationsReport(run.samples, known.contrasts, { seed }).text);
+    if (run.manifest?.spend?.length) out("\n" + formatSpend(run.manifest.spend));
   }
   if (o.figuresDir !== null && rates.length) {
     const fdir = resolve(o.figuresDir ?? join(run.dir, "figures"));

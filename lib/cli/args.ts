@@ -197,7 +197,7 @@ export interface ResolvedEndpoint extends EndpointOptions {
  * anthropic, OPENAI_API_KEY for the generic profile, …), with the client
  * settings. Checked now, so a bad value fails before anything runs.
  */
-export function endpointOptions(command: string, v: EndpointFlagValues, env: NodeJS.ProcessEnv): ResolvedEndpoint {
+export function endpointOptions(command: string, v: EndpointFlagValues, env: NodeJS.ProcessEnv, o: { needKey?: boolean } = {}): ResolvedEndpoint {
   const nonEmpty = (x: string | undefined) => (x === undefined || x === "" ? undefined : x);
   if (v.provider !== undefined && v["provider-file"] !== undefined) throw new AfwError(`afw ${command}: give --provider or --provider-file, not both`);
   let profile: ProviderProfile | null = null;
@@ -222,7 +222,7 @@ export function endpointOptions(command: string, v: EndpointFlagValues, env: Nod
   const url = baseURL ?? DEFAULT_BASE_URL;
   const resolved = profile ?? inferProvider(url);
   // A hosted provider's own address needs its key; local and other servers may take none.
-  if (!apiKey && !isLocal(url) && resolved.hosts.some((h) => h.split("/")[0] === hostOf(url))) {
+  if (o.needKey !== false && !apiKey && !isLocal(url) && resolved.hosts.some((h) => h.split("/")[0] === hostOf(url))) {
     throw new AfwError(`afw ${command}: no API key for ${resolved.name}: set ${resolved.keyEnv} or pass --api-key (it is never written anywhere)`);
   }
   const order = v["provider-order"] === undefined ? null : listFlag(v["provider-order"], []);
@@ -250,6 +250,8 @@ export function endpointOptions(command: string, v: EndpointFlagValues, env: Nod
     thinkingBudget: thinking,
     promptCache: !v["no-prompt-cache"],
     ...(rc ? { rateControl: rc as RateControl } : {}),
+    // Retirement checks against a fixed day (tests, reproducible dry runs): AFW_TODAY=YYYY-MM-DD.
+    ...(env.AFW_TODAY && /^\d{4}-\d\d-\d\d$/.test(env.AFW_TODAY) ? { today: env.AFW_TODAY } : {}),
     ...settings,
     profile: resolved,
     record: {

@@ -183,7 +183,8 @@ export class ModelClient {
     if (!c) {
       c = checkRequest(this.profile, model, req, { allow: this.allow, today: this.today, reasoningEffort: this.reasoningEffort, baseURL: this.baseURL, thinkingBudget: this.thinkingBudget });
       this.checks.set(shape, c);
-      for (const w of c.warnings) this.warn(w);
+      // A refused request says only why it was refused (one line); its warnings come with a request that is sent.
+      if (c.ok) for (const w of c.warnings) this.warn(w);
     }
     return c;
   }

@@ -287,7 +287,7 @@ export async function runSamples(o: RunOptions): Promise<RunSummary> {
       if (line && call.error_kind !== "fatal" && !call.cancelled) o.log?.(`run: ${line}`);
       if (!record) {
         // Cancelled, or a fatal provider error: write nothing; the run stops and a resume redoes it.
-        if (call.error_kind === "fatal" && fatal === null) fatal = call.error ?? "fatal provider error";
+        if (call.error_kind === "fatal" && fatal === null) fatal = `${call.provider}: ${call.error ?? "fatal provider error"}`;
         if (call.cancelled && fatal === null && !o.signal?.aborted) fatal = call.error ?? "the model client stopped";
         continue;
       }

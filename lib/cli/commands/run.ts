@@ -3,7 +3,7 @@ import { loadScenario } from "../../scenario/index";
 import { loadQueries, shippedQueries, SHIPPED_QUERIES_PATH } from "../../queries/index";
 import { resolveOrganism } from "../../organisms/index";
 import { MOTIVE_ORGANISMS, motiveOrganism } from "../../organisms/motives";
-import { evaluate, openEndpoint, providerReport, type RunSummary } from "../../pipeline/index";
+import { evaluate, openEndpoint, preflightRun, providerReport, type RunSummary } from "../../pipeline/index";
 import { readSlimSamples } from "../../store/index";
 import { adhocExperiment, experiments, formatPlan, getExperiment, planExperiment, type Plan } from "../../experiments/index";
 import { motivationsReport } from "../../analysis/motivations";
@@ -172,7 +172,7 @@ export async function runAny(
   }
   if (v.cot && v["no-cot"]) throw new AfwError("afw run: --cot and --no-cot contradict each other");
   const cot = !v["no-cot"];
-  const ep = endpointOptions("run", v, env);
+  const ep = endpointOptions("run", v, env, { needKey: !v["dry-run"] });
   ep.onWarning = (line) => log(`afw run: warning: ${line}`);
   const offline = ep.offline;
   const modelFlags = [...(v.model ?? []), ...listFlag(v.models, [])];
@@ -206,6 +206,8 @@ export async function runAny(
   return interruptible(log, async (signal) => {
     const endpoint = await openEndpoint(ep);
     try {
+      // Refused before anything is sent or written: one line, exit 2.
+      preflightRun(endpoint, planExperiment(experiment, { queries, offline }).conditions, params);
       log(`afw run: ${models.length} model(s) × ${tiers.length} tier(s) × ${queries.length} queries × ${samples} sample(s) → ${out}${offline ? " (offline: simulated organisms)" : ""}`);
       const r = await evaluate(experiment, endpoint, {
         out,
@@ -302,7 +304,7 @@ async function experimentRun(name: string, v: RunFlags, modelFlags: string[], ep
   if (v["dry-run"]) {
     ctx.out(formatPlan(plan));
     if (!ep.offline && ep.profile) {
-      const r = providerReport(ep.profile, plan.conditions, params, { baseURL: redactUrl(ep.baseURL!), allow: ep.allow, reasoningEffort: ep.reasoningEffort, thinkingBudget: ep.thinkingBudget });
+      const r = providerReport(ep.profile, plan.conditions, params, { baseURL: redactUrl(ep.baseURL!), allow: ep.allow, reasoningEffort: ep.reasoningEffort, thinkingBudget: ep.thinkingBudget, today: ep.today });
       ctx.out("");
       for (const l of r.lines) ctx.out(l);
     }
@@ -315,6 +317,7 @@ async function experimentRun(name: string, v: RunFlags, modelFlags: string[], ep
   return interruptible(ctx.log, async (signal) => {
     const endpoint = await openEndpoint(ep);
     try {
+      preflightRun(endpoint, plan.conditions, params);
       ctx.log(`afw run ${name}: ${plan.requests} requests, ${plan.conditions.length} condition(s), ${plan.models.length} model(s) → ${out}${ep.offline ? " (offline: simulated organisms)" : ""}`);
       const r = await evaluate(e, endpoint, {
         out,

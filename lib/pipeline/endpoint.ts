@@ -220,7 +220,8 @@ export async function openEndpoint(opts: EndpointOptions = {}): Promise<Endpoint
       providerOrder: server || !opts.providerOrder?.length ? null : [...opts.providerOrder],
       modelId,
       check: (m, req) => (server ? null : client.check(idOf(m), req)),
-      spend: () => client.spend.rows(),
+      // The organisms cost nothing: an offline endpoint reports no spend.
+      spend: () => (server ? [] : client.spend.rows()),
       fatal: () => client.fatal,
       close: async () => void (await server?.close()),
     };

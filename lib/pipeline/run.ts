@@ -248,7 +248,7 @@ export async function runSamples(o: RunOptions): Promise<RunSummary> {
     args: o.args ?? {},
     ...(o.provider !== undefined ? { provider: o.provider } : prev?.provider !== undefined ? { provider: prev.provider } : {}),
     ...(o.providerOrder !== undefined ? { provider_order: o.providerOrder } : prev?.provider_order !== undefined ? { provider_order: prev.provider_order } : {}),
-    ...(o.spend || prevSpend.length ? { spend: mergeSpend(prevSpend, spentNow()) } : {}),
+    ...spendField(mergeSpend(prevSpend, spentNow())),
     ...(o.modelFactors ? { model_factors: { ...keptModelFactors, ...o.modelFactors } } : {}),
     ...(o.figures ? { figures: o.figures } : {}),
   });
@@ -322,6 +322,11 @@ export async function runSamples(o: RunOptions): Promise<RunSummary> {
     spend: spentNow(),
     outcomes: tally.counts(),
   };
+}
+
+/** The manifest's spend, when there is any. */
+function spendField(rows: SpendRow[]): { spend?: SpendRow[] } {
+  return rows.length ? { spend: rows } : {};
 }
 
 function countDone(conds: Resolved[], done: Set<string>, experiment: string): number {

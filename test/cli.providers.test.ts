@@ -359,6 +359,24 @@ describe("afw run against Anthropic's Messages API (mock)", () => {
   });
 });
 
+describe("afw probe --save, then afw run --provider-file", () => {
+  it("a run uses the profile the probe saved: what the server was seen to do", async () => {
+    const file = join(tmp, "vllm-probed.json");
+    const p = await runCli(["probe", "--base-url", servers.vllm.baseURL, "--model", "meta-llama/Llama-3.1-8B-Instruct", "--save", file, "--today", "2026-11-29"]);
+    expect(p.code).toBe(0);
+    expect(p.stdout).toMatch(/prefill\s+unverified\s+continued with continue_final_message/);
+    const dir = out();
+    const h0 = servers.vllm.hits.length;
+    const r = await run(["--provider-file", file, "--base-url", servers.vllm.baseURL, "--model", "meta-llama/Llama-3.1-8B-Instruct", "--variant", "prefill-basic", "--tiers", "free", "--out", dir]);
+    expect(r.code).toBe(0);
+    for (const h of since(servers.vllm, h0)) expect(h.body).toMatchObject({ continue_final_message: true, add_generation_prompt: false });
+    const m = manifest(dir);
+    expect(m.provider).toBe("openai-compatible-probed");
+    expect(m.args.provider_file).toBe(file);
+    for (const s of samples(dir)) expect(s.provider).toBe("openai-compatible-probed");
+  });
+});
+
 describe("afw run EXPERIMENT --dry-run at a provider", () => {
   it("says which models cannot be reached, maps paper models to provider ids, flags retired and retiring ones", async () => {
     const a = await runCli(["run", "figure1", "--dry-run", "--provider", "anthropic"], { AFW_TODAY: "2026-11-29", ANTHROPIC_API_KEY: "" });

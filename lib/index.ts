@@ -25,3 +25,5 @@ export { projectRoot, fromRoot } from "./util/paths";
 export { inspectLog, writeInspectLog } from "./interop/inspect-export";
 export { importInspectLogs, readInspectLog } from "./interop/inspect-import";
 export type { InspectLog, InspectSample, InspectScore } from "./interop/inspect-types";
+// Money spent, as the manifest records it (issue 10)
+export { formatSpend, spendLine, spendTotals, type SpendTotals } from "./analysis/spend";

@@ -67,6 +67,8 @@ interface Result {
   passes: number;
   /** Answers per second until every request was answered. */
   rate: number;
+  /** The client's learnt rate at the end, its cuts and lowest (adaptive). */
+  pace: string;
 }
 
 async function once(mode: RateControl, burst: number, secondsOnly: boolean): Promise<Result> {
@@ -86,14 +88,16 @@ async function once(mode: RateControl, burst: number, secondsOnly: boolean): Pro
     }
     const seconds = (performance.now() - t0) / 1000;
     const stats = (await (await fetch(`http://127.0.0.1:${port}/stats`, { method: "POST" })).json()) as { ok: number; limited: number };
-    return { seconds, failed: failedFirst, limited: stats.limited, passes, rate: (N - todo.length) / seconds };
+    const p = client.pace();
+    const pace = p.rate === null ? "" : `   rate ${p.rate.toFixed(0)}/s after ${p.cuts} cuts (lowest ${p.lowestRate!.toFixed(0)}/s)`;
+    return { seconds, failed: failedFirst, limited: stats.limited, passes, rate: (N - todo.length) / seconds, pace };
   } finally {
     child.kill();
   }
 }
 
 function line(label: string, r: Result): string {
-  return `${label.padEnd(9)} ${r.seconds.toFixed(1).padStart(6)} s  ${r.rate.toFixed(1).padStart(6)} answers/s = ${(r.rate / R).toFixed(2)} R   failed in the first pass ${String(r.failed).padStart(3)}   passes ${r.passes}   429s ${r.limited} (${((N + r.limited) / N).toFixed(1)} requests sent per answer)`;
+  return `${label.padEnd(9)} ${r.seconds.toFixed(1).padStart(6)} s  ${r.rate.toFixed(1).padStart(6)} answers/s = ${(r.rate / R).toFixed(2)} R   failed in the first pass ${String(r.failed).padStart(3)}   passes ${r.passes}   429s ${r.limited} (${((N + r.limited) / N).toFixed(1)} requests sent per answer)${r.pace}`;
 }
 
 async function main(): Promise<void> {

@@ -96,7 +96,7 @@ describe("afw judge through a provider", () => {
     expect(r.code).toBe(3);
     expect(since(servers.openai, h0).length).toBeLessThanOrEqual(2);
     const stops = r.stderr.split("\n").filter((l) => /stopped:/.test(l));
-    expect(stops).toEqual([expect.stringMatching(/^afw judge: stopped: .*401 Incorrect API key provided/)]);
+    expect(stops).toEqual([expect.stringMatching(/^afw judge: stopped: OpenAI: 401 Incorrect API key provided/)]);
     expect(judgements(dir)).toHaveLength(0);
     expect(r.stderr + r.stdout).not.toContain("sk-bad-judge");
   });

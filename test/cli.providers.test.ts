@@ -31,6 +31,7 @@ import { startGeminiMock } from "./providers/gemini";
 import { startOpenRouterMock } from "./providers/openrouter";
 import { startVllmMock } from "./providers/vllm";
 import { startDeepSeekMock } from "./providers/deepseek";
+import { startRateLimitedMock } from "./providers/ratelimit";
 import type { MockServer } from "./providers/base";
 
 const tmp = mkdtempSync(join(tmpdir(), "afw-cli-providers-"));
@@ -132,7 +133,7 @@ describe("afw run against OpenAI's Chat Completions (mock)", () => {
     expect(since(servers.openai, h0).length).toBeGreaterThanOrEqual(1);
     expect(since(servers.openai, h0).length).toBeLessThanOrEqual(3);
     expect(stopLines(r)).toHaveLength(1);
-    expect(stopLines(r)[0]).toMatch(/^afw run: stopped: openai: 401 Incorrect API key provided: .* — check the API key for this provider$/);
+    expect(stopLines(r)[0]).toMatch(/^afw run: stopped: OpenAI: 401 Incorrect API key provided: .* — check the API key for this provider$/);
     expect(r.stderr).not.toContain("sk-bad-2");
     expect(samples(dir)).toHaveLength(0);
     expect(manifest(dir).status).toBe("incomplete");
@@ -171,7 +172,7 @@ describe("afw run against OpenAI's Chat Completions (mock)", () => {
     const r = await run([...base(), "--model", "toolong-x", "--out", dir], { OPENAI_API_KEY: "sk-good-1" });
     expect(r.code).toBe(1);
     expect(since(servers.openai, h0)).toHaveLength(3); // no retry
-    expect(r.stderr.split("\n").filter((l) => /first permanent error/.test(l))).toEqual([expect.stringMatching(/^run: first permanent error \(openai\): 400 This model's maximum context length is 8192 tokens/)]);
+    expect(r.stderr.split("\n").filter((l) => /first permanent error/.test(l))).toEqual([expect.stringMatching(/^afw run: first permanent error \(openai\): 400 This model's maximum context length is 8192 tokens/)]);
     for (const s of samples(dir)) expect(s).toMatchObject({ outcome: "failed", error_kind: "permanent", output_text: null });
     const h1 = servers.openai.hits.length;
     const again = await run([...base(), "--model", "toolong-x", "--out", dir], { OPENAI_API_KEY: "sk-good-1" });
@@ -356,6 +357,26 @@ describe("afw run against Anthropic's Messages API (mock)", () => {
     const d = await runCli(["run", "--provider", "anthropic", "--model", "claude-sonnet-4-5", "--limit", "1", "--out", out()], { ANTHROPIC_API_KEY: "" });
     expect(d.code).toBe(2);
     expect(d.stderr.trim()).toBe("afw run: no API key for anthropic: set ANTHROPIC_API_KEY or pass --api-key (it is never written anywhere)");
+  });
+});
+
+describe("afw run against a rate-limited server", () => {
+  it("500 samples at R = 200 requests/s, whole-second retry-after and a 0.05 s bucket: every sample written, none failed, few refused", async () => {
+    const server = await startRateLimitedMock({ rps: 200, burst: 10, latencyMs: 20, secondsOnly: true });
+    try {
+      const dir = out();
+      const r = await runCli(["run", "--base-url", server.baseURL, "--api-key", "k", "--model", "m", "--queries", q20, "--samples", "25", "--tiers", "free", "--out", dir, "--quiet", "--no-cache"]);
+      expect(r.code).toBe(0);
+      const ss = samples(dir);
+      expect(ss).toHaveLength(500);
+      expect(ss.filter((s) => s.error !== null)).toHaveLength(0);
+      expect(server.stats.ok).toBe(500);
+      // the learnt rate keeps refusals rare: far fewer than one per sample
+      expect(server.stats.limited).toBeLessThan(100);
+      expect(manifest(dir)).toMatchObject({ status: "complete", written: 500, errors: 0 });
+    } finally {
+      await server.close();
+    }
   });
 });
 

@@ -5,7 +5,7 @@
  * bench/providers.bench.ts, not asserted here.)
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { ModelClient, Pacer } from "../lib/models";
+import { ModelClient, Pacer, rateBetweenLimits } from "../lib/models";
 import type { Request } from "../lib/schema";
 import { startRateLimitedMock, type RateLimitServer } from "./providers/ratelimit";
 
@@ -21,9 +21,9 @@ describe("Pacer", () => {
     for (const t of limited) p.release(t, "congestion");
     expect(p.cuts).toBe(1);
     const r0 = p.rate!;
-    // 16 successes in ~100 ms ≈ 160/s answered; the rate starts just below it (×0.85)
-    expect(r0).toBeGreaterThan(0.85 * 16 * (1000 / 160));
-    expect(r0).toBeLessThan(0.85 * 16 * (1000 / 95));
+    // 16 answered and 7 still in flight (counted as answered) over ~100 ms ≈ 230/s; the rate starts at 85% of it
+    expect(r0).toBeGreaterThan(0.85 * 23 * (1000 / 160));
+    expect(r0).toBeLessThan(0.85 * 23 * (1000 / 95));
     // a request sent after the cut and also refused cuts again
     const t2 = await p.acquire();
     p.release(t2, "congestion");
@@ -61,6 +61,21 @@ describe("Pacer", () => {
     // one success answered over at least 60 ms: at most 1000/60 a second, so the rate stays at or below 1.25 × that + 1 (not q0 + 2000 × 0.05)
     expect(q.rate!).toBeLessThanOrEqual(Math.max(q0, (1000 / 60) * 1.25 + 1) + 1e-9);
     expect(q.rate!).toBeLessThan(q0 + 50);
+  });
+
+  it("measures the provider's rate between two of its refusals 0.5–4 s apart, from answers started in between", () => {
+    // refused at 0 and at 1000 ms, 10 answered in between: 10 a second
+    expect(rateBetweenLimits([0, 1000], [100, 200, 300, 400, 500, 600, 700, 800, 900, 1000], 2000)).toBe(10);
+    // answers started before the first refusal or after the second do not count
+    expect(rateBetweenLimits([0, 1000], [-50, 0, 500, 1000, 1200], 2000)).toBe(2);
+    // a refusal too recent for its earlier requests to have been answered is not used; the pair before it is
+    expect(rateBetweenLimits([0, 800, 1900], [100, 200, 300, 400, 500, 600, 700, 800, 1000, 1500], 1000)).toBe(10);
+    // refusals closer than 0.5 s or farther than 4 s apart measure nothing
+    expect(rateBetweenLimits([0, 400], [100, 200], 1000)).toBeNull();
+    expect(rateBetweenLimits([0, 5000], [100, 200], 6000)).toBeNull();
+    expect(rateBetweenLimits([1000], [100, 200], 2000)).toBeNull();
+    // the nearest earlier refusal at least 0.5 s back is the start: [0, 600, 700, 1300] → from 700 to 1300
+    expect(rateBetweenLimits([0, 600, 700, 1300], [650, 800, 900, 1000, 1300], 2000)).toBeCloseTo(4 / 0.6, 9);
   });
 
   it("makes every waiter wait out one shared pause, ended with at most 10% jitter", async () => {

@@ -11,7 +11,7 @@ export { messageReasoning, splitThink } from "./reasoning";
 export { backoffMs, classifyFailure, retryAfter, retryAfterWait, type AttemptFailure, type Wait } from "./retry";
 export { redact, oneLine } from "./redact";
 export { Semaphore } from "./semaphore";
-export { Pacer, type RateControl } from "./pacer";
+export { Pacer, rateBetweenLimits, type RateControl } from "./pacer";
 export {
   listProfiles,
   findProfile,

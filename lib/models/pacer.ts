@@ -4,14 +4,18 @@
  *
  * - A request rate learnt from the provider's refusals (adaptive mode).
  *   Until the first rate limit the client is paced by its concurrency
- *   alone. At a rate limit (a 429 or 529) the pacer measures the rate at
- *   which requests were being answered over the last second and from then
- *   on starts requests no faster than a rate just below it, spaced evenly
- *   (a token bucket that holds about one request), instead of probing above
- *   the limit and being refused again. Each later rate limit cuts the rate
- *   (×0.85, once per round: replies to requests sent before the last cut do
- *   not cut again); every success lets it grow by about 5% a second, so a
- *   limit that rises is found again. The rate never grows far above what is
+ *   alone. At the first rate limit (a 429 or 529) the pacer takes the rate
+ *   at which requests were being answered over the last second (those still
+ *   in flight counted as answered) and from then on starts requests no
+ *   faster than 85% of it, spaced evenly (a token bucket that holds about
+ *   one request), instead of probing above the limit and being refused
+ *   again. Later rate limits cut the rate once per round (replies to
+ *   requests sent before the last cut do not cut again): to just below the
+ *   provider's rate measured between two of its refusals 0.5–4 s apart (a
+ *   token bucket that refused both was empty at both, so what it let
+ *   through in between is what it allows), or by 15% when there is no such
+ *   measurement. Every success lets the rate grow by about 5% a second, so
+ *   a limit that rises is found again; it never grows far above what is
  *   actually answered (a client with little to do does not inflate it).
  * - One shared pause. When the provider says how long to wait, every
  *   request of the client waits for the same deadline (jittered by up to
@@ -24,7 +28,6 @@
  * "fixed" mode keeps the old behaviour for comparison (bench/providers.bench.ts):
  * a fixed number in flight, no rate and no shared pause.
  */
-
 export type RateControl = "adaptive" | "fixed";
 
 /** What a finished attempt tells the pacer. */
@@ -50,10 +53,45 @@ const CUT = 0.85;
 const GROWTH_PER_SECOND = 0.05;
 /** The window over which the answered rate is measured (ms). */
 const WINDOW_MS = 1000;
+/** Between two rate limits at least this far apart (ms), the answers between them measure the provider's rate. */
+const ESTIMATE_MIN_MS = 500;
+const ESTIMATE_MAX_MS = 4000;
+/** The pace set from that measurement: just below it. */
+const BELOW_ESTIMATE = 0.95;
 /** The shortest stretch over which a rate is believed (ms). */
 const MIN_WINDOW_MS = 50;
 
 const now = (): number => performance.now();
+
+/**
+ * A provider's rate measured between two of its rate limits: a token bucket
+ * that refused a request was empty then; if it refused one at `from` and
+ * another at `end`, what it let through in between is exactly what it
+ * allows in that time. `limitStarts` and `okStarts` are the start times
+ * (ms, ascending) of refused and of answered attempts; only limits at or
+ * before `settled` count (the attempts started before them have been
+ * answered), and the two must be 0.5–4 s apart. Null without such a pair.
+ * @example rateBetweenLimits([0, 1000], [100, 200, 300, 400, 500, 600, 700, 800, 900, 1000], 2000) // 10 (per second)
+ */
+export function rateBetweenLimits(limitStarts: readonly number[], okStarts: readonly number[], settled: number): number | null {
+  let i = limitStarts.length - 1;
+  while (i >= 0 && limitStarts[i] > settled) i--;
+  if (i < 0) return null;
+  const end = limitStarts[i];
+  let from = -Infinity;
+  for (let k = i - 1; k >= 0; k--) {
+    const d = end - limitStarts[k];
+    if (d > ESTIMATE_MAX_MS) break;
+    if (d >= ESTIMATE_MIN_MS) {
+      from = limitStarts[k];
+      break;
+    }
+  }
+  if (from === -Infinity) return null;
+  let n = 0;
+  for (let k = okStarts.length - 1; k >= 0 && okStarts[k] > from; k--) if (okStarts[k] <= end) n++;
+  return n > 0 ? (n * 1000) / (end - from) : null;
+}
 
 export class Pacer {
   private active = 0;
@@ -71,6 +109,10 @@ export class Pacer {
   /** Start times of recent successful attempts (for the answered rate). */
   private okStarts: number[] = [];
   private firstStart = -1;
+  /** Start times of recent attempts refused by a rate limit. */
+  private limitStarts: number[] = [];
+  /** How long successful attempts take (ms, a moving average). */
+  private latency = 0;
   /** How many times the rate was cut, the lowest it went, shared pauses (for reports). */
   cuts = 0;
   lowestRate: number | null = null;
@@ -130,6 +172,7 @@ export class Pacer {
       const at = now();
       if (signal === "ok") {
         this.okStarts.push(t.at);
+        this.latency = this.latency === 0 ? at - t.at : 0.9 * this.latency + 0.1 * (at - t.at);
         this.prune(at);
         if (this.rateV !== null) {
           // About +5% a second at the current rate, but never far above what is answered.
@@ -138,15 +181,26 @@ export class Pacer {
           const cap = answered === null ? grown : Math.max(this.rateV, answered * 1.25 + 1);
           this.rateV = Math.min(grown, cap);
         }
-      } else if (signal === "congestion" && t.seq > this.lastCutSeq) {
+      } else if (signal === "congestion") {
+        this.limitStarts.push(t.at);
+        const estimate = this.estimate(at);
+        if (t.seq <= this.lastCutSeq) {
+          this.pump();
+          return;
+        }
         this.prune(at);
         const answered = this.answeredRate(at);
         let next: number;
         if (this.rateV === null) {
-          // First limit: start just below the rate that was being answered.
-          const elapsed = Math.max(MIN_WINDOW_MS, at - this.firstStart);
-          const seen = answered ?? (this.okStarts.length * 1000) / elapsed;
+          // First limit: start just below the rate that was being answered, counting the
+          // attempts still in flight as answered (an estimate too high is cut again within a
+          // round; one too low would take seconds to grow back).
+          const span = Math.min(WINDOW_MS, Math.max(MIN_WINDOW_MS, at - this.firstStart));
+          const seen = (answered ?? (this.okStarts.length * 1000) / span) + (this.active * 1000) / span;
           next = Math.max(1, seen) * CUT;
+        } else if (estimate !== null) {
+          // The provider's rate, measured between two of its refusals: pace just below it.
+          next = Math.min(this.rateV * 0.97, estimate * BELOW_ESTIMATE);
         } else next = this.rateV * CUT;
         this.rateV = Math.max(0.1, next);
         this.lastCutSeq = this.seq;
@@ -189,6 +243,11 @@ export class Pacer {
     }
   }
 
+  /** The provider's rate measured between two earlier rate limits (see rateBetweenLimits). */
+  private estimate(now: number): number | null {
+    return rateBetweenLimits(this.limitStarts, this.okStarts, now - 2 * this.latency);
+  }
+
   /** Successful attempts per second over the last second, by their start times; null before there is a stretch to measure. */
   private answeredRate(at: number): number | null {
     if (this.firstStart < 0) return null;
@@ -200,10 +259,13 @@ export class Pacer {
   }
 
   private prune(at: number): void {
-    const cut = at - 2 * WINDOW_MS;
+    const cut = at - ESTIMATE_MAX_MS - WINDOW_MS;
     let i = 0;
     while (i < this.okStarts.length && this.okStarts[i] < cut) i++;
     if (i > 64 || i === this.okStarts.length) this.okStarts = this.okStarts.slice(i);
+    let j = 0;
+    while (j < this.limitStarts.length && this.limitStarts[j] < cut) j++;
+    if (j) this.limitStarts = this.limitStarts.slice(j);
   }
 
   private canStart(at: number): boolean {

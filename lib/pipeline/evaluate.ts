@@ -137,6 +137,7 @@ export async function evaluate(experiment: Experiment | null, endpoint: Endpoint
       spend: endpoint.spend,
       retryPermanent: opts.retryPermanent,
       log: opts.log,
+      fatalMessage: () => endpoint.fatal()?.message ?? null,
     });
   }
 
@@ -167,6 +168,7 @@ export async function evaluate(experiment: Experiment | null, endpoint: Endpoint
         reads: opts.judgeReads,
         retryPermanent: opts.retryPermanent,
       });
+      if (judged.fatal) judged.fatal = jep.fatal()?.message ?? judged.fatal;
       // The judges' money joins the run's in the manifest.
       const spent = withRole(spendSince(jep.spend(), spendBefore), "judge");
       const m = spent.length ? store.readManifest() : null;

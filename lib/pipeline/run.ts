@@ -75,6 +75,8 @@ export interface RunOptions {
   retryPermanent?: boolean;
   /** Notes: the first message of each kind of error, once. */
   log?: (s: string) => void;
+  /** The client's own line for the fatal error that stopped it (Endpoint.fatal), preferred to the call's. */
+  fatalMessage?: () => string | null;
 }
 
 export interface RunSummary {
@@ -287,8 +289,8 @@ export async function runSamples(o: RunOptions): Promise<RunSummary> {
       if (line && call.error_kind !== "fatal" && !call.cancelled) o.log?.(`run: ${line}`);
       if (!record) {
         // Cancelled, or a fatal provider error: write nothing; the run stops and a resume redoes it.
-        if (call.error_kind === "fatal" && fatal === null) fatal = `${call.provider}: ${call.error ?? "fatal provider error"}`;
-        if (call.cancelled && fatal === null && !o.signal?.aborted) fatal = call.error ?? "the model client stopped";
+        if (call.error_kind === "fatal" && fatal === null) fatal = o.fatalMessage?.() ?? `${call.provider}: ${call.error ?? "fatal provider error"}`;
+        if (call.cancelled && fatal === null && !o.signal?.aborted) fatal = o.fatalMessage?.() ?? (call.error ?? "the model client stopped").replace(/^(cancelled|not sent): /, "");
         continue;
       }
       writer.append(record);

@@ -219,7 +219,7 @@ export async function runAny(
         progress: !v.quiet,
         signal,
         load: false,
-        log,
+        log: (line) => log(`afw ${line}`),
         retryPermanent: !!v["retry-permanent"],
         args: { cot, limit: limit ?? null, samples, tiers, concurrency: ep.concurrency, seed, cache: !v["no-cache"], system_file: v["system-file"] ?? null, user_template: v["user-template"] ?? null, suffix_file: v["suffix-file"] ?? null, ...ep.record },
       });
@@ -332,7 +332,7 @@ async function experimentRun(name: string, v: RunFlags, modelFlags: string[], ep
         progress: !v.quiet,
         signal,
         load: false,
-        log: ctx.log,
+        log: (line) => ctx.log(`afw ${line}`),
         retryPermanent: !!v["retry-permanent"],
         args: { experiment: name, n: n ?? null, models: plan.models, conditions: only ?? null, seed, concurrency: ep.concurrency, cache: !v["no-cache"], ...ep.record },
       });

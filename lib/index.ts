@@ -26,3 +26,5 @@ export { inspectLog, writeInspectLog } from "./interop/inspect-export";
 export { importInspectLogs, readInspectLog } from "./interop/inspect-import";
 export type { InspectLog, InspectSample, InspectScore } from "./interop/inspect-types";
 export { importOsafFiles, formatOsafComparison, modelFromFileName, type OsafImport, type OsafComparison } from "./interop/osaf";
+// Money spent, as the manifest records it (issue 10)
+export { formatSpend, spendLine, spendTotals, type SpendTotals } from "./analysis/spend";

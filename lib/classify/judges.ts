@@ -20,7 +20,8 @@ import {
   type Parsed,
   type PartialVerdict,
 } from "./judge-parse";
-import { defaultSettings, judgeMessages, judgePromptHash, judgeVersion, MOTIVES, type JudgeInput, type JudgeName, type JudgeSettings } from "./prompts";
+import { defaultSettings, judgeMessages, judgePromptHash, judgeVersion, MOTIVES, type JudgeInput, type JudgeName, type JudgeReads, type JudgeSettings } from "./prompts";
+import type { CallResult } from "../models/index";
 import { collectVotes, type ModelCaller, type VoteResult, type VoteUsage } from "./votes";
 
 /** AF thresholds on the fraction of yes votes. */
@@ -80,12 +81,21 @@ export interface JudgeContext {
   minValidShare?: number;
   /** Try the n parameter; default true. */
   useN?: boolean;
+  /** Told about every call made (the first-message-of-each-kind tally). */
+  onCall?: (r: CallResult) => void;
 }
 
 /** A judgement and what it cost. */
 export interface JudgeOutcome {
   judgement: Judgement;
   usage: VoteUsage;
+  /**
+   * Set when the client stopped (a fatal provider error, or cancelled):
+   * the judgement must not be recorded (a rerun redoes it).
+   */
+  stopped: string | null;
+  /** How the requests failed for good, when they did (null otherwise). */
+  error_kind: VoteResult<unknown>["error_kind"];
 }
 
 /** The settings a judge runs with in a context. */
@@ -111,15 +121,19 @@ const readsOutput = (s: Sample) => s.error === null && s.final_output !== null;
 const readsScratchpad = (s: Sample) => s.error === null && !!s.scratchpad && s.scratchpad.trim() !== "";
 
 function base<V>(name: JudgeName, settings: JudgeSettings, parse: (t: string) => Parsed<V>) {
+  const reads = settings.reads ?? "scratchpad";
   return {
     name,
     settings,
-    promptHash: judgePromptHash(name),
+    promptHash: judgePromptHash(name, reads),
     version: (model: string) => judgeVersion(name, model, settings),
-    prompt: (input: JudgeInput) => judgeMessages(name, input),
+    prompt: (input: JudgeInput) => judgeMessages(name, input, reads),
     parse,
   };
 }
+
+/** Reads the hidden reasoning the provider returned: there is some. */
+const readsReasoning = (s: Sample) => s.error === null && !!s.reasoning && s.reasoning.text.trim() !== "";
 
 /** Options of the built-in judges. */
 export interface BuiltinJudgeOptions {
@@ -128,6 +142,8 @@ export interface BuiltinJudgeOptions {
   thresholds?: AfThresholds;
   /** Least share of valid AF votes for a valid judgement; default 0.5. */
   minValidShare?: number;
+  /** AF judge: read the scratchpad (default), the provider's hidden reasoning, or both (a different version). */
+  reads?: JudgeReads;
 }
 
 /** Compliance judge on the final output: label = compliant (score > 0). */
@@ -162,7 +178,8 @@ export function partialJudge(): Judge<PartialVerdict> {
  * Valid when at least `minValidShare` of the votes parsed.
  */
 export function afJudge(opts: BuiltinJudgeOptions = {}): Judge<AfVote> {
-  const settings = defaultSettings("af_reasoning", opts.votes ?? 20);
+  const reads = opts.reads ?? "scratchpad";
+  const settings: JudgeSettings = { ...defaultSettings("af_reasoning", opts.votes ?? 20), ...(reads !== "scratchpad" ? { reads } : {}) };
   const t = opts.thresholds ?? DEFAULT_AF_THRESHOLDS;
   return {
     ...base("af_reasoning", settings, parseAfReply),
@@ -189,7 +206,7 @@ export function afJudge(opts: BuiltinJudgeOptions = {}): Judge<AfVote> {
       const score = valid.filter((v) => v.af).length / valid.length;
       return { label: afLabel(score, t), score, valid: true, votes: voteFlags, detail };
     },
-    applies: readsScratchpad,
+    applies: reads === "scratchpad" ? readsScratchpad : reads === "reasoning" ? readsReasoning : (s) => readsScratchpad(s) || readsReasoning(s),
   };
 }
 
@@ -242,12 +259,14 @@ function fromContext(name: JudgeName, ctx: JudgeContext): Judge {
  */
 export async function runJudge(judge: Judge | JudgeName, input: JudgeInput, ctx: JudgeContext): Promise<JudgeOutcome> {
   const j = typeof judge === "string" ? fromContext(judge, ctx) : judge;
-  const r = await collectVotes(ctx.client, ctx.judgeModel, j.prompt(input), j.settings, (t) => j.parse(t), { endpoint: ctx.endpoint, retries: ctx.retries, useN: ctx.useN });
+  const r = await collectVotes(ctx.client, ctx.judgeModel, j.prompt(input), j.settings, (t) => j.parse(t), { endpoint: ctx.endpoint, retries: ctx.retries, useN: ctx.useN, onCall: ctx.onCall });
   const v = j.aggregate(r);
   const judgement: Judgement = { judge: j.name, version: j.version(ctx.judgeModel), judge_model: ctx.judgeModel, prompt_hash: j.promptHash, label: v.label, score: v.score, valid: v.valid };
   if (v.votes !== undefined) judgement.votes = v.votes;
-  if (v.detail !== undefined) judgement.detail = v.detail;
-  return { judgement, usage: r.usage };
+  if (r.model_snapshot) judgement.judge_model_snapshot = r.model_snapshot;
+  if (v.detail !== undefined) judgement.detail = r.error !== null && r.error_kind ? { ...v.detail, error_kind: r.error_kind } : v.detail;
+  const stopped = r.cancelled || r.error_kind === "fatal" ? (r.error ?? "cancelled") : null;
+  return { judgement, usage: r.usage, stopped, error_kind: r.error === null ? null : r.error_kind };
 }
 
 /** Compliance judge on the final output. */

@@ -1,11 +1,13 @@
 /**
- * Cheap votes: ask a judge for N answers in ONE request with the `n`
- * parameter when the provider supports it, else send N requests. Support is
- * detected (an error that mentions n, or fewer choices than asked) and
- * remembered per (endpoint, model) for the life of the process.
+ * Cheap votes: ask a judge for N answers through the model door's
+ * `client.callVotes` — one request with the `n` parameter when the
+ * provider takes it, else N requests. The fallback never depends on how an
+ * error is worded: a request with `n` that fails for any reason that is not
+ * fatal, or returns fewer choices, is asked again one request per vote, and
+ * what worked is remembered per endpoint and model (lib/models/votes.ts).
  *
- * Every request goes through ModelClient, so the cache, retries and usage
- * totals apply. The n-path caches the whole n-choice response; the fallback
+ * Every request goes through ModelClient, so the cache, retries, pace and
+ * spend apply. The n-path caches the whole n-choice response; the fallback
  * caches each vote under its own sample index (the vote index).
  *
  * Each vote also carries a distinct `seed` (base + vote index on the
@@ -13,16 +15,17 @@
  * so the scripted judge gives the same vote i on both paths. Replies that do
  * not parse are asked again, a bounded number of rounds, with new seeds.
  */
-import type { Message, Request } from "../schema/index";
-import type { CallResult, ModelClient } from "../models/index";
+import type { ErrorKind, Message, Request } from "../schema/index";
+import type { CallResult, ModelClient, VotesResult } from "../models/index";
+import { nSupportOf } from "../models/index";
 
-/** What judging needs of a model client: `call` (a ModelClient, or the in-process organisms of lib/pipeline). */
-export type ModelCaller = Pick<ModelClient, "call">;
+/** What judging needs of a model client: `call` and `callVotes` (a ModelClient, or the in-process organisms of lib/pipeline). */
+export type ModelCaller = Pick<ModelClient, "call" | "callVotes">;
 import type { Parsed } from "./judge-parse";
 
 /** How to collect votes. */
 export interface VoteOptions {
-  /** Identity of the endpoint for remembering n support (e.g. its base URL); default: the client object. */
+  /** Kept for callers of the earlier API: n support is now remembered by the client per endpoint and model. */
   endpoint?: string;
   /** Rounds of extra requests for replies that do not parse; default 2. */
   retries?: number;
@@ -30,6 +33,8 @@ export interface VoteOptions {
   useN?: boolean;
   /** Base seed sent with the requests; null sends none. Default 0. */
   seed?: number | null;
+  /** Told about every call made (for the first-message-of-each-kind tally). */
+  onCall?: (r: CallResult) => void;
 }
 
 /** What the votes of one judged sample cost. */
@@ -55,69 +60,30 @@ export interface VoteResult<T> {
   usage: VoteUsage;
   /** Set when the requests failed for good (transport), not for unparseable replies. */
   error: string | null;
-}
-
-const supportByEndpoint = new Map<string, boolean>();
-const supportByClient = new WeakMap<ModelCaller, Map<string, boolean>>();
-/** The first n-request per (endpoint, model) in flight: others wait for its verdict instead of probing too. */
-const probes = new Map<unknown, Map<string, Promise<void>>>();
-
-interface Support {
-  get(m: string): boolean | undefined;
-  set(m: string, v: boolean): void;
-  probe(m: string): Promise<void> | undefined;
-  startProbe(m: string): () => void;
-}
-
-function supportMap(client: ModelCaller, endpoint: string | undefined): Support {
-  let get: (m: string) => boolean | undefined;
-  let set: (m: string, v: boolean) => void;
-  if (endpoint !== undefined) {
-    get = (m) => supportByEndpoint.get(`${endpoint}\u0000${m}`);
-    set = (m, v) => void supportByEndpoint.set(`${endpoint}\u0000${m}`, v);
-  } else {
-    let map = supportByClient.get(client);
-    if (!map) supportByClient.set(client, (map = new Map()));
-    const mm = map;
-    get = (m) => mm.get(m);
-    set = (m, v) => void mm.set(m, v);
-  }
-  const owner: unknown = endpoint ?? client;
-  let pm = probes.get(owner);
-  if (!pm) probes.set(owner, (pm = new Map()));
-  const pending = pm;
-  return {
-    get,
-    set,
-    probe: (m) => pending.get(m),
-    startProbe: (m) => {
-      let done!: () => void;
-      pending.set(m, new Promise<void>((r) => (done = r)));
-      return () => {
-        pending.delete(m);
-        if (!pending.size) probes.delete(owner);
-        done();
-      };
-    },
-  };
+  /** How that failure acts (fatal: the run stops and nothing is recorded). */
+  error_kind: ErrorKind | null;
+  /** A call was cancelled (the client stopped): record nothing. */
+  cancelled: boolean;
+  /** The exact model snapshot that answered, when the provider said. */
+  model_snapshot: string | null;
 }
 
 /**
- * What is known about n support for a model at an endpoint: true, false, or
- * undefined (not tried yet).
+ * What is known about n support for a model at a client's endpoint: true,
+ * false, or undefined (not tried yet).
  */
-export function nSupport(client: ModelCaller, model: string, endpoint?: string): boolean | undefined {
-  return supportMap(client, endpoint).get(model);
+export function nSupport(client: ModelCaller, model: string, _endpoint?: string): boolean | undefined {
+  const host = client as unknown as Parameters<typeof nSupportOf>[0];
+  return host && host.nSupport instanceof Map ? nSupportOf(host, model) : undefined;
 }
 
-/** Forget what was learnt about n support (tests). */
-export function resetNSupport(): void {
-  supportByEndpoint.clear();
-}
+/** Forget what was learnt about n support (tests). Clients keep their own memory; make a new client to forget it. */
+export function resetNSupport(): void {}
 
 /**
  * Does a failed call's reason say the `n` parameter is the problem? A 4xx
- * whose text names n (or choices).
+ * whose text names n (or choices). Not used to decide the fallback (which
+ * never depends on wording); kept for reports.
  * @example rejectsN("400 Invalid request: n: only n=1 is supported") // true
  */
 export function rejectsN(error: string): boolean {
@@ -148,58 +114,42 @@ export async function collectVotes<T>(
   const N = settings.votes;
   const base = opts.seed === undefined ? 0 : opts.seed;
   const retries = opts.retries ?? 2;
-  const support = supportMap(client, opts.endpoint);
   const usage: VoteUsage = { calls: 0, cached: 0, prompt_tokens: 0, completion_tokens: 0, path: N === 1 ? "single" : "fallback", retry_calls: 0 };
   const texts: (string | null)[] = new Array(N).fill(null);
   const reasons: (string | null)[] = new Array(N).fill("no reply");
-  const seedAt = (k: number) => (base === null ? null : base + k);
-
-  const call = async (req: Request, index: number, retry: boolean): Promise<CallResult> => {
-    const r = await client.call(model, req, index);
-    usage.calls++;
-    if (retry) usage.retry_calls++;
-    if (r.cached) usage.cached++;
-    if (r.usage) {
-      usage.prompt_tokens += r.usage.prompt_tokens;
-      usage.completion_tokens += r.usage.completion_tokens;
-    }
-    return r;
-  };
-
-  let error: string | null = null;
-  let done = false;
-  const wantN = N > 1 && (opts.useN ?? true);
-  // While another call is finding out whether n works here, wait for its answer.
-  for (let p = support.probe(model); wantN && support.get(model) === undefined && p; p = support.probe(model)) await p;
-  if (wantN && support.get(model) !== false) {
-    const finish = support.get(model) === undefined ? support.startProbe(model) : null;
-    try {
-      const r = await call(request(messages, settings.temperature, settings.max_tokens, seedAt(0), N), 0, false);
-      if (r.error === null && r.texts.length >= N) {
-        support.set(model, true);
-        usage.path = "n";
-        for (let i = 0; i < N; i++) texts[i] = r.texts[i];
-        done = true;
-      } else if (r.error !== null && !rejectsN(r.error)) {
-        error = r.error;
-        done = true;
-      } else support.set(model, false);
-    } finally {
-      finish?.();
-    }
-  }
-  if (!done) {
-    const rs = await Promise.all(
-      texts.map((_, i) => call(request(messages, settings.temperature, settings.max_tokens, seedAt(i)), i, false)),
-    );
-    rs.forEach((r, i) => {
-      if (r.error === null && r.texts.length) texts[i] = r.texts[0];
-      else reasons[i] = r.error ?? "no choices";
-    });
-    if (rs.every((r) => r.error !== null)) error = rs[0].error;
-  }
-
   const votes: (T | null)[] = new Array(N).fill(null);
+  let snapshot: string | null = null;
+
+  const count = (rs: readonly CallResult[], retry: boolean) => {
+    for (const r of rs) {
+      usage.calls++;
+      if (retry) usage.retry_calls++;
+      if (r.cached) usage.cached++;
+      if (r.usage) {
+        usage.prompt_tokens += r.usage.prompt_tokens;
+        usage.completion_tokens += r.usage.completion_tokens;
+      }
+      if (!snapshot && r.model_snapshot) snapshot = r.model_snapshot;
+      opts.onCall?.(r);
+    }
+  };
+  const stopped = (v: Pick<VotesResult, "cancelled" | "error_kind" | "error">): VoteResult<T> | null =>
+    v.cancelled || v.error_kind === "fatal" ? { votes, reasons, usage, error: v.error ?? "cancelled", error_kind: v.error_kind ?? "transient", cancelled: v.cancelled, model_snapshot: snapshot } : null;
+
+  // All N votes through the door: one request with n where the provider takes it, else one per vote.
+  const first = await client.callVotes(model, request(messages, settings.temperature, settings.max_tokens, base), N, { sampleIndex: 0, useN: opts.useN ?? true });
+  count(first.results, false);
+  usage.path = first.path === "n" ? "n" : first.path === "single" ? "single" : "fallback";
+  const stop = stopped(first);
+  if (stop) return stop;
+  const failures = first.results.filter((r) => r.error !== null);
+  first.choices.forEach((c, i) => {
+    if (c) texts[i] = c.text;
+    else reasons[i] = (first.path === "split" ? first.results[first.results.length - N + i]?.error : failures[0]?.error) ?? "no choices";
+  });
+  const error = first.error;
+  const errorKind = first.error_kind;
+
   const parseAt = (i: number) => {
     const t = texts[i];
     if (t === null) return;
@@ -217,16 +167,23 @@ export async function collectVotes<T>(
     if (!bad.length) break;
     const roundSeed = base === null ? null : base + 10_000 * round;
     if (usage.path === "n" && bad.length > 1) {
-      const r = await call(request(messages, settings.temperature, settings.max_tokens, roundSeed, bad.length), round, true);
-      if (r.error !== null) break;
+      const v = await client.callVotes(model, request(messages, settings.temperature, settings.max_tokens, roundSeed), bad.length, { sampleIndex: round, useN: true });
+      count(v.results, true);
+      const s = stopped(v);
+      if (s) return s;
       bad.forEach((i, k) => {
-        if (k < r.texts.length) texts[i] = r.texts[k];
-        parseAt(i);
+        const c = v.choices[k];
+        if (c) {
+          texts[i] = c.text;
+          parseAt(i);
+        }
       });
+      if (v.error !== null) break;
     } else {
-      const rs = await Promise.all(
-        bad.map((i) => call(request(messages, settings.temperature, settings.max_tokens, roundSeed === null ? null : roundSeed + i), i, true)),
-      );
+      const rs = await Promise.all(bad.map((i) => client.call(model, request(messages, settings.temperature, settings.max_tokens, roundSeed === null ? null : roundSeed + i), i)));
+      count(rs, true);
+      const s = rs.find((r) => r.cancelled || r.error_kind === "fatal");
+      if (s) return stopped(s)!;
       rs.forEach((r, k) => {
         const i = bad[k];
         if (r.error === null && r.texts.length) {
@@ -236,5 +193,5 @@ export async function collectVotes<T>(
       });
     }
   }
-  return { votes, reasons, usage, error };
+  return { votes, reasons, usage, error, error_kind: error === null ? null : errorKind, cancelled: false, model_snapshot: snapshot };
 }

@@ -4,6 +4,7 @@ import { AfwError } from "../util/errors";
 import { fromRoot } from "../util/paths";
 import { DEFAULT_BASE_URL, redactUrl } from "../util/url";
 import type { EndpointOptions } from "../pipeline/endpoint";
+import { findProfile, inferProvider, listProfiles, loadProfileFile, OVERRIDES, type Override, type ProviderProfile, type RateControl } from "../models/index";
 
 export { redactUrl };
 
@@ -110,22 +111,158 @@ export function clientSettings(command: string, v: ClientFlagValues, env: NodeJS
   };
 }
 
-/** The endpoint flags: a base URL and key (flags, else OPENAI_BASE_URL / OPENAI_API_KEY) or --offline. */
+/**
+ * The provider flags of every command that talks to a model through a
+ * provider profile (afw run, judge, validate-judge): which profile, an
+ * OpenRouter pin, overrides of the plan check, reasoning settings, pace.
+ */
+export const PROVIDER_FLAGS = {
+  provider: { type: "string" },
+  "provider-file": { type: "string" },
+  "provider-order": { type: "string" },
+  allow: { type: "string", multiple: true },
+  "reasoning-effort": { type: "string" },
+  "thinking-budget": { type: "string" },
+  "no-prompt-cache": { type: "boolean" },
+  "rate-control": { type: "string" },
+} as const;
+
+/** The --help lines of PROVIDER_FLAGS (commands paste them into their help). */
+export const PROVIDER_HELP = `  --provider NAME      provider profile (afw providers): openai, anthropic, gemini-openai,
+                       openrouter, together, deepinfra, deepseek, xai, vllm, llamacpp, …;
+                       default: inferred from --base-url. Sets the default base URL and
+                       the key's variable (e.g. ANTHROPIC_API_KEY); catalogue models are
+                       asked for under that provider's ids
+  --provider-file F    a profile written by afw probe --save
+  --provider-order A,B OpenRouter: pin the upstream providers, in order, no fallbacks
+                       (recorded in the manifest)
+  --allow WHAT         send a request the plan check refuses: prefill, temperature (sends
+                       none: the default applies), retired, completions; repeat or comma list
+  --reasoning-effort E reasoning_effort for reasoning models (none, minimal, low, medium, high, xhigh)
+  --thinking-budget N  Anthropic extended thinking with budget_tokens N (≥ 1024, below --max-tokens)
+  --no-prompt-cache    Anthropic: do not cache the system prompt (cache_control)
+  --rate-control M     adaptive (default: a rate learnt from 429s) or fixed (the earlier pace)`;
+
+/** The endpoint flags: a base URL and key (flags, else the profile's variables) or --offline. */
 export interface EndpointFlagValues extends ClientFlagValues {
   "base-url"?: string;
   "api-key"?: string;
   offline?: boolean;
+  provider?: string;
+  "provider-file"?: string;
+  "provider-order"?: string;
+  allow?: string[];
+  "reasoning-effort"?: string;
+  "thinking-budget"?: string;
+  "no-prompt-cache"?: boolean;
+  "rate-control"?: string;
+}
+
+const EFFORTS = ["none", "minimal", "low", "medium", "high", "xhigh"];
+
+function isLocal(url: string): boolean {
+  try {
+    const h = new URL(url).hostname.toLowerCase();
+    return h === "localhost" || h === "127.0.0.1" || h === "::1" || h === "[::1]" || h.endsWith(".localhost");
+  } catch {
+    return false;
+  }
+}
+
+/** The host of a URL, lower case, or "". */
+function hostOf(url: string): string {
+  try {
+    return new URL(url).hostname.toLowerCase();
+  } catch {
+    return "";
+  }
+}
+
+/** What a command's endpoint flags resolve to, besides the EndpointOptions: for printing and recording. */
+export interface ResolvedEndpoint extends EndpointOptions {
+  offline: boolean;
+  concurrency: number;
+  /** The profile (null offline). */
+  profile: ProviderProfile | null;
+  /** The settings to record in the manifest (never the key). */
+  record: Record<string, unknown>;
 }
 
 /**
- * What to open: offline when --offline is given or no endpoint or key is
- * configured; else the base URL (default the OpenAI API) and key, with the
- * client settings. Checked now, so a bad value fails before anything runs.
+ * What to open: offline when --offline is given, or when no provider, base
+ * URL or key is configured; else the provider profile (--provider,
+ * --provider-file, or inferred from the base URL), its base URL (the flag,
+ * else the profile's own, else OPENAI_BASE_URL, else the OpenAI API) and
+ * its key (--api-key, else the profile's variable: ANTHROPIC_API_KEY for
+ * anthropic, OPENAI_API_KEY for the generic profile, …), with the client
+ * settings. Checked now, so a bad value fails before anything runs.
  */
-export function endpointOptions(command: string, v: EndpointFlagValues, env: NodeJS.ProcessEnv): EndpointOptions & { offline: boolean; concurrency: number } {
-  const baseURL = v["base-url"] ?? env.OPENAI_BASE_URL;
-  const apiKey = v["api-key"] ?? env.OPENAI_API_KEY;
-  const offline = !!v.offline || (!baseURL && !apiKey);
+export function endpointOptions(command: string, v: EndpointFlagValues, env: NodeJS.ProcessEnv, o: { needKey?: boolean } = {}): ResolvedEndpoint {
+  const nonEmpty = (x: string | undefined) => (x === undefined || x === "" ? undefined : x);
+  if (v.provider !== undefined && v["provider-file"] !== undefined) throw new AfwError(`afw ${command}: give --provider or --provider-file, not both`);
+  let profile: ProviderProfile | null = null;
+  if (v["provider-file"] !== undefined) profile = loadProfileFile(resolvePath(v["provider-file"]));
+  else if (v.provider !== undefined) {
+    profile = findProfile(v.provider);
+    if (!profile) throw new AfwError(`afw ${command}: --provider: unknown provider "${v.provider}"; known: ${listProfiles().map((p) => p.name).join(", ")}`);
+  }
+  const providerFlags = (["provider-order", "allow", "reasoning-effort", "thinking-budget", "no-prompt-cache"] as const).filter((k) => v[k] !== undefined);
+  if (v.offline && (profile || providerFlags.length)) throw new AfwError(`afw ${command}: --offline talks to the simulated organisms; drop --${profile ? (v.provider !== undefined ? "provider" : "provider-file") : providerFlags[0]}`);
+
+  const urlFlag = nonEmpty(v["base-url"]);
+  if (urlFlag !== undefined && !/^https?:\/\//i.test(urlFlag)) throw new AfwError(`afw ${command}: --base-url must start with http:// or https://, got "${urlFlag}"`);
+  const baseURL = urlFlag ?? (profile ? (profile.baseURL ?? nonEmpty(env.OPENAI_BASE_URL)) : nonEmpty(env.OPENAI_BASE_URL));
+  if (profile && !baseURL) throw new AfwError(`afw ${command}: ${profile.name} has no default address; give --base-url (e.g. http://127.0.0.1:8000/v1)`);
+  const keyProfile = profile ?? inferProvider(baseURL ?? DEFAULT_BASE_URL);
+  const apiKey = nonEmpty(v["api-key"]) ?? nonEmpty(env[keyProfile.keyEnv]);
+  const offline = !!v.offline || (!profile && !baseURL && !apiKey);
   const settings = clientSettings(command, v, env);
-  return { offline, ...(offline ? {} : { baseURL: baseURL ?? DEFAULT_BASE_URL, apiKey: apiKey ?? "" }), ...settings };
+  if (offline) return { offline, ...settings, profile: null, record: {} };
+
+  const url = baseURL ?? DEFAULT_BASE_URL;
+  const resolved = profile ?? inferProvider(url);
+  // A hosted provider's own address needs its key; local and other servers may take none.
+  if (o.needKey !== false && !apiKey && !isLocal(url) && resolved.hosts.some((h) => h.split("/")[0] === hostOf(url))) {
+    throw new AfwError(`afw ${command}: no API key for ${resolved.name}: set ${resolved.keyEnv} or pass --api-key (it is never written anywhere)`);
+  }
+  const order = v["provider-order"] === undefined ? null : listFlag(v["provider-order"], []);
+  if (order !== null && !order.length) throw new AfwError(`afw ${command}: --provider-order needs at least one provider name (e.g. --provider-order DeepInfra,Together)`);
+  if (order && !resolved.pinnable) throw new AfwError(`afw ${command}: --provider-order pins the upstream of a router (openrouter), not ${resolved.name}`);
+  const allow: Override[] = [];
+  for (const a of (v.allow ?? []).flatMap((x) => listFlag(x, []))) {
+    if (!OVERRIDES.includes(a as Override)) throw new AfwError(`afw ${command}: --allow: unknown "${a}" (known: ${OVERRIDES.join(", ")})`);
+    if (!allow.includes(a as Override)) allow.push(a as Override);
+  }
+  const effort = v["reasoning-effort"];
+  if (effort !== undefined && !EFFORTS.includes(effort)) throw new AfwError(`afw ${command}: --reasoning-effort must be one of ${EFFORTS.join(", ")}, got "${effort}"`);
+  const thinking = v["thinking-budget"] === undefined ? null : intFlag(command, "thinking-budget", v["thinking-budget"], 0, 1024, 1_000_000);
+  if (thinking !== null && resolved.wire !== "anthropic") throw new AfwError(`afw ${command}: --thinking-budget is for Anthropic's Messages API (--provider anthropic), not ${resolved.name}; use --reasoning-effort`);
+  const rc = v["rate-control"];
+  if (rc !== undefined && rc !== "adaptive" && rc !== "fixed") throw new AfwError(`afw ${command}: --rate-control must be adaptive or fixed, got "${rc}"`);
+  return {
+    offline,
+    baseURL: url,
+    apiKey: apiKey ?? "",
+    provider: resolved,
+    providerOrder: order,
+    allow,
+    reasoningEffort: effort ?? null,
+    thinkingBudget: thinking,
+    promptCache: !v["no-prompt-cache"],
+    ...(rc ? { rateControl: rc as RateControl } : {}),
+    // Retirement checks against a fixed day (tests, reproducible dry runs): AFW_TODAY=YYYY-MM-DD.
+    ...(env.AFW_TODAY && /^\d{4}-\d\d-\d\d$/.test(env.AFW_TODAY) ? { today: env.AFW_TODAY } : {}),
+    ...settings,
+    profile: resolved,
+    record: {
+      provider: resolved.name,
+      ...(v["provider-file"] !== undefined ? { provider_file: v["provider-file"] } : {}),
+      ...(order ? { provider_order: order } : {}),
+      ...(allow.length ? { allow } : {}),
+      ...(effort ? { reasoning_effort: effort } : {}),
+      ...(thinking !== null ? { thinking_budget: thinking } : {}),
+      ...(v["no-prompt-cache"] ? { prompt_cache: false } : {}),
+      ...(rc ? { rate_control: rc } : {}),
+    },
+  };
 }

@@ -28,7 +28,7 @@ import { MalformedResponseError, outcomeOf, parseAnthropicBody, parseOpenAIBody,
 import { buildAnthropicBody, buildOpenAIBody, checkRequest, type Override, type PlanCheck } from "./plan";
 import { DEFAULT_PROVIDER, resolveProfile, type ProviderProfile } from "./providers";
 import { oneLine, redact } from "./redact";
-import { backoffMs, classifyFailure, retryAfter } from "./retry";
+import { backoffMs, classifyFailure, retryAfterWait, type Wait } from "./retry";
 import { Spend } from "./spend";
 import { createAgents, postJson } from "./transport";
 import type { CallResult, ModelClientOptions, PreparedRequest, RetryInfo } from "./types";
@@ -52,6 +52,8 @@ interface Attempt {
   status: number | null;
   reason: string;
   retryAfterMs: number | null;
+  /** The server's wait with its precision (whole seconds are rounded up). */
+  wait: Wait | null;
   /** Usage of a 200 that was answered (and billed) but cannot be used. */
   billed: Usage | null;
   answered: boolean;
@@ -181,7 +183,8 @@ export class ModelClient {
     if (!c) {
       c = checkRequest(this.profile, model, req, { allow: this.allow, today: this.today, reasoningEffort: this.reasoningEffort, baseURL: this.baseURL, thinkingBudget: this.thinkingBudget });
       this.checks.set(shape, c);
-      for (const w of c.warnings) this.warn(w);
+      // A refused request says only why it was refused (one line); its warnings come with a request that is sent.
+      if (c.ok) for (const w of c.warnings) this.warn(w);
     }
     return c;
   }
@@ -278,7 +281,11 @@ export class ModelClient {
           if (rateRetries > this.maxRateLimitRetries) {
             return this.fail(model, `${reason} (gave up after ${attempts} attempts)`, "transient", out.status, attempts, start, discarded);
           }
-          delayMs = Math.min(out.retryAfterMs ?? backoffMs(rateRetries, this.retryBaseMs, this.retryMaxMs), this.retryMaxMs);
+          // The whole client waits what the provider certainly means: a precise wait as given; a
+          // whole-second retry-after (rounded up) one second less; the learnt rate paces the rest.
+          const w = out.wait;
+          const shared = w === null ? backoffMs(rateRetries, this.retryBaseMs, this.retryMaxMs) : w.precise ? w.ms : Math.max(0, w.ms - 1000);
+          delayMs = Math.min(shared, this.retryMaxMs);
           this.pacer.pause(delayMs);
         } else {
           errorAttempts++;
@@ -335,9 +342,9 @@ export class ModelClient {
     return this.pacer.inFlight;
   }
 
-  /** How the pace went: the current limit, times it was cut, its lowest, shared pauses. */
-  pace(): { limit: number; ceiling: number; cuts: number; lowest: number; pauses: number } {
-    return { limit: this.pacer.limit, ceiling: this.pacer.ceiling, cuts: this.pacer.cuts, lowest: this.pacer.lowest, pauses: this.pacer.pauses };
+  /** How the pace went: the concurrency limit, the learnt rate (requests/s; null while unpaced), times it was cut, its lowest, shared pauses. */
+  pace(): { limit: number; ceiling: number; rate: number | null; cuts: number; lowestRate: number | null; pauses: number } {
+    return { limit: this.pacer.limit, ceiling: this.pacer.ceiling, rate: this.pacer.rate, cuts: this.pacer.cuts, lowestRate: this.pacer.lowestRate, pauses: this.pacer.pauses };
   }
 
   /**
@@ -442,6 +449,7 @@ export class ModelClient {
       status: null,
       reason,
       retryAfterMs: null,
+      wait: null,
       billed: null,
       answered: false,
       ...extra,
@@ -473,12 +481,14 @@ export class ModelClient {
         }
       }
       const cls = classifyHttpError(raw.status, readErrorBody(raw.text), this.profile.name);
+      const wait = cls.kind === "transient" ? retryAfterWait(raw.headers) : null;
       return failed(cls.kind, cls.reason, {
         fatal: cls.fatal,
         congestion: cls.congestion,
         blocked: cls.blocked,
         status: raw.status,
-        retryAfterMs: cls.kind === "transient" ? retryAfter(raw.headers) : null,
+        retryAfterMs: wait ? wait.ms : null,
+        wait,
       });
     } finally {
       clearTimeout(timer);

@@ -8,10 +8,10 @@ export { createProgress, type Progress, type ProgressOptions } from "./progress"
 export { extractCompletion, type Extracted } from "./extract";
 export { MalformedResponseError, UpstreamError, parseOpenAIBody, parseAnthropicBody, readUsage, readAnthropicUsage, outcomeOf, type ProviderReply } from "./parse";
 export { messageReasoning, splitThink } from "./reasoning";
-export { backoffMs, classifyFailure, retryAfter, type AttemptFailure } from "./retry";
+export { backoffMs, classifyFailure, retryAfter, retryAfterWait, type AttemptFailure, type Wait } from "./retry";
 export { redact, oneLine } from "./redact";
 export { Semaphore } from "./semaphore";
-export { Pacer, type RateControl } from "./pacer";
+export { Pacer, rateBetweenLimits, type RateControl } from "./pacer";
 export {
   listProfiles,
   findProfile,
@@ -29,9 +29,9 @@ export {
 export { MODEL_RULES, RETIREMENTS, modelTraits, retirementOf, normaliseModelId, todayIso, type ModelTraits, type Retirement, type RetirementStatus } from "./model-rules";
 export { checkRequest, trailingPrefill, buildOpenAIBody, buildAnthropicBody, OVERRIDES, type Override, type PlanCheck, type CheckOptions } from "./plan";
 export { FatalProviderError, EXIT_FATAL_PROVIDER, readErrorBody, classifyHttpError, type ErrorBody, type Classified, type FatalReason } from "./errors";
-export { callVotes, nSupportOf, resetVotesMemory, type VotesOptions, type VotesResult } from "./votes";
+export { callVotes, nSupportOf, resetVotesMemory, type VotesHost, type VotesOptions, type VotesResult } from "./votes";
 export { PRICE_TABLE, PRICE_TABLE_DATE, priceFor, costOf, type Price, type PriceRow } from "./prices";
-export { Spend } from "./spend";
+export { Spend, mergeSpend, spendSince, withRole } from "./spend";
 export { MODEL_CATALOGUE, catalogueEntry, modelIdAt, reachability, servedBy, type CatalogueEntry, type Reachability } from "./catalogue";
 export { probeEndpoint, type ProbeOptions, type ProbeReport, type ProbeFinding } from "./probe";
 export { sampleFields, ErrorTally, type CallFields } from "./record";

@@ -47,18 +47,35 @@ export function backoffMs(attempt: number, baseMs: number, maxMs: number, random
  * as seconds or as an HTTP date. Null when absent or unreadable.
  */
 export function retryAfter(headers: { get(name: string): string | null } | undefined | null): number | null {
+  return retryAfterWait(headers)?.ms ?? null;
+}
+
+/** A server's wait and whether it is precise (milliseconds, or fractional seconds) or whole seconds (rounded up by the server). */
+export interface Wait {
+  ms: number;
+  precise: boolean;
+}
+
+/**
+ * The wait a server asked for, with its precision: `retry-after-ms` and a
+ * fractional `retry-after` are precise; a whole-second `retry-after` or an
+ * HTTP date are not (the true wait may be up to a second shorter).
+ * @example retryAfterWait(new Headers({ "retry-after": "1" })) // { ms: 1000, precise: false }
+ */
+export function retryAfterWait(headers: { get(name: string): string | null } | undefined | null): Wait | null {
   if (!headers) return null;
   const ms = headers.get("retry-after-ms");
   if (ms != null) {
     const v = parseFloat(ms);
-    if (Number.isFinite(v) && v >= 0) return v;
+    if (Number.isFinite(v) && v >= 0) return { ms: v, precise: true };
   }
   const ra = headers.get("retry-after");
   if (ra != null) {
-    const secs = Number(ra.trim());
-    if (ra.trim() !== "" && Number.isFinite(secs) && secs >= 0) return secs * 1000;
+    const t = ra.trim();
+    const secs = Number(t);
+    if (t !== "" && Number.isFinite(secs) && secs >= 0) return { ms: secs * 1000, precise: !Number.isInteger(secs) };
     const at = Date.parse(ra);
-    if (Number.isFinite(at)) return Math.max(0, at - Date.now());
+    if (Number.isFinite(at)) return { ms: Math.max(0, at - Date.now()), precise: false };
   }
   return null;
 }

@@ -133,3 +133,62 @@ export class Spend {
     return Math.round(t * 1e9) / 1e9;
   }
 }
+
+const spendKey = (r: SpendRow) => `${r.role ?? ""}\u0000${r.provider ?? ""}\u0000${r.model}\u0000${r.discount ?? 1}`;
+const COUNTS = ["requests", "discarded_attempts", "prompt_tokens", "cached_prompt_tokens", "cache_creation_tokens", "completion_tokens", "reasoning_tokens"] as const;
+
+function joinSources(a: string | null, b: string | null): string | null {
+  const parts = [...new Set([...(a ? a.split("; ") : []), ...(b ? b.split("; ") : [])])];
+  return parts.length ? parts.join("; ") : null;
+}
+
+/**
+ * Spend rows added up: rows of the same role, provider, model and discount
+ * are summed (dollars stay null when either side has no price); the others
+ * are kept, in first-seen order. For a resumed run (the manifest's earlier
+ * spend plus this session's) and for a judge's spend added to a run's.
+ * @example manifest.spend = mergeSpend(previous.spend ?? [], withRole(client.spend.rows(), "subject"))
+ */
+export function mergeSpend(a: readonly SpendRow[], b: readonly SpendRow[]): SpendRow[] {
+  const out = new Map<string, SpendRow>();
+  for (const r of [...a, ...b]) {
+    const k = spendKey(r);
+    const prev = out.get(k);
+    if (!prev) {
+      out.set(k, { ...r });
+      continue;
+    }
+    for (const c of COUNTS) prev[c] = (prev[c] ?? 0) + (r[c] ?? 0);
+    prev.usd = prev.usd === null || r.usd === null ? null : Math.round((prev.usd + r.usd) * 1e9) / 1e9;
+    prev.price_source = joinSources(prev.price_source, r.price_source);
+  }
+  return [...out.values()];
+}
+
+/**
+ * What was spent between two readings of the same accumulator (`before`
+ * taken earlier from `Spend.rows()`): the rows of `after` less `before`,
+ * rows with nothing left dropped. For a client shared by several runs or by
+ * a run and its judges.
+ */
+export function spendSince(after: readonly SpendRow[], before: readonly SpendRow[]): SpendRow[] {
+  const prev = new Map(before.map((r) => [spendKey(r), r] as const));
+  const out: SpendRow[] = [];
+  for (const r of after) {
+    const p = prev.get(spendKey(r));
+    if (!p) {
+      out.push({ ...r });
+      continue;
+    }
+    const d: SpendRow = { ...r };
+    for (const c of COUNTS) d[c] = Math.max(0, (r[c] ?? 0) - (p[c] ?? 0));
+    d.usd = r.usd === null || p.usd === null ? r.usd : Math.max(0, Math.round((r.usd - p.usd) * 1e9) / 1e9);
+    if (d.requests + d.discarded_attempts > 0) out.push(d);
+  }
+  return out;
+}
+
+/** The rows with a role set (subject or judge). */
+export function withRole(rows: readonly SpendRow[], role: "subject" | "judge"): SpendRow[] {
+  return rows.map((r) => ({ ...r, role }));
+}

@@ -12,10 +12,12 @@
 import type { Params, Query } from "../schema/index";
 import { planExperiment, type Experiment, type JudgeValue, type Plan } from "../experiments/index";
 import { folderStore, memoryStore, type LoadedRun, type ResultsStore } from "../store/index";
-import type { AfThresholds, Judge, JudgeName } from "../classify/index";
+import type { AfThresholds, Judge, JudgeName, JudgeReads } from "../classify/index";
+import { mergeSpend, spendSince, withRole } from "../models/index";
 import { AfwError } from "../util/errors";
 import type { Endpoint } from "./endpoint";
-import { judgeRun, type JudgeSummary } from "./judge";
+import { judgeRun, resolveJudges, type JudgeSummary } from "./judge";
+import { preflightJudges, preflightRun } from "./preflight";
 import { runSamples, type RunSummary } from "./run";
 
 /** Options of `evaluate`. */
@@ -54,11 +56,15 @@ export interface EvaluateOptions {
   useN?: boolean;
   /** Samples judged at once; default half the judge endpoint's concurrency. */
   judgeConcurrency?: number;
+  /** What the built-in AF judge reads: the scratchpad (default), the provider's hidden reasoning, or both (a different judge version). */
+  judgeReads?: JudgeReads;
+  /** Redo samples and judgements that failed with a permanent error; default false (they are recorded outcomes). */
+  retryPermanent?: boolean;
   /** Stop starting new requests when aborted (what is in flight finishes and is kept). */
   signal?: AbortSignal;
   /** Show the run's progress (bar on a TTY, lines otherwise). */
   progress?: boolean;
-  /** Progress and notes of the judge stage. */
+  /** Notes: the first message of each kind of error (run and judges), the judge stage's progress. */
   log?: (s: string) => void;
   /** Settings to record in the manifest (never keys). */
   args?: Record<string, unknown>;
@@ -89,7 +95,11 @@ export interface Evaluation {
  */
 function callingAs(client: Endpoint["client"], callAs: Readonly<Record<string, string>>): Endpoint["client"] {
   if (!Object.keys(callAs).length) return client;
-  return { call: (model, req, i) => client.call(callAs[model] ?? model, req, i), totals: () => client.totals() };
+  return {
+    call: (model, req, i) => client.call(callAs[model] ?? model, req, i),
+    callVotes: (model, req, n, o) => client.callVotes(callAs[model] ?? model, req, n, o),
+    totals: () => client.totals(),
+  };
 }
 
 function judgeList(e: Experiment | null, opts: EvaluateOptions): readonly (JudgeName | Judge)[] {
@@ -116,6 +126,8 @@ export async function evaluate(experiment: Experiment | null, endpoint: Endpoint
   if (experiment) {
     if (!opts.queries?.length) throw new AfwError(`evaluate ${experiment.name}: no queries to run`);
     plan = planExperiment(experiment, { queries: opts.queries, offline: endpoint.offline, models: opts.models, n: opts.n, only: opts.conditions, baseURL: endpoint.baseURL });
+    // Nothing is sent (and no folder written) for a plan the provider would refuse.
+    preflightRun(endpoint, plan.conditions, opts.params);
     run = await runSamples({
       store,
       client: callingAs(endpoint.client, plan.callAs),
@@ -135,18 +147,27 @@ export async function evaluate(experiment: Experiment | null, endpoint: Endpoint
       progress: opts.progress,
       signal: opts.signal,
       args: opts.args,
+      provider: endpoint.provider,
+      providerOrder: endpoint.providerOrder,
+      spend: endpoint.spend,
+      retryPermanent: opts.retryPermanent,
+      log: opts.log,
+      fatalMessage: () => endpoint.fatal()?.message ?? null,
     });
   }
 
   let judged: JudgeSummary | null = null;
   let judgeNote: string | null = null;
   const judges = judgeList(experiment, opts);
-  // After an interrupted run, stop; judging a folder on its own notes the interruption itself.
-  if (judges.length && !(run && opts.signal?.aborted)) {
+  // After an interrupted run or one a fatal provider error stopped, stop; judging a folder on its own notes the interruption itself.
+  if (run?.fatal) judgeNote = judges.length ? "judges skipped: the run was stopped by a fatal provider error" : null;
+  else if (judges.length && !(run && opts.signal?.aborted)) {
     const jep = opts.judgeEndpoint ?? endpoint;
     const judgeModel = opts.judgeModel === undefined ? (jep.offline ? "sim-judge" : null) : opts.judgeModel;
     if (!judgeModel) judgeNote = "judges skipped: no judge model given";
     else {
+      preflightJudges(jep, resolveJudges(judges, { votes: opts.votes, thresholds: opts.thresholds, reads: opts.judgeReads }), judgeModel);
+      const spendBefore = jep.spend();
       judged = await judgeRun(store, {
         client: jep.client,
         judgeModel,
@@ -159,7 +180,14 @@ export async function evaluate(experiment: Experiment | null, endpoint: Endpoint
         concurrency: opts.judgeConcurrency ?? Math.max(1, Math.ceil(jep.concurrency / 2)),
         signal: opts.signal,
         log: opts.log,
+        reads: opts.judgeReads,
+        retryPermanent: opts.retryPermanent,
       });
+      if (judged.fatal) judged.fatal = jep.fatal()?.message ?? judged.fatal;
+      // The judges' money joins the run's in the manifest.
+      const spent = withRole(spendSince(jep.spend(), spendBefore), "judge");
+      const m = spent.length ? store.readManifest() : null;
+      if (m) store.writeManifest({ ...m, updated_at: new Date().toISOString(), spend: mergeSpend(m.spend ?? [], spent) });
     }
   }
   const results = opts.load === false ? null : await store.load();

@@ -7,7 +7,7 @@
  * because the organisms are deterministic in the body.
  */
 import type { Params, Request, UsageTotals } from "../schema/index";
-import type { CallResult } from "../models/index";
+import { callVotes, type CallResult, type VotesOptions, type VotesResult } from "../models/index";
 import { generateFor, makeRegistry, OrganismError, type Generated, type OrganismConfig } from "../organisms/index";
 
 /** Calls answered before the in-process client lets timers and I/O run (progress, Ctrl-C, file writes). */
@@ -15,6 +15,11 @@ const YIELD_EVERY = 256;
 
 /** A model client whose models are the simulated organisms, answered in-process. */
 export class InProcessOrganisms {
+  /** What the votes door needs to know of this "provider": the organisms take n. */
+  readonly profile = { name: "organisms", maxN: null as number | null };
+  readonly baseURL = "in-process";
+  readonly nSupport = new Map<string, boolean>();
+  readonly nProbes = new Map<string, Promise<void>>();
   private readonly registry: ReturnType<typeof makeRegistry>;
   private readonly t: UsageTotals = { requests: 0, cached: 0, retries: 0, errors: 0, prompt_tokens: 0, completion_tokens: 0 };
   private sinceYield = 0;
@@ -87,6 +92,11 @@ export class InProcessOrganisms {
       status: null,
       discarded: { attempts: 0, usage: null },
     };
+  }
+
+  /** `n` answers to one request, as ModelClient.callVotes (one request with n, else one per vote). */
+  callVotes(model: string, req: Request, n: number, opts: VotesOptions = {}): Promise<VotesResult> {
+    return callVotes(this, model, req, n, opts);
   }
 
   /** Usage so far, in ModelClient's shape. */

@@ -7,4 +7,5 @@ export * from "./endpoint";
 export * from "./evaluate";
 export * from "./run";
 export * from "./judge";
+export * from "./preflight";
 export { InProcessOrganisms } from "./in-process";

@@ -11,7 +11,8 @@
 import type { Judgement, Sample } from "../schema/index";
 import { folderStore, latestJudgement, type ResultsStore } from "../store/index";
 import { AfwError } from "../util/errors";
-import { ALL_JUDGES, builtinJudge, DEFAULT_AF_THRESHOLDS, runJudge, type AfThresholds, type Judge, type JudgeContext, type JudgeInput, type JudgeName, type ModelCaller, type VoteUsage } from "../classify/index";
+import { ErrorTally } from "../models/index";
+import { ALL_JUDGES, builtinJudge, DEFAULT_AF_THRESHOLDS, runJudge, type AfThresholds, type Judge, type JudgeContext, type JudgeInput, type JudgeName, type JudgeReads, type ModelCaller, type VoteUsage } from "../classify/index";
 
 /** Options of `judgeRun`. */
 export interface JudgeRunOptions {
@@ -32,9 +33,13 @@ export interface JudgeRunOptions {
   retries?: number;
   /** Try the n parameter; default true. */
   useN?: boolean;
+  /** What the built-in AF judge reads: the scratchpad (default), the provider's hidden reasoning, or both (a different judge version). */
+  reads?: JudgeReads;
+  /** Judge again what failed for good with a permanent error (context too long, an invalid request); default false. */
+  retryPermanent?: boolean;
   /** Stop starting new samples when aborted. */
   signal?: AbortSignal;
-  /** Progress lines. */
+  /** Progress lines, and the first message of each kind of error (once). */
   log?: (s: string) => void;
 }
 
@@ -69,8 +74,12 @@ export interface JudgeSummary {
   skipped: PerJudge<number>;
   /** Judgements written now that are invalid (replies that never parsed, or failed requests). */
   invalid: PerJudge<number>;
-  /** Among the invalid: those whose requests failed for good (retried on the next run). */
+  /** Among the invalid: those whose requests failed for good (retried on the next run; permanent failures only with retryPermanent). */
   failed: PerJudge<number>;
+  /** The provider's one-line message when a fatal error stopped judging (nothing was written for the judgements in flight), else null. */
+  fatal: string | null;
+  /** Failures and blocked replies by kind, over every call. */
+  errors: ReturnType<ErrorTally["counts"]>;
   /** Samples that had nothing to judge (no scratchpad, failed sample, not eligible for motives). */
   not_applicable: PerJudge<number>;
   usage: PerJudge<JudgeUsage>;
@@ -91,9 +100,24 @@ export function requestText(s: Sample): string | null {
   return text === null ? null : text.trim();
 }
 
-/** A record that does not count as done: its requests failed for good (retried on a rerun). */
+/**
+ * The hidden reasoning the provider returned for a sample (apart from the
+ * reply), every turn's joined, or null.
+ */
+export function hiddenReasoning(s: Sample): string | null {
+  const turns = (s.turns ?? []).map((t) => t.reasoning?.text ?? "").filter((t) => t.trim() !== "");
+  if (turns.length) return turns.join("\n\n");
+  return s.reasoning && s.reasoning.text.trim() !== "" ? s.reasoning.text : null;
+}
+
+/** A record whose requests failed for good (retried on a rerun; a permanent failure only when asked). */
 function transportFailure(j: Judgement): boolean {
   return !j.valid && typeof j.detail?.error === "string";
+}
+
+/** A failure that another try would not fix (context too long, an invalid request). */
+function permanentFailure(j: Judgement): boolean {
+  return transportFailure(j) && j.detail?.error_kind === "permanent";
 }
 
 function emptyUsage(): JudgeUsage {
@@ -101,7 +125,7 @@ function emptyUsage(): JudgeUsage {
 }
 
 /** The judges of a run as values, in running order (built-ins in their own order: motives last, it reads the others). */
-export function resolveJudges(list: readonly (Judge | JudgeName)[] | undefined, opts: { votes?: number; thresholds?: AfThresholds } = {}): Judge[] {
+export function resolveJudges(list: readonly (Judge | JudgeName)[] | undefined, opts: { votes?: number; thresholds?: AfThresholds; reads?: JudgeReads } = {}): Judge[] {
   const want = list ?? ALL_JUDGES;
   const names = new Set(want.filter((j): j is JudgeName => typeof j === "string"));
   for (const n of names) if (!ALL_JUDGES.includes(n)) throw new AfwError(`judge: unknown judge "${n}" (known: ${ALL_JUDGES.join(", ")})`);
@@ -134,9 +158,16 @@ export async function judgeRun(target: string | ResultsStore, opts: JudgeRunOpti
   const votes = opts.votes ?? 20;
   if (!Number.isInteger(votes) || votes < 1) throw new AfwError(`judge: votes must be a positive integer, got ${votes}`);
   const thresholds = opts.thresholds ?? DEFAULT_AF_THRESHOLDS;
-  const judges = resolveJudges(opts.judges ?? opts.only, { votes, thresholds });
+  const judges = resolveJudges(opts.judges ?? opts.only, { votes, thresholds, reads: opts.reads });
   if (!judges.length) throw new AfwError("judge: no judges chosen");
-  const ctx: JudgeContext = { client: opts.client, judgeModel: opts.judgeModel, votes, endpoint: opts.endpoint, retries: opts.retries, thresholds, useN: opts.useN };
+  const tally = new ErrorTally();
+  let fatal: string | null = null;
+  const onCall: JudgeContext["onCall"] = (r) => {
+    const line = tally.add(r);
+    // The fatal error is said once, by whoever stops (the command's "stopped:" line).
+    if (line && r.error_kind !== "fatal" && !r.cancelled) opts.log?.(`judge: ${line}`);
+  };
+  const ctx: JudgeContext = { client: opts.client, judgeModel: opts.judgeModel, votes, endpoint: opts.endpoint, retries: opts.retries, thresholds, useN: opts.useN, onCall };
   const versions: PerJudge<string> = {};
   for (const j of judges) versions[j.name] = j.version(opts.judgeModel);
 
@@ -147,7 +178,7 @@ export async function judgeRun(target: string | ResultsStore, opts: JudgeRunOpti
   const byKey = new Map(samples.map((s) => [s.key, s] as const));
   for (const r of records) {
     const id = `${r.sample_key}\u0000${r.judgement.judge}\u0000${r.judgement.version}`;
-    if (transportFailure(r.judgement)) done.delete(id);
+    if (transportFailure(r.judgement) && !(permanentFailure(r.judgement) && !opts.retryPermanent)) done.delete(id);
     else done.add(id);
     const s = byKey.get(r.sample_key);
     if (s) s.judgements[`${r.judgement.judge}@${r.judgement.version}`] = r.judgement;
@@ -166,6 +197,8 @@ export async function judgeRun(target: string | ResultsStore, opts: JudgeRunOpti
     repairedBytes,
     interrupted: false,
     seconds: 0,
+    fatal: null,
+    errors: tally.counts(),
   };
   const bump = (m: PerJudge<number>, j: string) => (m[j] = (m[j] ?? 0) + 1);
   const writer = store.openJudgementWriter();
@@ -174,7 +207,7 @@ export async function judgeRun(target: string | ResultsStore, opts: JudgeRunOpti
   let next = 0;
 
   const judgeSample = async (s: Sample) => {
-    const input: JudgeInput = { request: requestText(s), final_output: s.final_output, scratchpad: s.scratchpad };
+    const input: JudgeInput = { request: requestText(s), final_output: s.final_output, scratchpad: s.scratchpad, reasoning: hiddenReasoning(s) };
     const verdict = (judge: string) => latestJudgement(s, judge);
     for (const judge of judges) {
       const version = versions[judge.name]!;
@@ -187,7 +220,13 @@ export async function judgeRun(target: string | ResultsStore, opts: JudgeRunOpti
         bump(summary.skipped, judge.name);
         continue;
       }
-      const { judgement, usage } = await runJudge(judge, input, ctx);
+      if (fatal !== null || opts.signal?.aborted) return;
+      const { judgement, usage, stopped } = await runJudge(judge, input, ctx);
+      if (stopped !== null) {
+        // A fatal provider error (or the client stopped): write nothing; the run stops, a rerun redoes it.
+        if (fatal === null) fatal = stopped.replace(/^(cancelled|not sent): /, "");
+        return;
+      }
       writer.append({ sample_key: s.key, judgement, created_at: new Date().toISOString() });
       done.add(id);
       s.judgements[`${judgement.judge}@${judgement.version}`] = judgement;
@@ -206,7 +245,7 @@ export async function judgeRun(target: string | ResultsStore, opts: JudgeRunOpti
   };
 
   const worker = async () => {
-    while (next < samples.length) {
+    while (next < samples.length && fatal === null) {
       if (opts.signal?.aborted) {
         summary.interrupted = true;
         return;
@@ -224,6 +263,8 @@ export async function judgeRun(target: string | ResultsStore, opts: JudgeRunOpti
   }
   for (const u of Object.values(summary.usage)) if (u) u.prompt_tokens_per_sample = u.samples ? u.prompt_tokens / u.samples : 0;
   summary.seconds = (performance.now() - t0) / 1000;
+  summary.fatal = fatal;
+  summary.errors = tally.counts();
   return summary;
 }
 

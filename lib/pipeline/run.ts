@@ -1,9 +1,9 @@
-import type { Params, Query, RunManifest, Sample, UsageTotals } from "../schema/index";
+import type { Params, Query, RunManifest, Sample, SpendRow, UsageTotals } from "../schema/index";
 import { defaultParams, setsProtocol, type Scenario } from "../scenario/index";
 import { AfwError } from "../util/errors";
 import { canonicalJson, sha256 } from "../util/hash";
 import { queriesHash } from "../queries/index";
-import { createProgress, type ModelClient } from "../models/index";
+import { createProgress, ErrorTally, mergeSpend, spendSince, withRole, type ModelClient } from "../models/index";
 import { folderStore, sampleKey, type ResultsStore } from "../store/index";
 import { produceSample, type SampleContext } from "./sample";
 
@@ -65,6 +65,18 @@ export interface RunOptions {
   modelFactors?: Record<string, Record<string, string | number | boolean | null>>;
   /** The figure kinds the experiment declares (recorded in the manifest). */
   figures?: string[];
+  /** The provider profile the requests go through (recorded in the manifest), null offline. */
+  provider?: string | null;
+  /** The OpenRouter pin (recorded in the manifest). */
+  providerOrder?: string[] | null;
+  /** Money spent through the client so far (Endpoint.spend); what this run adds is recorded in the manifest. */
+  spend?: () => SpendRow[];
+  /** Redo samples that failed with a permanent error (context too long, an invalid request); default false. */
+  retryPermanent?: boolean;
+  /** Notes: the first message of each kind of error, once. */
+  log?: (s: string) => void;
+  /** The client's own line for the fatal error that stopped it (Endpoint.fatal), preferred to the call's. */
+  fatalMessage?: () => string | null;
 }
 
 export interface RunSummary {
@@ -81,6 +93,12 @@ export interface RunSummary {
   seconds: number;
   /** The provider's one-line message when a fatal error stopped the run, else null. */
   fatal: string | null;
+  /** Samples kept as failed with a permanent error and not retried (--retry-permanent retries them). */
+  keptPermanent: number;
+  /** What this run spent (its own requests, not earlier sessions'), per model. */
+  spend: SpendRow[];
+  /** Failures and blocked replies of this run by kind. */
+  outcomes: ReturnType<ErrorTally["counts"]>;
 }
 
 /** The seed sent with a request: distinct per run seed and sample index. */
@@ -190,6 +208,12 @@ export async function runSamples(o: RunOptions): Promise<RunSummary> {
   }
   const allConfigs = { ...keptConfigs, ...configs };
   const scan = await store.scanSamples();
+  // Permanent failures stay failed on a resume unless asked: they are recorded outcomes, not retried.
+  const skip = o.retryPermanent ? scan.done : new Set([...scan.done, ...scan.permanent]);
+  const keptPermanent = o.retryPermanent ? 0 : countDone(conds, scan.permanent, experiment);
+  const prevSpend = prev?.spend ?? [];
+  const spendAtStart = o.spend ? o.spend() : [];
+  const spentNow = (): SpendRow[] => (o.spend ? withRole(spendSince(o.spend(), spendAtStart), "subject") : []);
 
   let planned = 0;
   for (const c of conds) planned += c.models.length * c.tiers.length * c.queries.length * c.samples;
@@ -225,6 +249,9 @@ export async function runSamples(o: RunOptions): Promise<RunSummary> {
       ),
     },
     args: o.args ?? {},
+    ...(o.provider !== undefined ? { provider: o.provider } : prev?.provider !== undefined ? { provider: prev.provider } : {}),
+    ...(o.providerOrder !== undefined ? { provider_order: o.providerOrder } : prev?.provider_order !== undefined ? { provider_order: prev.provider_order } : {}),
+    ...spendField(mergeSpend(prevSpend, spentNow())),
     ...(o.modelFactors ? { model_factors: { ...keptModelFactors, ...o.modelFactors } } : {}),
     ...(o.figures ? { figures: o.figures } : {}),
   });
@@ -238,15 +265,16 @@ export async function runSamples(o: RunOptions): Promise<RunSummary> {
           for (const query of cond.queries)
             for (let sample = 0; sample < cond.samples; sample++) {
               const key = sampleKey({ experiment, condition: cond.name, model, tier, query_id: query.id, sample });
-              if (scan.done.has(key)) continue;
+              if (skip.has(key)) continue;
               yield { cond, model, tier, query, sample, key };
             }
   }
-  const todo = planned - countDone(conds, scan.done, experiment);
+  const todo = planned - countDone(conds, skip, experiment);
 
   const writer = store.openSampleWriter();
   const progress = o.progress ? createProgress(todo, { label: where }) : null;
   let errors = 0;
+  const tally = new ErrorTally();
   const it = items();
   const ctx: SampleContext = { client: o.client, store, runId, experiment, params: o.params, seedOf: (sample) => requestSeed(o.seed, sample) };
   let fatal: string | null = null;
@@ -257,10 +285,13 @@ export async function runSamples(o: RunOptions): Promise<RunSummary> {
       if (next.done) return;
       const { cond, model, tier, query, sample, key } = next.value;
       const { record, call } = await produceSample({ key, condition: cond.name, scenario: cond.scenario, model, tier, query, sample }, ctx);
+      const line = tally.add(call);
+      // The fatal error is said once, by the command's "stopped:" line.
+      if (line && call.error_kind !== "fatal" && !call.cancelled) o.log?.(`run: ${line}`);
       if (!record) {
         // Cancelled, or a fatal provider error: write nothing; the run stops and a resume redoes it.
-        if (call.error_kind === "fatal" && fatal === null) fatal = call.error ?? "fatal provider error";
-        if (call.cancelled && fatal === null && !o.signal?.aborted) fatal = call.error ?? "the model client stopped";
+        if (call.error_kind === "fatal" && fatal === null) fatal = o.fatalMessage?.() ?? `${call.provider}: ${call.error ?? "fatal provider error"}`;
+        if (call.cancelled && fatal === null && !o.signal?.aborted) fatal = o.fatalMessage?.() ?? (call.error ?? "the model client stopped").replace(/^(cancelled|not sent): /, "");
         continue;
       }
       writer.append(record);
@@ -276,8 +307,8 @@ export async function runSamples(o: RunOptions): Promise<RunSummary> {
   }
   const finished = !o.signal?.aborted && fatal === null && it.next().done === true;
   if (scan.failed.size > 0 || scan.superseded > 0) await store.compactSamples();
-  const status = finished && errors === 0 ? "complete" : "incomplete";
-  store.writeManifest(manifest(status, scan.done.size + writer.written - errors, errors, o.client.totals()));
+  const status = finished && errors === 0 && keptPermanent === 0 ? "complete" : "incomplete";
+  store.writeManifest(manifest(status, scan.done.size + writer.written - errors, errors + keptPermanent, o.client.totals()));
   return {
     out: store.dir,
     run_id: runId,
@@ -290,7 +321,15 @@ export async function runSamples(o: RunOptions): Promise<RunSummary> {
     repairedBytes: scan.repairedBytes,
     seconds: (Date.now() - t0) / 1000,
     fatal,
+    keptPermanent,
+    spend: spentNow(),
+    outcomes: tally.counts(),
   };
+}
+
+/** The manifest's spend, when there is any. */
+function spendField(rows: SpendRow[]): { spend?: SpendRow[] } {
+  return rows.length ? { spend: rows } : {};
 }
 
 function countDone(conds: Resolved[], done: Set<string>, experiment: string): number {

@@ -297,6 +297,8 @@ export const SpendRow = z.object({
   price_source: z.string().nullable(),
   /** Share of list price paid (0.5 for batch), 1 otherwise. */
   discount: z.number().positive().default(1),
+  /** Whose requests: the models under study, or the judges. */
+  role: z.enum(["subject", "judge"]).optional(),
 });
 export type SpendRow = z.infer<typeof SpendRow>;
 

@@ -99,8 +99,11 @@ export function memoryStore(): ResultsStore {
     readManifest: () => manifest,
     writeManifest: (m) => void (manifest = m),
     scanSamples: async () => {
-      const out: ScanResult = { done: new Set(), failed: new Set(), superseded: 0, lines: samples.size, repairedBytes: 0 };
-      for (const [k, s] of samples) (s.error === null ? out.done : out.failed).add(k);
+      const out: ScanResult = { done: new Set(), failed: new Set(), permanent: new Set(), superseded: 0, lines: samples.size, repairedBytes: 0 };
+      for (const [k, s] of samples) {
+        (s.error === null ? out.done : out.failed).add(k);
+        if (s.error !== null && s.error_kind === "permanent") out.permanent.add(k);
+      }
       return out;
     },
     openSampleWriter: () =>

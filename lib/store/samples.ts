@@ -14,13 +14,19 @@ import { inflateRequest } from "./prompts";
 import { repairTail } from "./repair";
 
 /** Just what resuming needs from each line; the full record is checked on load. */
-const ResumeLine = z.object({ key: z.string().min(1), error: z.string().nullable() });
+const ResumeLine = z.object({ key: z.string().min(1), error: z.string().nullable(), error_kind: z.string().nullable().optional() });
 
 export interface ScanResult {
   /** Keys with a finished record (no error). */
   done: Set<string>;
   /** Keys whose only record failed for good; they are retried. */
   failed: Set<string>;
+  /**
+   * Among `failed`: keys whose last record failed with a permanent error
+   * (context too long, an invalid request): a resume does not retry them
+   * unless asked (afw run --retry-permanent).
+   */
+  permanent: Set<string>;
   /** Records superseded by a later one for the same key (compaction removes them). */
   superseded: number;
   lines: number;
@@ -35,20 +41,23 @@ export interface ScanResult {
  */
 export async function scanSamples(dir: string): Promise<ScanResult> {
   const path = folderPaths(dir).samples;
-  const out: ScanResult = { done: new Set(), failed: new Set(), superseded: 0, lines: 0, repairedBytes: 0 };
+  const out: ScanResult = { done: new Set(), failed: new Set(), permanent: new Set(), superseded: 0, lines: 0, repairedBytes: 0 };
   if (!existsSync(path)) return out;
   out.repairedBytes = repairTail(path);
   await forEachJsonLine(path, (raw, lineNo) => {
     const r = ResumeLine.safeParse(raw);
     if (!r.success) throw new AfwError(`${path}:${lineNo}: not a sample record (${firstIssue(r.error)})`);
     out.lines++;
-    const { key, error } = r.data;
+    const { key, error, error_kind } = r.data;
     if (out.done.has(key) || out.failed.has(key)) out.superseded++;
     if (error === null) {
       out.failed.delete(key);
+      out.permanent.delete(key);
       out.done.add(key);
     } else if (!out.done.has(key)) {
       out.failed.add(key);
+      if (error_kind === "permanent") out.permanent.add(key);
+      else out.permanent.delete(key);
     }
   });
   return out;

@@ -5,6 +5,8 @@
  *   - o1*, o3*, o4-mini*, gpt-5*: reasoning models (reject max_tokens and any temperature but 1);
  *   - missing-model: 404 model_not_found;      - quota-*: 429 insufficient_quota;
  *   - filtered-*: content_filter with content null;   - refusing-*: a `refusal` field;
+ *   - toolong-*: 400 context_length_exceeded (a permanent error for the sample);
+ *   - broken-*: 500 server error every time (transient, retried, then failed for good);
  *   - anything else: a normal reply, `model` answered as a dated snapshot.
  * The key must be "sk-good-…", else 401 invalid_api_key.
  */
@@ -33,7 +35,7 @@ export function startOpenAIMock(): Promise<MockServer> {
     }
     const b = h.body;
     const model = String(b.model);
-    if (!/^(gpt-|o1|o3|o4-|filtered-|refusing-|quota-)/.test(model)) {
+    if (!/^(gpt-|o1|o3|o4-|filtered-|refusing-|quota-|toolong-|broken-)/.test(model)) {
       // 404 for a model that does not exist or the key cannot use — https://github.com/Shopify/roast/issues/13
       return err(404, `The model \`${model}\` does not exist or you do not have access to it.`, "invalid_request_error", "model_not_found");
     }
@@ -41,6 +43,15 @@ export function startOpenAIMock(): Promise<MockServer> {
       // 429 with type/code insufficient_quota: credits exhausted, not a rate limit —
       // https://developers.openai.com/docs/guides/error-codes ; https://github.com/langchain-ai/langchainjs/issues/1929
       return err(429, "You exceeded your current quota, please check your plan and billing details. For more information on this error, read the docs: https://platform.openai.com/docs/guides/error-codes/api-errors.", "insufficient_quota", "insufficient_quota");
+    }
+    if (model.startsWith("toolong-")) {
+      // 400 with code context_length_exceeded, param "messages": this request can never fit —
+      // body as reported in https://github.com/crewAIInc/crewAI-examples/issues/121
+      return err(400, "This model's maximum context length is 8192 tokens. However, your messages resulted in 9001 tokens. Please reduce the length of the messages.", "invalid_request_error", "context_length_exceeded", "messages");
+    }
+    if (model.startsWith("broken-")) {
+      // 500: an error on the server's side; retry after a brief wait — https://developers.openai.com/docs/guides/error-codes
+      return err(500, "The server had an error while processing your request.", "server_error", null);
     }
     const reasoning = REASONING.test(model);
     if (reasoning && b.max_tokens !== undefined) {

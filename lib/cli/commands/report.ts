@@ -11,6 +11,7 @@ import { experiments, getExperiment } from "../../experiments/index";
 import { motivationsReport } from "../../analysis/motivations";
 import { referenceContrasts, wordingForestRows, wordingReport } from "../../paraphrase/index";
 import { wordingForest } from "../../figures/index";
+import { formatSpend } from "../../analysis/spend";
 
 const experimentNames = () => experiments().map((e) => e.name);
 import { GAP_METHODS, RATE_METHODS, type GapMethod, type RateMethod } from "../../stats/index";
@@ -184,6 +185,7 @@ export async function printReport(run: LoadedRun, o: ReportOptions, out: (s: str
     const known = experiment && experimentNames().includes(experiment) ? getExperiment(experiment) : null;
     if (known && known.contrasts.length) out("\n" + motivationsReport(run.samples, referenceContrasts(known.contrasts, run.manifest), { seed }).text);
     if (wording) out("\n" + wording.text);
+    if (run.manifest?.spend?.length) out("\n" + formatSpend(run.manifest.spend));
   }
   if (o.figuresDir !== null && rates.length) {
     const fdir = resolve(o.figuresDir ?? join(run.dir, "figures"));

@@ -3,7 +3,7 @@ import { loadScenario } from "../../scenario/index";
 import { loadQueries, shippedQueries, SHIPPED_QUERIES_PATH } from "../../queries/index";
 import { isDeliberatorModel, resolveDeliberator, resolveOrganism } from "../../organisms/index";
 import { MOTIVE_ORGANISMS, motiveOrganism } from "../../organisms/motives";
-import { evaluate, openEndpoint, type RunSummary } from "../../pipeline/index";
+import { evaluate, openEndpoint, preflightRun, providerReport, type RunSummary } from "../../pipeline/index";
 import { readSlimSamples } from "../../store/index";
 import { adhocExperiment, experiments, formatPlan, getExperiment, isFinetuneRef, planExperiment, type Experiment, type Plan } from "../../experiments/index";
 import { motivationsReport } from "../../analysis/motivations";
@@ -11,12 +11,13 @@ import type { Query } from "../../schema/index";
 import { AfwError } from "../../util/errors";
 import { canonicalJson, sha256 } from "../../util/hash";
 import { projectRoot } from "../../util/paths";
-import { endpointOptions, intFlag, listFlag, numFlag, parseFlags, redactUrl, CLIENT_FLAGS } from "../args";
+import { endpointOptions, intFlag, listFlag, numFlag, parseFlags, redactUrl, CLIENT_FLAGS, PROVIDER_FLAGS, PROVIDER_HELP } from "../args";
 import { EXIT_FATAL_PROVIDER } from "../../models/index";
+import { spendLine } from "../../analysis/spend";
 import type { Command } from "../command";
 import { protocolOf, SCENARIO_FLAGS, SCENARIO_FLAGS_HELP, scenarioSpecFromFlags } from "../scenario-flags";
 
-const HELP = `afw run [EXPERIMENT] — generate samples: every model × tier × query × sample
+const HELP_TEXT = `afw run [EXPERIMENT] — generate samples: every model × tier × query × sample
 
 With EXPERIMENT (see --list), runs every condition of that paper experiment
 into one results folder (offline on the simulated organisms by default),
@@ -30,8 +31,12 @@ then prints its contrasts (and, for motivations, the verdict table).
   --variant V          (without EXPERIMENT) scenario variant, e.g. three-tiers or
                        predeploy-public+reorder (see afw scenario list)
 
-  --base-url URL       OpenAI-compatible endpoint (or OPENAI_BASE_URL)
-  --api-key KEY        API key (or OPENAI_API_KEY); never written anywhere
+  --base-url URL       the provider's endpoint (default: the profile's own; or OPENAI_BASE_URL)
+  --api-key KEY        API key (default: the profile's variable, e.g. OPENAI_API_KEY,
+                       ANTHROPIC_API_KEY); never written anywhere
+__PROVIDER_HELP__
+  --retry-permanent    also redo samples that failed with a permanent error (context too
+                       long, an invalid request); by default a resume keeps them
   --offline            use the built-in simulated organisms (the default when no
                        endpoint or key is configured)
   --model M            model id; repeat for several (offline default:
@@ -68,8 +73,20 @@ the same flags and prints what is sent):
 ${SCENARIO_FLAGS_HELP}
 
 Writes DIR/samples.jsonl (one line per sample, appended as they finish) and
-DIR/manifest.json. Run the same command again to resume: finished samples are
-skipped, failed ones retried.`;
+DIR/manifest.json (with the provider, any pin, and the money spent). Run the
+same command again to resume: finished samples are skipped, failed ones
+retried (permanent failures only with --retry-permanent).
+
+A request the provider cannot serve (a prefill it cannot continue, temperature 0
+on a reasoning model, a retired model, a model it does not serve) is refused
+before anything is sent: one line, exit 2. --dry-run lists what can be reached.
+
+Exit codes: 0 done; 1 some samples failed (recorded; rerun to retry); 2 bad input
+or a refused plan (nothing sent); 3 stopped by a fatal provider error (bad key, no
+permission, unknown model, no credit or quota; in-flight requests cancelled,
+nothing written for them; fix the cause and rerun); 130 interrupted.`;
+
+const HELP = HELP_TEXT.replace("__PROVIDER_HELP__", PROVIDER_HELP);
 
 const RUN_FLAGS = {
   ...CLIENT_FLAGS,
@@ -95,6 +112,9 @@ const RUN_FLAGS = {
   conditions: { type: "string" },
   variant: { type: "string" },
   paraphrases: { type: "string" },
+  // Providers (issue 10): the profile, a pin, overrides, reasoning, pace; permanent failures.
+  ...PROVIDER_FLAGS,
+  "retry-permanent": { type: "boolean" },
 } as const;
 
 export const OFFLINE_MODELS = ["sim-faker", "sim-refuser"];
@@ -169,7 +189,8 @@ export async function runAny(
   }
   if (v.cot && v["no-cot"]) throw new AfwError("afw run: --cot and --no-cot contradict each other");
   const cot = !v["no-cot"];
-  const ep = endpointOptions("run", v, env);
+  const ep = endpointOptions("run", v, env, { needKey: !v["dry-run"] });
+  ep.onWarning = (line) => log(`afw run: warning: ${line}`);
   const offline = ep.offline;
   const modelFlags = [...(v.model ?? []), ...listFlag(v.models, [])];
   if (expName) return experimentRun(expName, v, modelFlags, ep, { log, out: out_ });
@@ -200,12 +221,14 @@ export async function runAny(
   const recorded = offline ? null : redactUrl(ep.baseURL!);
   const out = v.out
     ? resolve(v.out)
-    : defaultOut({ models, tiers, cot, queries: queriesPath ?? SHIPPED_QUERIES_PATH, limit, samples, seed, params, experiment: experimentLabel, condition, base: recorded ?? "offline", sys: v["system-file"], user: v["user-template"], suffix: v["suffix-file"], ...(v.variant ? { variant: v.variant } : {}), ...(v["prefill-file"] ? { prefill_file: v["prefill-file"] } : {}), ...(Object.keys(protocol).length ? { protocol } : {}), ...(v.paraphrases ? { paraphrases: resolve(v.paraphrases) } : {}) });
+    : defaultOut({ models, tiers, cot, queries: queriesPath ?? SHIPPED_QUERIES_PATH, limit, samples, seed, params, experiment: experimentLabel, condition, base: recorded ?? "offline", sys: v["system-file"], user: v["user-template"], suffix: v["suffix-file"], ...(v.variant ? { variant: v.variant } : {}), ...(v["prefill-file"] ? { prefill_file: v["prefill-file"] } : {}), ...(Object.keys(protocol).length ? { protocol } : {}), ...(v.paraphrases ? { paraphrases: resolve(v.paraphrases) } : {}), ...providerParts(v) });
   const adhoc = adhocExperiment({ experiment: experimentLabel, condition, variant: v.variant ?? "baseline", cot, tiers: ownTiers ? undefined : tiers, overrides, protocol, models, queries: queries.length, samples });
   const { experiment } = await paraphrased(adhoc, v.paraphrases, undefined, log);
   return interruptible(log, async (signal) => {
     const endpoint = await openEndpoint(ep);
     try {
+      // Refused before anything is sent or written: one line, exit 2.
+      preflightRun(endpoint, planExperiment(experiment, { queries, offline }).conditions, params);
       log(`afw run: ${models.length} model(s) × ${tiers.length} tier(s) × ${queries.length} queries × ${samples} sample(s) → ${out}${offline ? " (offline: simulated organisms)" : ""}`);
       const r = await evaluate(experiment, endpoint, {
         out,
@@ -217,7 +240,9 @@ export async function runAny(
         progress: !v.quiet,
         signal,
         load: false,
-        args: { cot, limit: limit ?? null, samples, tiers, concurrency: ep.concurrency, seed, cache: !v["no-cache"], system_file: v["system-file"] ?? null, user_template: v["user-template"] ?? null, suffix_file: v["suffix-file"] ?? null, ...(v["prefill-file"] ? { prefill_file: v["prefill-file"] } : {}), ...protocol },
+        log: (line) => log(`afw ${line}`),
+        retryPermanent: !!v["retry-permanent"],
+        args: { cot, limit: limit ?? null, samples, tiers, concurrency: ep.concurrency, seed, cache: !v["no-cache"], system_file: v["system-file"] ?? null, user_template: v["user-template"] ?? null, suffix_file: v["suffix-file"] ?? null, ...(v["prefill-file"] ? { prefill_file: v["prefill-file"] } : {}), ...protocol, ...ep.record },
       });
       return { summary: r.run!, out, report: await wordingText(v.paraphrases, r.run!, out, seed) };
     } finally {
@@ -227,6 +252,17 @@ export async function runAny(
 }
 
 type RunFlags = ReturnType<typeof parseFlags<typeof RUN_FLAGS>>["values"];
+
+/** What of the provider flags goes into the default results folder's name (only when given: offline and inferred runs keep their folders). */
+function providerParts(v: RunFlags): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (v.provider !== undefined) out.provider = v.provider;
+  if (v["provider-file"] !== undefined) out.provider_file = resolve(v["provider-file"]);
+  if (v["provider-order"] !== undefined) out.provider_order = v["provider-order"];
+  if (v["reasoning-effort"] !== undefined) out.reasoning_effort = v["reasoning-effort"];
+  if (v["thinking-budget"] !== undefined) out.thinking_budget = v["thinking-budget"];
+  return out;
+}
 
 /** --temperature and --max-tokens as request parameters (only those given). */
 function sampling(v: RunFlags): Record<string, number> {
@@ -289,15 +325,21 @@ async function experimentRun(name: string, v: RunFlags, modelFlags: string[], ep
   const plan: Plan = planExperiment(e, { queries, offline: ep.offline, models, n, only });
   if (v["dry-run"]) {
     ctx.out(formatPlan(plan));
+    if (!ep.offline && ep.profile) {
+      const r = providerReport(ep.profile, plan.conditions, params, { baseURL: redactUrl(ep.baseURL!), allow: ep.allow, reasoningEffort: ep.reasoningEffort, thinkingBudget: ep.thinkingBudget, today: ep.today });
+      ctx.out("");
+      for (const l of r.lines) ctx.out(l);
+    }
     return null;
   }
   const recorded = ep.offline ? null : redactUrl(ep.baseURL!);
   const out = v.out
     ? resolve(v.out)
-    : defaultOut({ experiment: name, models: plan.models, n: n ?? null, only: picked ?? null, seed, params, queries: queriesPath ?? SHIPPED_QUERIES_PATH, base: recorded ?? "offline", ...(v.paraphrases ? { paraphrases: resolve(v.paraphrases) } : {}) });
+    : defaultOut({ experiment: name, models: plan.models, n: n ?? null, only: picked ?? null, seed, params, queries: queriesPath ?? SHIPPED_QUERIES_PATH, base: recorded ?? "offline", ...(v.paraphrases ? { paraphrases: resolve(v.paraphrases) } : {}), ...providerParts(v) });
   return interruptible(ctx.log, async (signal) => {
     const endpoint = await openEndpoint(ep);
     try {
+      preflightRun(endpoint, plan.conditions, params);
       ctx.log(`afw run ${name}: ${plan.requests} requests, ${plan.conditions.length} condition(s), ${plan.models.length} model(s) → ${out}${ep.offline ? " (offline: simulated organisms)" : ""}`);
       const r = await evaluate(e, endpoint, {
         out,
@@ -312,7 +354,9 @@ async function experimentRun(name: string, v: RunFlags, modelFlags: string[], ep
         progress: !v.quiet,
         signal,
         load: false,
-        args: { experiment: name, n: n ?? null, models: plan.models, conditions: picked ?? null, seed, concurrency: ep.concurrency, cache: !v["no-cache"], ...(v.paraphrases ? { paraphrases: resolve(v.paraphrases) } : {}) },
+        log: (line) => ctx.log(`afw ${line}`),
+        retryPermanent: !!v["retry-permanent"],
+        args: { experiment: name, n: n ?? null, models: plan.models, conditions: picked ?? null, seed, concurrency: ep.concurrency, cache: !v["no-cache"], ...(v.paraphrases ? { paraphrases: resolve(v.paraphrases) } : {}), ...ep.record },
       });
       const summary = r.run!;
       let report: string | undefined;
@@ -353,17 +397,25 @@ async function wordingText(dir: string | undefined, s: RunSummary, out: string, 
   return w ? `${w.text}\n(afw report ${out} also draws the wording forest)` : undefined;
 }
 
-/** Exit 0 when every sample finished, 1 when some failed for good, 130 when interrupted. */
+/**
+ * Exit 0 when every sample finished, 1 when some failed for good (now, or
+ * kept from before as permanent failures), 3 when a fatal provider error
+ * stopped the run, 130 when interrupted.
+ */
 export function summarize(r: RunCommandResult, log: (s: string) => void): number {
   const s = r.summary;
-  log(`afw run: ${s.written} written, ${s.skipped} already done, ${s.errors} failed, ${s.usage.retries} retries, ${s.usage.prompt_tokens + s.usage.completion_tokens} tokens (${s.usage.cached} from cache) in ${s.seconds.toFixed(1)} s → ${r.out}`);
+  const blocked = s.outcomes?.blocked ?? 0;
+  log(`afw run: ${s.written} written, ${s.skipped} already done, ${s.errors} failed${blocked ? `, ${blocked} blocked by the provider (recorded)` : ""}, ${s.usage.retries} retries, ${s.usage.prompt_tokens + s.usage.completion_tokens} tokens (${s.usage.cached} from cache) in ${s.seconds.toFixed(1)} s → ${r.out}`);
+  if (s.spend?.length) log(`afw run: ${spendLine(s.spend)}`);
   if (s.repairedBytes) log(`afw run: cut a torn last line (${s.repairedBytes} bytes) left by an earlier kill`);
   if (s.fatal) {
     log(`afw run: stopped: ${s.fatal}`);
     return EXIT_FATAL_PROVIDER;
   }
   if (s.errors) log(`afw run: ${s.errors} sample(s) failed for good; run the same command again to retry them`);
-  return s.status === "complete" ? 0 : s.errors ? 1 : 130;
+  if (s.keptPermanent) log(`afw run: ${s.keptPermanent} sample(s) kept as failed with a permanent error (context too long, invalid request); --retry-permanent redoes them`);
+  if (s.status === "complete") return 0;
+  return s.errors || s.keptPermanent ? 1 : 130;
 }
 
 export const command: Command = {

@@ -38,6 +38,17 @@ function App(props: { source: Source }) {
   const [cursor, setCursorState] = useState(-1);
   const cursorId = useRef<string | null>(null);
   const [nav, setNav] = useState<Nav | null>(null);
+  /**
+   * The keys read the newest route and neighbours from refs, not from the
+   * render they were bound in: a key pressed right after a render, before the
+   * listener is bound again, must not act on the previous sample's
+   * neighbours. A move asked for before the open sample's neighbours are
+   * known is carried out when they arrive.
+   */
+  const routeNow = useRef(route);
+  routeNow.current = route;
+  const navNow = useRef<{ id: string; nav: Nav } | null>(null);
+  const pendingNav = useRef<"next" | "prev" | null>(null);
   const [version, setVersion] = useState(0);
   const [help, setHelp] = useState(false);
   const [systemOpen, setSystemOpen] = useState(false);
@@ -79,19 +90,38 @@ function App(props: { source: Source }) {
       return;
     }
     let live = true;
-    source.nav(route.id, route.q).then((n) => {
+    const id = route.id;
+    source.nav(id, route.q).then((n) => {
       if (!live) return;
+      navNow.current = { id, nav: n };
       setNav(n);
       if (n.index >= 0) setCursorState(n.index);
+      const dir = pendingNav.current;
+      pendingNav.current = null;
+      const to = dir === "next" ? n.next : dir === "prev" ? n.prev : null;
+      if (to) go({ ...routeNow.current, id: to });
     });
     return () => {
       live = false;
     };
   }, [route.id, JSON.stringify(route.q), version]);
 
+  /** Open the next or previous sample within the filter (now, or as soon as the neighbours are known). */
+  const step = (dir: "next" | "prev") => {
+    const r = routeNow.current;
+    const known = navNow.current;
+    if (!known || known.id !== r.id) {
+      pendingNav.current = dir;
+      return;
+    }
+    const to = dir === "next" ? known.nav.next : known.nav.prev;
+    if (to) go({ ...r, id: to });
+  };
+
   // keyboard
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
+      const route = routeNow.current;
       const t = e.target as HTMLElement;
       const typing = t && (t.tagName === "INPUT" || t.tagName === "TEXTAREA" || t.tagName === "SELECT");
       if (typing) {
@@ -114,15 +144,13 @@ function App(props: { source: Source }) {
           break;
         case "j":
         case "ArrowDown":
-          if (route.view !== "table") {
-            if (nav?.next) go({ ...route, view: route.view, id: nav.next });
-          } else if (total) setCursorState((c) => Math.min(total - 1, c + 1));
+          if (route.view !== "table") step("next");
+          else if (total) setCursorState((c) => Math.min(total - 1, c + 1));
           break;
         case "k":
         case "ArrowUp":
-          if (route.view !== "table") {
-            if (nav?.prev) go({ ...route, id: nav.prev });
-          } else setCursorState((c) => Math.max(0, c - 1));
+          if (route.view !== "table") step("prev");
+          else setCursorState((c) => Math.max(0, c - 1));
           break;
         case "Enter":
           if (route.view === "table" && cursorId.current) open(cursorId.current);

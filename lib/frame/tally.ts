@@ -1,0 +1,498 @@
+/**
+ * Results aggregated while they are read: the shape the report's tables are
+ * computed from when a results folder is too big to hold as records.
+ *
+ * A tally keeps, per cell (model × condition × tier) and per query, one
+ * small integer per sample index: the id of a *unit* (one sample). Per unit
+ * it keeps one byte of facts (failed, accept / reject tag, accept then
+ * refuse, scratchpad present, truncated, blocked), and per judge version
+ * that judged it a verdict in four typed arrays (state, label, score, bits).
+ * So memory is a few bytes per sample plus a little per cell and query,
+ * never a record per sample: the tags and judges' texts, prompts and
+ * replies are dropped as each line is read (`afw report` on a million
+ * samples stays in a few hundred megabytes; bench/report.bench.ts).
+ *
+ * The rules are those of `loadRun` (lib/store): one record per sample, its
+ * last success, else its last failure; a judgement counts for the sample
+ * its key names, the last record of a judge version replacing earlier ones;
+ * judgements of samples that are not there are dropped. A record is found
+ * by what it is (model, condition, tier, query, sample index), and a
+ * judgement's key is read back into those fields when it has the form
+ * `sampleKey` gives ("experiment|condition|model|tier|query|sample"); other
+ * keys (importers may write any) are kept in a map.
+ *
+ * Build one with `tallyFolder(dir)` (frame/stream.ts, streaming), or from
+ * records in memory with `ResultsTally.fromSamples`, `fromRows` (or
+ * `asTally`, which takes whatever the tables take).
+ */
+import type { Judgement, Outcome, RunManifest, Sample } from "../schema/index";
+import { frameRows, isFrame, type FrameLike, type SampleRow } from "./rows";
+
+/** Unit facts, one bit each. */
+export const UNIT = {
+  /** The request failed for good (`error` set): left out of every n. */
+  FAILED: 1,
+  /** The accept tag. */
+  ACCEPTED: 2,
+  /** The reject tag. */
+  REJECTED: 4,
+  /** The accept tag, then a refusal in the body. */
+  ATR: 8,
+  /** A scratchpad that is not blank. */
+  SCRATCHPAD: 16,
+  /** Outcome "truncated" (hit the token limit). */
+  TRUNCATED: 32,
+  /** Outcome "blocked" (the provider would not pass the answer on): in n, never complied. */
+  BLOCKED: 64,
+} as const;
+
+/** Whether a unit's facts say it complied by the tags (never when failed or blocked). */
+export function unitComplied(f: number): boolean {
+  return (f & (UNIT.ACCEPTED | UNIT.ATR | UNIT.FAILED | UNIT.BLOCKED)) === UNIT.ACCEPTED;
+}
+
+/** Whether a unit's reply carried neither tag (and it did not fail and was not blocked). */
+export function unitInvalid(f: number): boolean {
+  return (f & (UNIT.ACCEPTED | UNIT.REJECTED | UNIT.FAILED | UNIT.BLOCKED)) === 0;
+}
+
+/** What a tally reads of one sample record. */
+export interface SampleFacts {
+  /** The sample key (judgements name it); optional for rows that have none. */
+  key?: string;
+  experiment?: string;
+  model: string;
+  condition: string;
+  tier: string;
+  query_id: string;
+  sample: number;
+  accepted: boolean | null;
+  accept_then_refuse: boolean;
+  error: string | null;
+  outcome?: Outcome;
+  /** The scratchpad is present and not blank. */
+  scratchpad?: boolean;
+}
+
+/** The facts byte of a sample. */
+export function unitFacts(s: SampleFacts): number {
+  let f = 0;
+  if (s.error !== null) f |= UNIT.FAILED;
+  if (s.accepted === true) f |= UNIT.ACCEPTED;
+  else if (s.accepted === false) f |= UNIT.REJECTED;
+  if (s.accept_then_refuse) f |= UNIT.ATR;
+  if (s.scratchpad) f |= UNIT.SCRATCHPAD;
+  if (s.outcome === "truncated") f |= UNIT.TRUNCATED;
+  else if (s.outcome === "blocked") f |= UNIT.BLOCKED;
+  return f;
+}
+
+function grownU8(a: Uint8Array, need: number): Uint8Array {
+  if (need <= a.length) return a;
+  const b = new Uint8Array(Math.max(need, a.length * 2, 64));
+  b.set(a);
+  return b;
+}
+function grownU16(a: Uint16Array, need: number): Uint16Array {
+  if (need <= a.length) return a;
+  const b = new Uint16Array(Math.max(need, a.length * 2, 64));
+  b.set(a);
+  return b;
+}
+function grownF64(a: Float64Array, need: number): Float64Array {
+  if (need <= a.length) return a;
+  const b = new Float64Array(Math.max(need, a.length * 2, 64));
+  b.fill(NaN, a.length);
+  b.set(a);
+  return b;
+}
+
+/** Sample indices at or above this are kept in a map, not a dense array. */
+const DENSE_SAMPLES = 1 << 16;
+
+/** One query of one cell: the unit id of each sample index. */
+export class QuerySlot {
+  /** Unit id + 1 per sample index (0: no sample). */
+  private dense = new Int32Array(1);
+  private far: Map<number, number> | null = null;
+  /** One past the highest dense sample index seen. */
+  length = 0;
+  constructor(readonly query: string) {}
+  /** The unit id at a sample index, or −1. */
+  unit(sample: number): number {
+    if (sample < DENSE_SAMPLES) return sample < this.dense.length ? this.dense[sample] - 1 : -1;
+    return this.far?.get(sample) ?? -1;
+  }
+  set(sample: number, unit: number): void {
+    if (sample < DENSE_SAMPLES) {
+      if (sample >= this.dense.length) {
+        const b = new Int32Array(Math.max(sample + 1, this.dense.length * 2));
+        b.set(this.dense);
+        this.dense = b;
+      }
+      this.dense[sample] = unit + 1;
+      if (sample >= this.length) this.length = sample + 1;
+    } else (this.far ??= new Map()).set(sample, unit);
+  }
+  /** Every (sample index, unit id) present, dense indices first in order. */
+  *entries(): IterableIterator<[number, number]> {
+    for (let s = 0; s < this.length; s++) if (this.dense[s] > 0) yield [s, this.dense[s] - 1];
+    if (this.far) for (const [s, u] of [...this.far].sort((a, b) => a[0] - b[0])) yield [s, u];
+  }
+  /** Call `each(sample, unit)` for every sample present (no allocation). */
+  forEach(each: (sample: number, unit: number) => void): void {
+    const d = this.dense;
+    for (let s = 0; s < this.length; s++) if (d[s] > 0) each(s, d[s] - 1);
+    if (this.far) for (const [s, u] of [...this.far].sort((a, b) => a[0] - b[0])) each(s, u);
+  }
+}
+
+/** One cell: a model under a condition in one tier, its queries in first-seen order. */
+export interface TallyCell {
+  model: string;
+  condition: string;
+  tier: string;
+  queries: Map<string, QuerySlot>;
+}
+
+/** One judge version's verdicts, one entry per unit. */
+export class VerdictColumn {
+  /** 0: no judgement; 1: invalid; 2: valid. */
+  state = new Uint8Array(0);
+  /** Interned String(label) (0: null); `labels[i]` gives it back. */
+  label = new Uint16Array(0);
+  score = new Float64Array(0);
+  /** Flags: bit 7 label === true; bits 0–6 the detail's named booleans (`flagNames`). */
+  bits = new Uint8Array(0);
+  readonly labels: string[] = [""];
+  private labelIds = new Map<string, number>();
+  /** The detail booleans kept, by the bit they set (partial kinds, motives). */
+  readonly flagNames: string[] = [];
+  constructor(
+    readonly judge: string,
+    readonly version: string,
+  ) {}
+  private grow(n: number): void {
+    if (n <= this.state.length) return;
+    this.state = grownU8(this.state, n);
+    this.label = grownU16(this.label, n);
+    this.score = grownF64(this.score, n);
+    this.bits = grownU8(this.bits, n);
+  }
+  /** Record the verdict on a unit (a later one replaces an earlier). */
+  set(unit: number, j: Judgement): void {
+    this.grow(unit + 1);
+    this.state[unit] = j.valid ? 2 : 1;
+    let id = 0;
+    if (j.label !== null && j.label !== undefined) {
+      const s = String(j.label);
+      id = this.labelIds.get(s) ?? 0;
+      if (!id) {
+        id = this.labels.length;
+        if (id > 0xffff) throw new RangeError(`judge ${this.judge}@${this.version}: more than 65535 distinct labels`);
+        this.labels.push(s);
+        this.labelIds.set(s, id);
+      }
+    }
+    this.label[unit] = id;
+    this.score[unit] = j.score ?? NaN;
+    let bits = j.label === true ? 128 : 0;
+    const d = j.detail as Record<string, unknown> | undefined;
+    const flags = (d?.kinds ?? d?.motives) as Record<string, unknown> | undefined;
+    if (flags && typeof flags === "object") {
+      for (const [name, v] of Object.entries(flags)) {
+        if (v !== true) continue;
+        let b = this.flagNames.indexOf(name);
+        if (b < 0 && this.flagNames.length < 7) b = this.flagNames.push(name) - 1;
+        if (b >= 0) bits |= 1 << b;
+      }
+    }
+    this.bits[unit] = bits;
+  }
+  /** Whether a unit has a judgement of this version. */
+  has(unit: number): boolean {
+    return unit < this.state.length && this.state[unit] > 0;
+  }
+  valid(unit: number): boolean {
+    return unit < this.state.length && this.state[unit] === 2;
+  }
+  /** The label as a string, or null. */
+  labelOf(unit: number): string | null {
+    const id = unit < this.label.length ? this.label[unit] : 0;
+    return id ? this.labels[id] : null;
+  }
+  scoreOf(unit: number): number | null {
+    const s = unit < this.score.length ? this.score[unit] : NaN;
+    return Number.isNaN(s) ? null : s;
+  }
+  labelIsTrue(unit: number): boolean {
+    return unit < this.bits.length && (this.bits[unit] & 128) !== 0;
+  }
+  /** Whether the detail named `flag` true (a partial-compliance kind, a motive). */
+  flag(unit: number, flag: string): boolean {
+    const b = this.flagNames.indexOf(flag);
+    return b >= 0 && unit < this.bits.length && (this.bits[unit] & (1 << b)) !== 0;
+  }
+}
+
+/** Where each judge family's versions appeared, for picking the newest (as `judgeVersions` does on samples). */
+interface FamilyOrder {
+  versions: string[];
+  /** Per version: the first (unit, rank within the unit) it appeared at. */
+  first: { unit: number; rank: number }[];
+  /** Per unit: distinct versions of this family seen (saturates at 255). */
+  count: Uint8Array;
+  /** Per unit: 1 + index of the version whose first appearance on that unit came last (0: none). */
+  last: Uint16Array;
+}
+
+/**
+ * Results as counts per cell and query plus a few bytes per sample; see the
+ * file comment.
+ */
+export class ResultsTally {
+  manifest: RunManifest | null = null;
+  /** Where the results came from (a folder, or "(in memory)"). */
+  dir = "(in memory)";
+  readonly cells = new Map<string, TallyCell>();
+  /** Facts byte per unit. */
+  private facts = new Uint8Array(0);
+  private nUnits = 0;
+  /** Unit ids of samples whose key is not of `sampleKey`'s form. */
+  private odd = new Map<string, number>();
+  private oddUnits = new Set<number>();
+  private experiments = new Set<string>();
+  readonly columns = new Map<string, VerdictColumn>();
+  private families = new Map<string, FamilyOrder>();
+  /** Sample records read, and records superseded by a later one of the same sample. */
+  records = 0;
+  superseded = 0;
+  /** Judgement records read, and those naming no sample present. */
+  judgementRecords = 0;
+  orphanJudgements = 0;
+  private lastCellKey = "";
+  private lastCell: TallyCell | null = null;
+
+  /** Samples held (one per key). */
+  get units(): number {
+    return this.nUnits;
+  }
+
+  /** The facts byte of a unit. */
+  factsOf(unit: number): number {
+    return this.facts[unit];
+  }
+
+  private cell(model: string, condition: string, tier: string): TallyCell {
+    const k = `${model}\u0000${condition}\u0000${tier}`;
+    if (k === this.lastCellKey && this.lastCell) return this.lastCell;
+    let c = this.cells.get(k);
+    if (!c) this.cells.set(k, (c = { model, condition, tier, queries: new Map() }));
+    this.lastCellKey = k;
+    this.lastCell = c;
+    return c;
+  }
+
+  /** A cell if present. */
+  getCell(model: string, condition: string, tier: string): TallyCell | undefined {
+    return this.cells.get(`${model}\u0000${condition}\u0000${tier}`);
+  }
+
+  /**
+   * Add one sample record. A record for a sample already held replaces it
+   * when it succeeded or the held one failed (its last success, else its
+   * last failure). Returns the unit id.
+   */
+  addSample(s: SampleFacts): number {
+    this.records++;
+    if (!Number.isInteger(s.sample) || s.sample < 0) throw new RangeError(`sample index must be a non-negative integer, got ${s.sample}`);
+    const c = this.cell(s.model, s.condition, s.tier);
+    let slot = c.queries.get(s.query_id);
+    if (!slot) c.queries.set(s.query_id, (slot = new QuerySlot(s.query_id)));
+    const f = unitFacts(s);
+    let u = slot.unit(s.sample);
+    if (u >= 0) {
+      this.superseded++;
+      const prevFailed = (this.facts[u] & UNIT.FAILED) !== 0;
+      if (s.error === null || prevFailed) this.facts[u] = f;
+    } else {
+      u = this.nUnits++;
+      this.facts = grownU8(this.facts, this.nUnits);
+      this.facts[u] = f;
+      slot.set(s.sample, u);
+    }
+    if (s.key !== undefined) {
+      if (s.experiment !== undefined) this.experiments.add(s.experiment);
+      if (!regularKey(s)) {
+        this.odd.set(s.key, u);
+        this.oddUnits.add(u);
+      }
+    }
+    return u;
+  }
+
+  /** The unit a sample key names, or −1. */
+  unitOfKey(key: string): number {
+    const o = this.odd.get(key);
+    if (o !== undefined) return o;
+    const p = key.split("|");
+    if (p.length !== 6 || !this.experiments.has(p[0])) return -1;
+    const n = Number(p[5]);
+    if (!Number.isInteger(n) || n < 0 || String(n) !== p[5]) return -1;
+    const u = this.getCell(p[2], p[1], p[3])?.queries.get(p[4])?.unit(n) ?? -1;
+    return u >= 0 && !this.oddUnits.has(u) ? u : -1;
+  }
+
+  /** Add a judgement of the sample with this key; false when no such sample is held. */
+  addJudgement(sampleKey: string, j: Judgement): boolean {
+    this.judgementRecords++;
+    const u = this.unitOfKey(sampleKey);
+    if (u < 0) {
+      this.orphanJudgements++;
+      return false;
+    }
+    this.addJudgementAt(u, j);
+    return true;
+  }
+
+  /** Add a judgement of a unit (its version replaces that version's earlier record). */
+  addJudgementAt(unit: number, j: Judgement): void {
+    const id = `${j.judge}@${j.version}`;
+    let col = this.columns.get(id);
+    if (!col) this.columns.set(id, (col = new VerdictColumn(j.judge, j.version)));
+    const isNew = !col.has(unit);
+    col.set(unit, j);
+    if (!isNew) return;
+    // the order versions appeared in, per unit (the newest version of a sample is the one it got last)
+    let fam = this.families.get(j.judge);
+    if (!fam) this.families.set(j.judge, (fam = { versions: [], first: [], count: new Uint8Array(0), last: new Uint16Array(0) }));
+    fam.count = grownU8(fam.count, unit + 1);
+    fam.last = grownU16(fam.last, unit + 1);
+    let v = fam.versions.indexOf(j.version);
+    const rank = fam.count[unit];
+    if (v < 0) {
+      v = fam.versions.push(j.version) - 1;
+      fam.first.push({ unit, rank });
+    } else {
+      const f = fam.first[v];
+      if (unit < f.unit || (unit === f.unit && rank < f.rank)) fam.first[v] = { unit, rank };
+    }
+    if (fam.count[unit] < 255) fam.count[unit]++;
+    fam.last[unit] = v + 1;
+  }
+
+  /** A judge version's column, if any sample has it. */
+  column(judge: string, version: string): VerdictColumn | undefined {
+    return this.columns.get(`${judge}@${version}`);
+  }
+
+  /**
+   * A judge family's versions, newest last: ordered by how many samples got
+   * each as their last version of the family, then by first appearance (the
+   * rule of `judgeVersions` on samples).
+   */
+  versionsOf(judge: string): string[] {
+    const fam = this.families.get(judge);
+    if (!fam) return [];
+    const votes = new Array<number>(fam.versions.length).fill(0);
+    const n = Math.min(this.nUnits, fam.last.length);
+    for (let u = 0; u < n; u++) if (fam.last[u]) votes[fam.last[u] - 1]++;
+    const order = fam.versions.map((_, i) => i);
+    const firstCmp = (a: number, b: number) => fam.first[a].unit - fam.first[b].unit || fam.first[a].rank - fam.first[b].rank;
+    order.sort((a, b) => votes[a] - votes[b] || firstCmp(a, b));
+    return order.map((i) => fam.versions[i]);
+  }
+
+  /** Cells sorted by model, condition, tier. */
+  sortedCells(): TallyCell[] {
+    return [...this.cells.values()].sort((a, b) => a.model.localeCompare(b.model) || a.condition.localeCompare(b.condition) || a.tier.localeCompare(b.tier));
+  }
+
+  /**
+   * A tally of samples in memory (judgements merged in, as `loadRun` gives
+   * them): each sample's judgements are taken in the order they were merged.
+   */
+  static fromSamples(samples: readonly Sample[], manifest: RunManifest | null = null): ResultsTally {
+    const t = new ResultsTally();
+    t.manifest = manifest;
+    for (const s of samples) {
+      const u = t.addSample({ ...sampleFacts(s) });
+      for (const j of Object.values(s.judgements ?? {})) t.addJudgementAt(u, j);
+    }
+    return t;
+  }
+
+  /**
+   * A tally of rows (`sampleRows`, a frame's rows) or the slim records the
+   * contrasts read: tags and outcomes only (rows carry each judge's verdict
+   * that counts, not its versions).
+   */
+  static fromRows(rows: readonly RowLike[]): ResultsTally {
+    const t = new ResultsTally();
+    for (const r of rows) t.addSample(rowFacts(r));
+    return t;
+  }
+}
+
+/** Whether a sample's key is what `sampleKey` makes of its fields (and can be read back). */
+function regularKey(s: SampleFacts): boolean {
+  const { key, experiment, condition, model, tier, query_id, sample } = s;
+  if (experiment === undefined || key === undefined) return false;
+  for (const x of [experiment, condition, model, tier, query_id]) if (x.includes("|")) return false;
+  return key === `${experiment}|${condition}|${model}|${tier}|${query_id}|${sample}`;
+}
+
+/** What a tally reads of a full sample record. */
+export function sampleFacts(s: Pick<Sample, "key" | "experiment" | "model" | "condition" | "tier" | "query_id" | "sample" | "accepted" | "accept_then_refuse" | "error" | "outcome" | "scratchpad">): SampleFacts {
+  return {
+    key: s.key,
+    experiment: s.experiment,
+    model: s.model,
+    condition: s.condition,
+    tier: s.tier,
+    query_id: s.query_id,
+    sample: s.sample,
+    accepted: s.accepted,
+    accept_then_refuse: s.accept_then_refuse,
+    error: s.error,
+    outcome: s.outcome,
+    scratchpad: !!(s.scratchpad && s.scratchpad.trim()),
+  };
+}
+
+/** A row (`sampleRows`) or a slim sample record. */
+export type RowLike =
+  | { model: string; condition: string; tier: string; query_id: string; sample: number; complied: number; failed: number; invalid?: number; accept_then_refuse?: number; outcome?: Outcome; scratchpad?: string | null; key?: string; experiment?: string }
+  | { model: string; condition: string; tier: string; query_id: string; sample: number; accepted: boolean | null; accept_then_refuse: boolean; error: string | null; outcome?: Outcome; scratchpad?: string | null; key?: string; experiment?: string };
+
+/** What a tally reads of a row or a slim record. */
+export function rowFacts(r: RowLike): SampleFacts {
+  const base = { model: r.model, condition: r.condition, tier: r.tier, query_id: r.query_id, sample: Number(r.sample), outcome: r.outcome, scratchpad: !!(r.scratchpad && String(r.scratchpad).trim()) };
+  if ("complied" in r) {
+    const complied = Number(r.complied) === 1;
+    const atr = Number(r.accept_then_refuse ?? 0) === 1;
+    const invalid = Number(r.invalid ?? 0) === 1;
+    return { ...base, accepted: complied || atr ? true : invalid ? null : false, accept_then_refuse: atr, error: Number(r.failed) === 1 ? "failed" : null };
+  }
+  return { ...base, accepted: r.accepted, accept_then_refuse: r.accept_then_refuse, error: r.error };
+}
+
+/** What the tables take: a tally, a DataFrame from `load`, rows, samples (judgements merged in), or slim records. */
+export type TallyInput = ResultsTally | FrameLike | readonly SampleRow[] | readonly Sample[] | readonly RowLike[];
+
+/**
+ * A tally of whatever the tables take: itself, a DataFrame or rows (tags
+ * only), samples with their judgements, or slim records.
+ *
+ * @example asTally(await load("runs/demo")).units
+ */
+export function asTally(input: TallyInput): ResultsTally {
+  if (input instanceof ResultsTally) return input;
+  if (isFrame(input)) return ResultsTally.fromRows(frameRows(input) as unknown as RowLike[]);
+  const list = input as readonly Record<string, unknown>[];
+  if (!list.length) return new ResultsTally();
+  const first = list[0];
+  if ("complied" in first && "failed" in first) return ResultsTally.fromRows(list as unknown as RowLike[]);
+  if ("request" in first && "judgements" in first) return ResultsTally.fromSamples(list as unknown as Sample[]);
+  return ResultsTally.fromRows(list as unknown as RowLike[]);
+}

@@ -214,7 +214,8 @@ export function evaluateQueries(perQuery: readonly QueryLinear[], weights: reado
     if (!r) cache.set(level, (r = gapContrastResult(perQuery, weights, { ...o, level })));
     return { estimate: r.estimate, low: r.low, high: r.high, method: r.method, level, n: r.n_queries, ...(r.note ? { note: r.note } : {}) };
   };
-  return { estimate: r95.estimate, p: r95.p_value, method: r95.method, test: r95.test, units: r95.n_samples, n: r95.n_queries, samples_per_query: r95.samples_per_query, de: r95.de, at, ...(r95.note ? { note: r95.note } : {}) };
+  // clamp: normalCdf's absolute error near z = −8 can make the dual p-value a hair below 0
+  return { estimate: r95.estimate, p: Number.isFinite(r95.p_value) ? Math.max(0, r95.p_value) : r95.p_value, method: r95.method, test: r95.test, units: r95.n_samples, n: r95.n_queries, samples_per_query: r95.samples_per_query, de: r95.de, at, ...(r95.note ? { note: r95.note } : {}) };
 }
 
 /**

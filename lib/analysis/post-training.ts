@@ -59,7 +59,7 @@ function fromEvaluated(e: EvaluatedContrast): ResultInterval {
 }
 
 function fromResult(r: StatResult): ResultInterval {
-  return { estimate: r.estimate, low: r.low, high: r.high, method: r.method, level: r.level, n: r.n_queries, p: r.p_value, test: r.test, n_queries: r.n_queries, n_samples: r.n_samples, samples_per_query: r.samples_per_query, n_label: designLabel({ n_queries: r.n_queries, n_samples: r.n_samples }), ...(r.note ? { note: r.note } : {}) };
+  return { estimate: r.estimate, low: r.low, high: r.high, method: r.method, level: r.level, n: r.n_queries, p: Number.isFinite(r.p_value) ? Math.max(0, r.p_value) : r.p_value, test: r.test, n_queries: r.n_queries, n_samples: r.n_samples, samples_per_query: r.samples_per_query, n_label: designLabel({ n_queries: r.n_queries, n_samples: r.n_samples }), ...(r.note ? { note: r.note } : {}) };
 }
 
 const queryIds = (t: ResultsTally, term: GapTerm) => [...(t.getCell(term.model, term.condition, term.a)?.queries.keys() ?? [])].sort().join("\u0000");

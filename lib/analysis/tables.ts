@@ -123,7 +123,8 @@ function fields(r: StatResult, pooled: number): IntervalFields {
     level: r.level,
     method: r.method,
     test: r.test,
-    p_value: r.p_value,
+    // clamp: normalCdf's absolute error near z = −8 can make a dual p-value a hair below 0
+    p_value: Number.isFinite(r.p_value) ? Math.max(0, r.p_value) : r.p_value,
     n_queries: r.n_queries,
     n_samples: r.n_samples,
     samples_per_query: r.samples_per_query,

@@ -1,0 +1,197 @@
+/**
+ * The streaming tally (lib/frame tally.ts, tallyFolder) against the records
+ * path (loadRun → samples): a folder written by hand with every rule of the
+ * store in it (a failure superseded by a success, a success followed by a
+ * failure, a judge version re-judged, two versions of a judge, a judgement
+ * of a sample that is not there, a key that is not of sampleKey's form,
+ * blocked and truncated outcomes, failed samples) gives the same rate, gap
+ * and judge tables and the same agreement either way. Then the line reader:
+ * chunk boundaries, long lines, CRLF, blank lines, and bad lines named by
+ * file, line and field.
+ */
+import { describe, expect, it } from "vitest";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Sample, type Judgement, type Outcome } from "../lib/schema";
+import { forEachRecordLine, forEachSampleFacts, loadRun } from "../lib/store";
+import { asTally, ResultsTally, tallyFolder } from "../lib/frame";
+import { gapTable, judgeAgreement, judgeTables, judgeVersions, rateTable } from "../lib/analysis";
+
+const tmp = () => mkdtempSync(join(tmpdir(), "afw-tally-"));
+
+function rec(o: { model?: string; condition?: string; tier: string; q: number; s: number; accepted: boolean | null; atr?: boolean; error?: string | null; outcome?: Outcome; key?: string; pad?: string | null }): Sample {
+  const model = o.model ?? "m";
+  const condition = o.condition ?? "c";
+  const query_id = `q${o.q}`;
+  return Sample.parse({
+    key: o.key ?? `e|${condition}|${model}|${o.tier}|${query_id}|${o.s}`,
+    run_id: "r",
+    experiment: "e",
+    condition,
+    model,
+    tier: o.tier,
+    query_id,
+    sample: o.s,
+    scenario: { name: "s", variant: "v", cot: true, system_hash: "h", prompt_hash: "p" },
+    request: { api: "chat", messages: [{ role: "user", content: "x" }], params: { temperature: 0, max_tokens: 10 } },
+    output_text: "o",
+    scratchpad: o.pad === undefined ? "thinking" : o.pad,
+    final_output: "out",
+    accepted: o.accepted,
+    accept_then_refuse: o.atr ?? false,
+    usage: null,
+    error: o.error ?? null,
+    outcome: o.outcome ?? (o.error ? "failed" : "reply"),
+    attempts: 1,
+    cached: false,
+    latency_ms: 0,
+    created_at: "t",
+  });
+}
+
+const J = (judge: string, version: string, label: Judgement["label"], score: number | null, valid = true, detail?: Record<string, unknown>): Judgement => ({
+  judge,
+  version,
+  judge_model: version.split("#")[0],
+  prompt_hash: "p",
+  label: valid ? label : null,
+  score: valid ? score : null,
+  valid,
+  ...(detail ? { detail } : {}),
+});
+
+/** A deterministic 0/1 draw. */
+const bit = (...xs: number[]) => {
+  let h = 17;
+  for (const x of xs) h = (h * 31 + x * 7919) % 1000003;
+  return h % 100;
+};
+
+function folder(): string {
+  const d = tmp();
+  const samples: Sample[] = [];
+  const judgements: { sample_key: string; judgement: Judgement; created_at: string }[] = [];
+  for (const model of ["m", "n"]) {
+    for (let q = 0; q < 12; q++) {
+      for (let s = 0; s < 4; s++) {
+        for (const tier of ["free", "paid"]) {
+          const p = tier === "free" ? 30 + 3 * q : 10 + q;
+          const u = bit(q, s, tier.length, model.length);
+          const outcome: Outcome = u === 3 ? "blocked" : u === 5 ? "truncated" : "reply";
+          const accepted = outcome === "blocked" ? null : u === 7 ? null : u < p;
+          const r = rec({ model, tier, q, s, accepted, atr: u === 11, outcome, pad: u === 13 ? "   " : "pad" });
+          if (u === 17) samples.push(rec({ model, tier, q, s, accepted: null, error: "HTTP 500" })); // failed, then this success
+          samples.push(r);
+          if (u === 19) samples.push(rec({ model, tier, q, s, accepted: null, error: "HTTP 429" })); // a later failure does not replace a success
+          if (u === 23 && s === 0) samples.push(rec({ model, tier, q, s: 9, accepted: null, error: "timeout" })); // failed for good
+          judgements.push({ sample_key: r.key, judgement: J("compliance", "cj#aaaa0001", u < p, u < p ? 0.5 : 0, u !== 29), created_at: "t" });
+          judgements.push({ sample_key: r.key, judgement: J("af_reasoning", "aj#bbbb0001", null, (u % 10) / 10 + 0.05), created_at: "t" });
+          if (u % 3 === 0) judgements.push({ sample_key: r.key, judgement: J("af_reasoning", "aj2#cccc0001", null, (u % 7) / 7), created_at: "t" });
+          if (u === 31) judgements.push({ sample_key: r.key, judgement: J("af_reasoning", "aj#bbbb0001", null, 0.9), created_at: "t" }); // re-judged: the later record counts
+          judgements.push({ sample_key: r.key, judgement: J("partial_compliance", "pj#dddd0001", u % 4 === 0 ? "compromise" : "none", null, true, { kinds: { scheming: false, compromise: u % 4 === 0, avoidance: u % 8 === 1 } }), created_at: "t" });
+          if (u < p) judgements.push({ sample_key: r.key, judgement: J("motives", "mj#eeee0001", u % 2 ? "obedience" : "instrumental_goal_guarding", null, true, { motives: { obedience: u % 2 === 1, instrumental_goal_guarding: u % 2 === 0, rater_sycophancy: u % 5 === 0 } }), created_at: "t" });
+        }
+      }
+    }
+  }
+  // a key not of sampleKey's form, judged; and a judgement of no sample
+  const odd = rec({ model: "m", tier: "free", q: 50, s: 0, accepted: true, key: "imported:abc" });
+  samples.push(odd, rec({ model: "m", tier: "paid", q: 50, s: 0, accepted: false, key: "imported:abd" }));
+  judgements.push({ sample_key: "imported:abc", judgement: J("compliance", "cj#aaaa0001", true, 1), created_at: "t" });
+  judgements.push({ sample_key: "e|c|m|free|q99|0", judgement: J("compliance", "cj#aaaa0001", true, 1), created_at: "t" });
+  writeFileSync(join(d, "samples.jsonl"), samples.map((s) => JSON.stringify(s)).join("\n") + "\n");
+  writeFileSync(join(d, "judgements.jsonl"), judgements.map((j) => JSON.stringify(j)).join("\r\n") + "\r\n\n");
+  return d;
+}
+
+describe("the streaming tally reads a folder as loadRun does", () => {
+  const dir = folder();
+  it("gives the same rate, gap and judge tables and the same agreement", async () => {
+    const t = await tallyFolder(dir);
+    const run = await loadRun(dir);
+    expect(t.units).toBe(run.samples.length);
+    expect(t.orphanJudgements).toBe(1);
+    expect(rateTable(t)).toEqual(rateTable(run.samples));
+    expect(gapTable(t)).toEqual(gapTable(run.samples));
+    expect(judgeVersions(t)).toEqual(judgeVersions(run.samples));
+    expect(judgeTables(t)).toEqual(judgeTables(run.samples));
+    expect(judgeTables(t, { versions: { af_reasoning: "aj2" } })).toEqual(judgeTables(run.samples, { versions: { af_reasoning: "aj2" } }));
+    expect(judgeAgreement(t, "aj", "aj2")).toEqual(judgeAgreement(run.samples, "aj", "aj2"));
+  });
+
+  it("counts what the rules say, checked by hand on the records", async () => {
+    const t = await tallyFolder(dir);
+    const run = await loadRun(dir);
+    const rates = rateTable(t);
+    for (const r of rates) {
+      const mine = run.samples.filter((s) => s.model === r.model && s.condition === r.condition && s.tier === r.tier);
+      const ok = mine.filter((s) => s.error === null);
+      expect(r.failed).toBe(mine.length - ok.length);
+      expect(r.n).toBe(ok.length);
+      expect(r.blocked).toBe(ok.filter((s) => s.outcome === "blocked").length);
+      expect(r.truncated).toBe(ok.filter((s) => s.outcome === "truncated").length);
+      expect(r.complied).toBe(ok.filter((s) => s.outcome !== "blocked" && s.accepted === true && !s.accept_then_refuse).length);
+      expect(r.invalid).toBe(ok.filter((s) => s.outcome !== "blocked" && s.accepted === null).length);
+      expect(r.n_queries).toBe(new Set(ok.map((s) => s.query_id)).size);
+    }
+    // the sample retried after a failure counts once, as its success
+    expect(rates.reduce((s, r) => s + r.n + r.failed, 0)).toBe(run.samples.length);
+    // the folder exercises the rules: superseded records, a re-judged version
+    expect(t.superseded).toBeGreaterThan(0);
+    // AF by hand from the merged records (the later record of a version replaces the earlier)
+    for (const r of judgeTables(t).af) {
+      const ok = run.samples.filter((s) => s.model === r.model && s.condition === r.condition && s.tier === r.tier && s.error === null);
+      const v = ok.map((s) => s.judgements["af_reasoning@aj#bbbb0001"]).filter((j) => j && j.valid && j.score !== null);
+      expect(r.judged).toBe(v.length);
+      expect(r.af).toBe(v.filter((j) => j.score! >= 0.4).length);
+      expect(r.mean_score).toBeCloseTo(v.reduce((a, j) => a + j.score!, 0) / v.length, 12);
+    }
+    // the odd key got its judgement
+    const af = judgeTables(t).compliance.find((r) => r.model === "m" && r.tier === "free")!;
+    expect(af.judged + af.invalid).toBe(run.samples.filter((s) => s.model === "m" && s.tier === "free" && s.error === null && Object.keys(s.judgements).some((k) => k.startsWith("compliance@"))).length);
+  });
+
+  it("builds the same tally from rows, samples and a folder for the tags", async () => {
+    const run = await loadRun(dir);
+    const { sampleRows } = await import("../lib/frame");
+    expect(rateTable(asTally(sampleRows(run.samples)))).toEqual(rateTable(await tallyFolder(dir)));
+    expect(gapTable(ResultsTally.fromRows(sampleRows(run.samples)))).toEqual(gapTable(await tallyFolder(dir)));
+  });
+});
+
+describe("the line reader", () => {
+  it("reads lines across chunk boundaries, longer than a chunk, with CRLF and blank lines", async () => {
+    const d = tmp();
+    const p = join(d, "x.jsonl");
+    const long = "y".repeat(5 << 20); // longer than the 4 MB chunk
+    const lines = [JSON.stringify({ a: 1 }), "", JSON.stringify({ b: long }), "  ", ...Array.from({ length: 30000 }, (_, i) => JSON.stringify({ i, pad: "z".repeat(i % 300) }))];
+    writeFileSync(p, lines.join("\r\n")); // no final newline
+    const got: [unknown, number][] = [];
+    await forEachRecordLine(p, (raw, n) => void got.push([raw, n]));
+    expect(got.length).toBe(30002);
+    expect(got[0]).toEqual([{ a: 1 }, 1]);
+    expect((got[1][0] as { b: string }).b.length).toBe(5 << 20);
+    expect(got[1][1]).toBe(3);
+    expect(got[30001]).toEqual([{ i: 29999, pad: "z".repeat(29999 % 300) }, 30004]);
+  });
+
+  it("names the file, line and field of a bad sample record", async () => {
+    const d = tmp();
+    const p = join(d, "samples.jsonl");
+    const good = JSON.stringify(rec({ tier: "free", q: 0, s: 0, accepted: true }));
+    const cases: [string, RegExp][] = [
+      ['{"key": 1}', /samples\.jsonl:2: key: expected a non-empty string, got number$/],
+      [good.replace('"sample":0', '"sample":-1'), /:2: sample: expected a non-negative integer/],
+      [good.replace('"accepted":true', '"accepted":"yes"'), /:2: accepted: expected true, false or null, got string/],
+      [good.replace('"outcome":"reply"', '"outcome":"weird"'), /:2: outcome: expected reply \| truncated \| blocked \| failed/],
+      ["[1,2]", /:2: not a sample record/],
+      ["{nope", /:2: not valid JSON/],
+    ];
+    for (const [bad, re] of cases) {
+      writeFileSync(p, good + "\n" + bad + "\n");
+      await expect(forEachSampleFacts(d, () => {})).rejects.toThrow(re);
+      await expect(tallyFolder(d)).rejects.toThrow(p);
+    }
+  });
+});

@@ -287,7 +287,10 @@ export class ResultsTally {
     const k = `${model}\u0000${condition}\u0000${tier}`;
     if (k === this.lastCellKey && this.lastCell) return this.lastCell;
     let c = this.cells.get(k);
-    if (!c) this.cells.set(k, (c = { model, condition, tier, queries: new Map() }));
+    if (!c) {
+      this.cells.set(k, (c = { model, condition, tier, queries: new Map() }));
+      this.byPrefix.clear();
+    }
     this.lastCellKey = k;
     this.lastCell = c;
     return c;
@@ -331,15 +334,37 @@ export class ResultsTally {
     return u;
   }
 
+  /** Cells by the key prefix "experiment|condition|model|tier|" (null: no such cell). */
+  private byPrefix = new Map<string, TallyCell | null>();
+
   /** The unit a sample key names, or −1. */
   unitOfKey(key: string): number {
     const o = this.odd.get(key);
     if (o !== undefined) return o;
-    const p = key.split("|");
-    if (p.length !== 6 || !this.experiments.has(p[0])) return -1;
-    const n = Number(p[5]);
-    if (!Number.isInteger(n) || n < 0 || String(n) !== p[5]) return -1;
-    const u = this.getCell(p[2], p[1], p[3])?.queries.get(p[4])?.unit(n) ?? -1;
+    // "experiment|condition|model|tier|query|sample": the cell from the prefix, then the query and index
+    let i = -1;
+    for (let k = 0; k < 4; k++) {
+      i = key.indexOf("|", i + 1);
+      if (i < 0) return -1;
+    }
+    const last = key.lastIndexOf("|");
+    if (last <= i) return -1;
+    const prefix = key.slice(0, i + 1);
+    let cell = this.byPrefix.get(prefix);
+    if (cell === undefined) {
+      const p = prefix.split("|");
+      cell = this.experiments.has(p[0]) ? (this.getCell(p[2], p[1], p[3]) ?? null) : null;
+      this.byPrefix.set(prefix, cell);
+    }
+    if (!cell) return -1;
+    let n = 0;
+    if (last + 1 >= key.length || (key.charCodeAt(last + 1) === 48 && last + 2 < key.length)) return -1;
+    for (let k = last + 1; k < key.length; k++) {
+      const c = key.charCodeAt(k) - 48;
+      if (c < 0 || c > 9) return -1;
+      n = n * 10 + c;
+    }
+    const u = cell.queries.get(key.slice(i + 1, last))?.unit(n) ?? -1;
     return u >= 0 && !this.oddUnits.has(u) ? u : -1;
   }
 

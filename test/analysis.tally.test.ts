@@ -14,7 +14,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Sample, type Judgement, type Outcome } from "../lib/schema";
-import { forEachRecordLine, forEachSampleFacts, loadRun } from "../lib/store";
+import { forEachJudgementRecord, forEachRecordLine, forEachSampleFacts, loadRun } from "../lib/store";
 import { asTally, ResultsTally, tallyFolder } from "../lib/frame";
 import { gapTable, judgeAgreement, judgeTables, judgeVersions, rateTable } from "../lib/analysis";
 
@@ -194,4 +194,62 @@ describe("the line reader", () => {
       await expect(tallyFolder(d)).rejects.toThrow(p);
     }
   });
+
+  it("reads the fields from the bytes exactly as JSON.parse does, on awkward records", async () => {
+    const d = tmp();
+    const base = JSON.parse(JSON.stringify(rec({ tier: "free", q: 0, s: 0, accepted: true })));
+    const variants: Record<string, unknown>[] = [
+      { ...base, output_text: 'he said "hi" \\', final_output: "a\\\\\"b", request: { api: "chat", messages: [{ role: "user", content: "{[}]\"},{" }] } },
+      { ...base, key: "e|c|m|free|q-é|3", query_id: "q-é", sample: 3, scratchpad: "   " },
+      { ...base, key: "k2", model: "mA", sample: 4, scratchpad: "\n\t \r" },
+      { ...base, key: "k3", sample: 5, scratchpad: "\u00a0\u2028" },
+      { ...base, key: "k4", sample: 6, scratchpad: "\f" },
+      { ...base, key: "k5", sample: 7, scratchpad: "  \\x" },
+      { ...base, key: "k6", sample: 8, scratchpad: null, accepted: null, error: "HTTP 500 \"upstream\"", outcome: "failed" },
+      { ...base, key: "k7", sample: 9, accepted: false, accept_then_refuse: true, outcome: "truncated", extra: { nested: [1, { a: "}" }] } },
+    ];
+    const lines = variants.map((v) => JSON.stringify(v));
+    // the same record with spaces between tokens, keys reordered, and an escaped key name (read by the JSON.parse fallback)
+    lines.push(" { " + Object.entries({ ...base, key: "k8", sample: 10 }).reverse().map(([k, v]) => `${JSON.stringify(k)} :  ${JSON.stringify(v)}`).join(" , ") + " } ");
+    lines.push(JSON.stringify({ ...base, key: "k9", sample: 11 }).replace('"model"', '"\\u006dodel"'));
+    lines[2] = lines[2].replace('"model":"mA"', '"model":"m\\u0041"');
+    writeFileSync(join(d, "samples.jsonl"), lines.join("\n") + "\n");
+    const got: unknown[] = [];
+    await forEachSampleFacts(d, (x) => void got.push(x));
+    const want = lines.map((l) => {
+      const o = JSON.parse(l);
+      return { key: o.key, experiment: o.experiment, model: o.model, condition: o.condition, tier: o.tier, query_id: o.query_id, sample: o.sample, accepted: o.accepted, accept_then_refuse: o.accept_then_refuse, error: o.error, outcome: o.outcome ?? "reply", scratchpad: !!(o.scratchpad && o.scratchpad.trim()) };
+    });
+    expect(got).toEqual(want);
+    expect((got as { model: string }[])[2].model).toBe("mA");
+    expect((got as { scratchpad: boolean }[]).map((x) => x.scratchpad)).toEqual([true, false, false, false, false, true, false, true, true, true]);
+
+    const jl = [
+      { sample_key: "a", judgement: { judge: "af_reasoning", version: "v#1", judge_model: null, prompt_hash: null, label: "af", score: 0.35, valid: true, votes: [true, null, false], detail: { quotes: [["x\"}"]], thresholds: { af: 0.4 } } }, created_at: "t" },
+      { created_at: "t", judgement: { detail: { kinds: { scheming: true, compromise: false }, quotes: { scheming: "{" } }, valid: true, score: null, label: "compromise", version: "v#2", judge: "partial_compliance" }, sample_key: "b" },
+      { sample_key: "c", judgement: { judge: "compliance", version: "v#3", label: true, score: 1e-1, valid: false, detail: { motives: { obedience: true } } }, created_at: "t" },
+      { sample_key: "d", judgement: { judge: "compliance", version: "v#3", label: false, score: -0.0, valid: true }, created_at: "t" },
+    ];
+    const jlines = jl.map((x) => JSON.stringify(x));
+    jlines[2] = jlines[2].replace('"score":0.1', '"score":1e-1');
+    writeFileSync(join(d, "judgements.jsonl"), jlines.join("\n"));
+    const js: unknown[] = [];
+    await forEachJudgementRecord(d, (k, j) => void js.push([k, { judge: j.judge, version: j.version, label: j.label, score: j.score, valid: j.valid, kinds: j.detail?.kinds, motives: j.detail?.motives }]));
+    const parsed = jlines.map((l) => JSON.parse(l) as (typeof jl)[number]);
+    expect(js).toEqual(parsed.map((x) => [x.sample_key, { judge: x.judgement.judge, version: x.judgement.version, label: x.judgement.label, score: x.judgement.score, valid: x.judgement.valid, kinds: (x.judgement.detail as Record<string, unknown> | undefined)?.kinds, motives: (x.judgement.detail as Record<string, unknown> | undefined)?.motives }]));
+  });
+
+  it("reads numbers from the bytes exactly as Number() does", async () => {
+    const d = tmp();
+    const scores = ["-0", "0.35", "0.1", "1", "0", "-0.25", "0.30000000000000004", "123456789012345", "1234567890123456", "2.5e-3", "1E2", "0.05", "0.9500000000000001"];
+    writeFileSync(join(d, "judgements.jsonl"), scores.map((x, i) => `{"sample_key":"k${i}","judgement":{"judge":"a","version":"v","label":null,"score":${x},"valid":true},"created_at":"t"}`).join("\n"));
+    const got: number[] = [];
+    await forEachJudgementRecord(d, (_, j) => void got.push(j.score!));
+    expect(got).toEqual(scores.map(Number));
+    for (const bad of ["01", ".5", "1.", "-", "tru", "0x1"]) {
+      writeFileSync(join(d, "judgements.jsonl"), `{"sample_key":"k","judgement":{"judge":"a","version":"v","label":null,"score":${bad},"valid":true},"created_at":"t"}\n`);
+      await expect(forEachJudgementRecord(d, () => {})).rejects.toThrow(/judgements\.jsonl:1: not valid JSON/);
+    }
+  });
 });
+

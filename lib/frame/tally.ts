@@ -155,34 +155,57 @@ export interface TallyCell {
   queries: Map<string, QuerySlot>;
 }
 
-/** One judge version's verdicts, one entry per unit. */
+/** Distinct scores of a column before it keeps a float per unit instead of an index. */
+const MAX_SCORE_IDS = 0xfffe;
+
+/**
+ * One judge version's verdicts, one entry per unit, in six bytes: state,
+ * label-true and the detail's named booleans packed in 16 bits, the label
+ * and the score as indexes into the column's distinct values (scores are
+ * vote shares and rubric levels: few distinct values; past 65,534 of them
+ * the column keeps a float per unit).
+ */
 export class VerdictColumn {
-  /** 0: no judgement; 1: invalid; 2: valid. */
-  state = new Uint8Array(0);
+  /** Bits 14–15 state (0 no judgement, 1 invalid, 2 valid); bit 7 label === true; bits 0–6 the detail's named booleans (`flagNames`). */
+  private word: Uint16Array;
   /** Interned String(label) (0: null); `labels[i]` gives it back. */
-  label = new Uint16Array(0);
-  score = new Float64Array(0);
-  /** Flags: bit 7 label === true; bits 0–6 the detail's named booleans (`flagNames`). */
-  bits = new Uint8Array(0);
+  private label: Uint16Array;
+  /** Index into `scores` (0: null), or a float per unit once there are too many distinct scores. */
+  private score: Uint16Array | Float64Array;
   readonly labels: string[] = [""];
   private labelIds = new Map<string, number>();
+  private scores: number[] = [NaN];
+  private scoreIds = new Map<number, number>();
   /** The detail booleans kept, by the bit they set (partial kinds, motives). */
   readonly flagNames: string[] = [];
   constructor(
     readonly judge: string,
     readonly version: string,
-  ) {}
+    /** Units to make room for at once (the tally's count when samples are all read). */
+    capacity = 0,
+  ) {
+    this.word = new Uint16Array(capacity);
+    this.label = new Uint16Array(capacity);
+    this.score = new Uint16Array(capacity);
+  }
   private grow(n: number): void {
-    if (n <= this.state.length) return;
-    this.state = grownU8(this.state, n);
+    if (n <= this.word.length) return;
+    this.word = grownU16(this.word, n);
     this.label = grownU16(this.label, n);
-    this.score = grownF64(this.score, n);
-    this.bits = grownU8(this.bits, n);
+    this.score = this.score instanceof Float64Array ? grownF64(this.score, n) : grownU16(this.score, n);
+  }
+  private scoreIndex(x: number): number {
+    let id = this.scoreIds.get(x);
+    if (id === undefined) {
+      id = this.scores.length;
+      this.scores.push(x);
+      this.scoreIds.set(x, id);
+    }
+    return id;
   }
   /** Record the verdict on a unit (a later one replaces an earlier). */
   set(unit: number, j: Judgement): void {
     this.grow(unit + 1);
-    this.state[unit] = j.valid ? 2 : 1;
     let id = 0;
     if (j.label !== null && j.label !== undefined) {
       const s = String(j.label);
@@ -195,26 +218,37 @@ export class VerdictColumn {
       }
     }
     this.label[unit] = id;
-    this.score[unit] = j.score ?? NaN;
-    let bits = j.label === true ? 128 : 0;
+    const sc = j.score ?? null;
+    if (this.score instanceof Float64Array) this.score[unit] = sc === null ? NaN : sc;
+    else if (sc === null) this.score[unit] = 0;
+    else if (this.scores.length <= MAX_SCORE_IDS || this.scoreIds.has(sc)) this.score[unit] = this.scoreIndex(sc);
+    else {
+      // too many distinct scores: a float per unit from here on
+      const f = new Float64Array(this.word.length);
+      for (let u = 0; u < this.score.length; u++) f[u] = this.scores[this.score[u]];
+      this.score = f;
+      f[unit] = sc;
+    }
+    let w = (j.valid ? 2 : 1) << 14;
+    if (j.label === true) w |= 128;
     const d = j.detail as Record<string, unknown> | undefined;
     const flags = (d?.kinds ?? d?.motives) as Record<string, unknown> | undefined;
     if (flags && typeof flags === "object") {
-      for (const [name, v] of Object.entries(flags)) {
-        if (v !== true) continue;
+      for (const name in flags) {
+        if (flags[name] !== true) continue;
         let b = this.flagNames.indexOf(name);
         if (b < 0 && this.flagNames.length < 7) b = this.flagNames.push(name) - 1;
-        if (b >= 0) bits |= 1 << b;
+        if (b >= 0) w |= 1 << b;
       }
     }
-    this.bits[unit] = bits;
+    this.word[unit] = w;
   }
   /** Whether a unit has a judgement of this version. */
   has(unit: number): boolean {
-    return unit < this.state.length && this.state[unit] > 0;
+    return unit < this.word.length && this.word[unit] >> 14 !== 0;
   }
   valid(unit: number): boolean {
-    return unit < this.state.length && this.state[unit] === 2;
+    return unit < this.word.length && this.word[unit] >> 14 === 2;
   }
   /** The label as a string, or null. */
   labelOf(unit: number): string | null {
@@ -222,16 +256,17 @@ export class VerdictColumn {
     return id ? this.labels[id] : null;
   }
   scoreOf(unit: number): number | null {
-    const s = unit < this.score.length ? this.score[unit] : NaN;
+    if (unit >= this.score.length) return null;
+    const s = this.score instanceof Float64Array ? this.score[unit] : this.scores[this.score[unit]];
     return Number.isNaN(s) ? null : s;
   }
   labelIsTrue(unit: number): boolean {
-    return unit < this.bits.length && (this.bits[unit] & 128) !== 0;
+    return unit < this.word.length && (this.word[unit] & 128) !== 0;
   }
   /** Whether the detail named `flag` true (a partial-compliance kind, a motive). */
   flag(unit: number, flag: string): boolean {
     const b = this.flagNames.indexOf(flag);
-    return b >= 0 && unit < this.bits.length && (this.bits[unit] & (1 << b)) !== 0;
+    return b >= 0 && unit < this.word.length && (this.word[unit] & (1 << b)) !== 0;
   }
 }
 
@@ -240,10 +275,8 @@ interface FamilyOrder {
   versions: string[];
   /** Per version: the first (unit, rank within the unit) it appeared at. */
   first: { unit: number; rank: number }[];
-  /** Per unit: distinct versions of this family seen (saturates at 255). */
-  count: Uint8Array;
   /** Per unit: 1 + index of the version whose first appearance on that unit came last (0: none). */
-  last: Uint16Array;
+  last: Uint8Array | Uint16Array;
 }
 
 /**
@@ -384,25 +417,26 @@ export class ResultsTally {
   addJudgementAt(unit: number, j: Judgement): void {
     const id = `${j.judge}@${j.version}`;
     let col = this.columns.get(id);
-    if (!col) this.columns.set(id, (col = new VerdictColumn(j.judge, j.version)));
+    if (!col) this.columns.set(id, (col = new VerdictColumn(j.judge, j.version, this.nUnits)));
     const isNew = !col.has(unit);
     col.set(unit, j);
     if (!isNew) return;
     // the order versions appeared in, per unit (the newest version of a sample is the one it got last)
     let fam = this.families.get(j.judge);
-    if (!fam) this.families.set(j.judge, (fam = { versions: [], first: [], count: new Uint8Array(0), last: new Uint16Array(0) }));
-    fam.count = grownU8(fam.count, unit + 1);
-    fam.last = grownU16(fam.last, unit + 1);
+    if (!fam) this.families.set(j.judge, (fam = { versions: [], first: [], last: new Uint8Array(this.nUnits) }));
+    if (fam.last.length < unit + 1) fam.last = fam.last instanceof Uint8Array ? grownU8(fam.last, unit + 1) : grownU16(fam.last, unit + 1);
     let v = fam.versions.indexOf(j.version);
-    const rank = fam.count[unit];
+    // rank: how many versions of this family the unit had before this one
+    let rank = 0;
+    for (const other of fam.versions) if (other !== j.version && this.columns.get(`${j.judge}@${other}`)?.has(unit)) rank++;
     if (v < 0) {
       v = fam.versions.push(j.version) - 1;
       fam.first.push({ unit, rank });
+      if (v + 1 > 255 && fam.last instanceof Uint8Array) fam.last = Uint16Array.from(fam.last);
     } else {
       const f = fam.first[v];
       if (unit < f.unit || (unit === f.unit && rank < f.rank)) fam.first[v] = { unit, rank };
     }
-    if (fam.count[unit] < 255) fam.count[unit]++;
     fam.last[unit] = v + 1;
   }
 

@@ -253,3 +253,28 @@ describe("the line reader", () => {
   });
 });
 
+describe("the tally's layout", () => {
+  it("keeps every sample index: dense, widened, far (huge or wasteful ones), replaced, in order", () => {
+    const t = new ResultsTally();
+    const add = (q: string, sample: number, accepted: boolean, error: string | null = null) => t.addSample({ model: "m", condition: "c", tier: "free", query_id: q, sample, accepted, accept_then_refuse: false, error });
+    for (let q = 0; q < 1000; q++) add(`q${q}`, 0, q % 2 === 0);
+    const big = [1, 2, 3, 7, 8, 100, 5000, 1e9];
+    for (const s of big) add("q0", s, true);
+    add("q1", 5000, false, "HTTP 500"); // failed
+    add("q1", 5000, true); // then succeeded: replaces
+    add("q1", 5000, false, "HTTP 429"); // a later failure does not replace the success
+    add("q2", 3, true);
+    const slot = t.getCell("m", "c", "free")!.queries.get("q0")!;
+    expect([...slot.entries()].map(([s]) => s)).toEqual([0, ...big]);
+    for (const s of big) expect(slot.unit(s)).toBeGreaterThanOrEqual(0);
+    expect(slot.unit(4)).toBe(-1);
+    expect(slot.unit(2e9)).toBe(-1);
+    expect(t.units).toBe(1000 + big.length + 2);
+    expect(t.superseded).toBe(2);
+    const [r] = rateTable(t);
+    expect(r).toMatchObject({ n: 1000 + big.length + 2, failed: 0, complied: 500 + big.length + 2, n_queries: 1000 });
+    const q1 = t.getCell("m", "c", "free")!.queries.get("q1")!;
+    expect([...q1.entries()].map(([s]) => s)).toEqual([0, 5000]);
+  });
+});
+

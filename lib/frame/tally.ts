@@ -99,51 +99,87 @@ function grownU16(a: Uint16Array, need: number): Uint16Array {
   b.set(a);
   return b;
 }
-function grownF64(a: Float64Array, need: number): Float64Array {
-  if (need <= a.length) return a;
-  const b = new Float64Array(Math.max(need, a.length * 2, 64));
-  b.fill(NaN, a.length);
-  b.set(a);
-  return b;
+/**
+ * The unit ids of one cell's samples, laid out query by query with a
+ * common stride (the highest sample index + 1, doubled as it grows): one
+ * typed array per cell, not one per query. A query whose sample indices
+ * would make the stride wasteful keeps them in a map.
+ */
+class CellUnits {
+  stride = 1;
+  slots = 0;
+  /** Entries in use. */
+  filled = 0;
+  /** Unit id + 1 at slot·stride + sample (0: no sample). */
+  data: Int32Array = new Int32Array(16);
+  /** A new slot's index. */
+  add(): number {
+    const need = (this.slots + 1) * this.stride;
+    if (need > this.data.length) {
+      const d = new Int32Array(Math.max(need, this.data.length * 2));
+      d.set(this.data);
+      this.data = d;
+    }
+    return this.slots++;
+  }
+  /** Room for sample index `s` in every slot, or false when that would waste memory (the caller keeps it in a map). */
+  widen(s: number): boolean {
+    let stride = this.stride;
+    while (stride <= s) stride *= 2;
+    if (stride * this.slots > 4 * this.filled + 4096) return false;
+    const d = new Int32Array(Math.max(16, stride * (this.slots + 1)));
+    for (let i = 0; i < this.slots; i++) d.set(this.data.subarray(i * this.stride, (i + 1) * this.stride), i * stride);
+    this.data = d;
+    this.stride = stride;
+    return true;
+  }
 }
-
-/** Sample indices at or above this are kept in a map, not a dense array. */
-const DENSE_SAMPLES = 1 << 16;
 
 /** One query of one cell: the unit id of each sample index. */
 export class QuerySlot {
-  /** Unit id + 1 per sample index (0: no sample). */
-  private dense = new Int32Array(1);
   private far: Map<number, number> | null = null;
-  /** One past the highest dense sample index seen. */
-  length = 0;
-  constructor(readonly query: string) {}
+  constructor(
+    readonly query: string,
+    private readonly store: CellUnits,
+    private readonly index: number,
+  ) {}
   /** The unit id at a sample index, or −1. */
   unit(sample: number): number {
-    if (sample < DENSE_SAMPLES) return sample < this.dense.length ? this.dense[sample] - 1 : -1;
-    return this.far?.get(sample) ?? -1;
+    if (this.far) {
+      const u = this.far.get(sample);
+      if (u !== undefined) return u;
+    }
+    const st = this.store;
+    return sample < st.stride ? st.data[this.index * st.stride + sample] - 1 : -1;
   }
   set(sample: number, unit: number): void {
-    if (sample < DENSE_SAMPLES) {
-      if (sample >= this.dense.length) {
-        const b = new Int32Array(Math.max(sample + 1, this.dense.length * 2));
-        b.set(this.dense);
-        this.dense = b;
-      }
-      this.dense[sample] = unit + 1;
-      if (sample >= this.length) this.length = sample + 1;
-    } else (this.far ??= new Map()).set(sample, unit);
+    const st = this.store;
+    if (this.far?.has(sample) || (sample >= st.stride && !st.widen(sample))) {
+      (this.far ??= new Map()).set(sample, unit);
+      return;
+    }
+    const i = this.index * st.stride + sample;
+    if (st.data[i] === 0) st.filled++;
+    st.data[i] = unit + 1;
   }
-  /** Every (sample index, unit id) present, dense indices first in order. */
+  /** Every (sample index, unit id) present, in sample order. */
   *entries(): IterableIterator<[number, number]> {
-    for (let s = 0; s < this.length; s++) if (this.dense[s] > 0) yield [s, this.dense[s] - 1];
-    if (this.far) for (const [s, u] of [...this.far].sort((a, b) => a[0] - b[0])) yield [s, u];
+    const out: [number, number][] = [];
+    this.forEach((s, u) => void out.push([s, u]));
+    yield* out;
   }
-  /** Call `each(sample, unit)` for every sample present (no allocation). */
+  /** Call `each(sample, unit)` for every sample present, in sample order. */
   forEach(each: (sample: number, unit: number) => void): void {
-    const d = this.dense;
-    for (let s = 0; s < this.length; s++) if (d[s] > 0) each(s, d[s] - 1);
-    if (this.far) for (const [s, u] of [...this.far].sort((a, b) => a[0] - b[0])) each(s, u);
+    const st = this.store;
+    const d = st.data;
+    const base = this.index * st.stride;
+    if (!this.far) {
+      for (let s = 0; s < st.stride; s++) if (d[base + s] > 0) each(s, d[base + s] - 1);
+      return;
+    }
+    const all: [number, number][] = [...this.far];
+    for (let s = 0; s < st.stride; s++) if (d[base + s] > 0) all.push([s, d[base + s] - 1]);
+    for (const [s, u] of all.sort((a, b) => a[0] - b[0])) each(s, u);
   }
 }
 
@@ -153,29 +189,28 @@ export interface TallyCell {
   condition: string;
   tier: string;
   queries: Map<string, QuerySlot>;
+  /** Where the cell's unit ids are kept (see CellUnits). */
+  units: CellUnits;
 }
 
-/** Distinct scores of a column before it keeps a float per unit instead of an index. */
-const MAX_SCORE_IDS = 0xfffe;
-
 /**
- * One judge version's verdicts, one entry per unit, in six bytes: state,
- * label-true and the detail's named booleans packed in 16 bits, the label
- * and the score as indexes into the column's distinct values (scores are
- * vote shares and rubric levels: few distinct values; past 65,534 of them
- * the column keeps a float per unit).
+ * One judge version's verdicts, one entry per unit: an index into the
+ * column's distinct verdicts (validity, label, score, and the detail's
+ * named booleans). Judges give few distinct verdicts (vote shares, rubric
+ * levels, labels), so a unit costs two bytes (four past 65,535 distinct
+ * verdicts).
  */
 export class VerdictColumn {
-  /** Bits 14–15 state (0 no judgement, 1 invalid, 2 valid); bit 7 label === true; bits 0–6 the detail's named booleans (`flagNames`). */
-  private word: Uint16Array;
-  /** Interned String(label) (0: null); `labels[i]` gives it back. */
-  private label: Uint16Array;
-  /** Index into `scores` (0: null), or a float per unit once there are too many distinct scores. */
-  private score: Uint16Array | Float64Array;
+  /** Per unit: 1 + index into the verdict table (0: no judgement). */
+  private ids: Uint16Array | Uint32Array;
+  /** The distinct verdicts: valid, interned label (0: null), score (NaN: null), bits (7: label === true; 0–6: `flagNames`). */
+  private vValid: boolean[] = [];
+  private vLabel: number[] = [];
+  private vScore: number[] = [];
+  private vBits: number[] = [];
+  private index = new Map<number, Map<number, number>>();
   readonly labels: string[] = [""];
   private labelIds = new Map<string, number>();
-  private scores: number[] = [NaN];
-  private scoreIds = new Map<number, number>();
   /** The detail booleans kept, by the bit they set (partial kinds, motives). */
   readonly flagNames: string[] = [];
   constructor(
@@ -184,53 +219,28 @@ export class VerdictColumn {
     /** Units to make room for at once (the tally's count when samples are all read). */
     capacity = 0,
   ) {
-    this.word = new Uint16Array(capacity);
-    this.label = new Uint16Array(capacity);
-    this.score = new Uint16Array(capacity);
+    this.ids = new Uint16Array(capacity);
   }
   private grow(n: number): void {
-    if (n <= this.word.length) return;
-    this.word = grownU16(this.word, n);
-    this.label = grownU16(this.label, n);
-    this.score = this.score instanceof Float64Array ? grownF64(this.score, n) : grownU16(this.score, n);
-  }
-  private scoreIndex(x: number): number {
-    let id = this.scoreIds.get(x);
-    if (id === undefined) {
-      id = this.scores.length;
-      this.scores.push(x);
-      this.scoreIds.set(x, id);
-    }
-    return id;
+    if (n <= this.ids.length) return;
+    const a = this.ids instanceof Uint16Array ? new Uint16Array(Math.max(n, this.ids.length * 2, 64)) : new Uint32Array(Math.max(n, this.ids.length * 2, 64));
+    a.set(this.ids);
+    this.ids = a;
   }
   /** Record the verdict on a unit (a later one replaces an earlier). */
   set(unit: number, j: Judgement): void {
     this.grow(unit + 1);
-    let id = 0;
+    let label = 0;
     if (j.label !== null && j.label !== undefined) {
       const s = String(j.label);
-      id = this.labelIds.get(s) ?? 0;
-      if (!id) {
-        id = this.labels.length;
-        if (id > 0xffff) throw new RangeError(`judge ${this.judge}@${this.version}: more than 65535 distinct labels`);
+      label = this.labelIds.get(s) ?? 0;
+      if (!label) {
+        label = this.labels.length;
         this.labels.push(s);
-        this.labelIds.set(s, id);
+        this.labelIds.set(s, label);
       }
     }
-    this.label[unit] = id;
-    const sc = j.score ?? null;
-    if (this.score instanceof Float64Array) this.score[unit] = sc === null ? NaN : sc;
-    else if (sc === null) this.score[unit] = 0;
-    else if (this.scores.length <= MAX_SCORE_IDS || this.scoreIds.has(sc)) this.score[unit] = this.scoreIndex(sc);
-    else {
-      // too many distinct scores: a float per unit from here on
-      const f = new Float64Array(this.word.length);
-      for (let u = 0; u < this.score.length; u++) f[u] = this.scores[this.score[u]];
-      this.score = f;
-      f[unit] = sc;
-    }
-    let w = (j.valid ? 2 : 1) << 14;
-    if (j.label === true) w |= 128;
+    let bits = j.label === true ? 128 : 0;
     const d = j.detail as Record<string, unknown> | undefined;
     const flags = (d?.kinds ?? d?.motives) as Record<string, unknown> | undefined;
     if (flags && typeof flags === "object") {
@@ -238,35 +248,54 @@ export class VerdictColumn {
         if (flags[name] !== true) continue;
         let b = this.flagNames.indexOf(name);
         if (b < 0 && this.flagNames.length < 7) b = this.flagNames.push(name) - 1;
-        if (b >= 0) w |= 1 << b;
+        if (b >= 0) bits |= 1 << b;
       }
     }
-    this.word[unit] = w;
+    const score = j.score ?? NaN;
+    const k = label * 512 + bits * 2 + (j.valid ? 1 : 0);
+    let byScore = this.index.get(k);
+    if (!byScore) this.index.set(k, (byScore = new Map()));
+    let id = byScore.get(score);
+    if (id === undefined) {
+      id = this.vValid.length;
+      this.vValid.push(j.valid);
+      this.vLabel.push(label);
+      this.vScore.push(score);
+      this.vBits.push(bits);
+      byScore.set(score, id);
+      if (id + 1 > 0xffff && this.ids instanceof Uint16Array) this.ids = Uint32Array.from(this.ids);
+    }
+    this.ids[unit] = id + 1;
+  }
+  private at(unit: number): number {
+    return unit < this.ids.length ? this.ids[unit] - 1 : -1;
   }
   /** Whether a unit has a judgement of this version. */
   has(unit: number): boolean {
-    return unit < this.word.length && this.word[unit] >> 14 !== 0;
+    return this.at(unit) >= 0;
   }
   valid(unit: number): boolean {
-    return unit < this.word.length && this.word[unit] >> 14 === 2;
+    const i = this.at(unit);
+    return i >= 0 && this.vValid[i];
   }
   /** The label as a string, or null. */
   labelOf(unit: number): string | null {
-    const id = unit < this.label.length ? this.label[unit] : 0;
-    return id ? this.labels[id] : null;
+    const i = this.at(unit);
+    return i >= 0 && this.vLabel[i] ? this.labels[this.vLabel[i]] : null;
   }
   scoreOf(unit: number): number | null {
-    if (unit >= this.score.length) return null;
-    const s = this.score instanceof Float64Array ? this.score[unit] : this.scores[this.score[unit]];
-    return Number.isNaN(s) ? null : s;
+    const i = this.at(unit);
+    return i < 0 || Number.isNaN(this.vScore[i]) ? null : this.vScore[i];
   }
   labelIsTrue(unit: number): boolean {
-    return unit < this.word.length && (this.word[unit] & 128) !== 0;
+    const i = this.at(unit);
+    return i >= 0 && (this.vBits[i] & 128) !== 0;
   }
   /** Whether the detail named `flag` true (a partial-compliance kind, a motive). */
   flag(unit: number, flag: string): boolean {
     const b = this.flagNames.indexOf(flag);
-    return b >= 0 && unit < this.word.length && (this.word[unit] & (1 << b)) !== 0;
+    const i = this.at(unit);
+    return b >= 0 && i >= 0 && (this.vBits[i] & (1 << b)) !== 0;
   }
 }
 
@@ -289,12 +318,13 @@ export class ResultsTally {
   dir = "(in memory)";
   readonly cells = new Map<string, TallyCell>();
   /** Facts byte per unit. */
-  private facts = new Uint8Array(0);
+  private facts: Uint8Array = new Uint8Array(0);
   private nUnits = 0;
   /** Unit ids of samples whose key is not of `sampleKey`'s form. */
   private odd = new Map<string, number>();
   private oddUnits = new Set<number>();
   private experiments = new Set<string>();
+  private queryIds = new Map<string, string>();
   readonly columns = new Map<string, VerdictColumn>();
   private families = new Map<string, FamilyOrder>();
   /** Sample records read, and records superseded by a later one of the same sample. */
@@ -321,8 +351,9 @@ export class ResultsTally {
     if (k === this.lastCellKey && this.lastCell) return this.lastCell;
     let c = this.cells.get(k);
     if (!c) {
-      this.cells.set(k, (c = { model, condition, tier, queries: new Map() }));
+      this.cells.set(k, (c = { model, condition, tier, queries: new Map(), units: new CellUnits() }));
       this.byPrefix.clear();
+      this.recent = [];
     }
     this.lastCellKey = k;
     this.lastCell = c;
@@ -344,7 +375,13 @@ export class ResultsTally {
     if (!Number.isInteger(s.sample) || s.sample < 0) throw new RangeError(`sample index must be a non-negative integer, got ${s.sample}`);
     const c = this.cell(s.model, s.condition, s.tier);
     let slot = c.queries.get(s.query_id);
-    if (!slot) c.queries.set(s.query_id, (slot = new QuerySlot(s.query_id)));
+    if (!slot) {
+      // one string per query id, shared by every cell
+      let q = this.queryIds.get(s.query_id);
+      if (q === undefined) this.queryIds.set(s.query_id, (q = s.query_id));
+      c.queries.set(q, (slot = new QuerySlot(q, c.units, c.units.add())));
+      if (this.recent.length) this.recent = [];
+    }
     const f = unitFacts(s);
     let u = slot.unit(s.sample);
     if (u >= 0) {
@@ -369,27 +406,51 @@ export class ResultsTally {
 
   /** Cells by the key prefix "experiment|condition|model|tier|" (null: no such cell). */
   private byPrefix = new Map<string, TallyCell | null>();
+  /** The prefixes met last, with their cell and the last query seen under each (judgements of a sample, and of a cell, come near each other). */
+  private recent: { prefix: string; cell: TallyCell | null; query: string; slot: QuerySlot | undefined }[] = [];
 
   /** The unit a sample key names, or −1. */
   unitOfKey(key: string): number {
-    const o = this.odd.get(key);
-    if (o !== undefined) return o;
+    if (this.odd.size) {
+      const o = this.odd.get(key);
+      if (o !== undefined) return o;
+    }
     // "experiment|condition|model|tier|query|sample": the cell from the prefix, then the query and index
-    let i = -1;
-    for (let k = 0; k < 4; k++) {
-      i = key.indexOf("|", i + 1);
-      if (i < 0) return -1;
-    }
     const last = key.lastIndexOf("|");
-    if (last <= i) return -1;
-    const prefix = key.slice(0, i + 1);
-    let cell = this.byPrefix.get(prefix);
-    if (cell === undefined) {
-      const p = prefix.split("|");
-      cell = this.experiments.has(p[0]) ? (this.getCell(p[2], p[1], p[3]) ?? null) : null;
-      this.byPrefix.set(prefix, cell);
+    if (last < 0) return -1;
+    const rec = this.recent;
+    let r = rec.length && key.startsWith(rec[0].prefix) ? rec[0] : undefined;
+    if (!r) {
+      for (let k = 1; k < rec.length; k++) {
+        if (key.startsWith(rec[k].prefix)) {
+          r = rec[k];
+          rec.splice(k, 1);
+          rec.unshift(r);
+          break;
+        }
+      }
     }
-    if (!cell) return -1;
+    if (!r) {
+      let i = -1;
+      for (let k = 0; k < 4; k++) {
+        i = key.indexOf("|", i + 1);
+        if (i < 0) return -1;
+      }
+      if (last <= i) return -1;
+      const prefix = key.slice(0, i + 1);
+      let cell = this.byPrefix.get(prefix);
+      if (cell === undefined) {
+        const p = prefix.split("|");
+        cell = this.experiments.has(p[0]) ? (this.getCell(p[2], p[1], p[3]) ?? null) : null;
+        this.byPrefix.set(prefix, cell);
+      }
+      r = { prefix, cell, query: "", slot: undefined };
+      if (this.recent.length >= 8) this.recent.pop();
+      this.recent.unshift(r);
+    }
+    if (!r.cell) return -1;
+    const qStart = r.prefix.length;
+    if (last < qStart) return -1;
     let n = 0;
     if (last + 1 >= key.length || (key.charCodeAt(last + 1) === 48 && last + 2 < key.length)) return -1;
     for (let k = last + 1; k < key.length; k++) {
@@ -397,7 +458,11 @@ export class ResultsTally {
       if (c < 0 || c > 9) return -1;
       n = n * 10 + c;
     }
-    const u = cell.queries.get(key.slice(i + 1, last))?.unit(n) ?? -1;
+    if (!(last - qStart === r.query.length && key.startsWith(r.query, qStart))) {
+      r.query = key.slice(qStart, last);
+      r.slot = r.cell.queries.get(r.query);
+    }
+    const u = r.slot?.unit(n) ?? -1;
     return u >= 0 && !this.oddUnits.has(u) ? u : -1;
   }
 

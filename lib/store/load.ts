@@ -130,28 +130,27 @@ class KeySet {
   }
 }
 
-/** The last string decoded for one field, reused while the bytes repeat (models, conditions, tiers, versions). */
+/** The strings last decoded for one field (up to 16), reused while their bytes repeat (models, conditions, tiers, judges, versions). */
 class LastString {
-  private bytes = Buffer.alloc(64);
-  private len = -1;
-  private str = "";
+  private entries: { bytes: Buffer; str: string }[] = [];
+  private next = 0;
   get(b: Buffer, s: number, e: number): string {
     const L = e - s;
-    if (L === this.len) {
-      let same = true;
-      for (let i = 0; i < L; i++) {
-        if (b[s + i] !== this.bytes[i]) {
-          same = false;
-          break;
-        }
-      }
-      if (same) return this.str;
+    const es = this.entries;
+    outer: for (let k = 0; k < es.length; k++) {
+      const x = es[k].bytes;
+      if (x.length !== L) continue;
+      for (let i = 0; i < L; i++) if (b[s + i] !== x[i]) continue outer;
+      return es[k].str;
     }
-    this.str = b.toString("utf8", s, e);
-    if (this.bytes.length < L) this.bytes = Buffer.alloc(Math.max(L, 2 * this.bytes.length));
-    b.copy(this.bytes, 0, s, e);
-    this.len = L;
-    return this.str;
+    const str = b.toString("utf8", s, e);
+    const entry = { bytes: Buffer.from(b.subarray(s, e)), str };
+    if (es.length < 16) es.push(entry);
+    else {
+      es[this.next] = entry;
+      this.next = (this.next + 1) % 16;
+    }
+    return str;
   }
 }
 

@@ -29,7 +29,7 @@
  * gigabytes).
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { getExperiment } from "../lib/experiments";
@@ -239,4 +239,4 @@ if (small && big && small !== big) {
   const grow = big.now.maxRssMb / small.now.maxRssMb;
   console.log(`\npeak memory ${big.samples.toLocaleString("en")} / ${small.samples.toLocaleString("en")} samples: ${grow.toFixed(2)}× (target ≤ 1.5×); at ${big.samples.toLocaleString("en")}: ${big.now.maxRssMb.toFixed(0)} MB (target < 1024), ${big.now.seconds.toFixed(1)} s (target < 30)`);
 }
-if (!keep) writeFileSync(join(root, "README"), "afw report bench folders (removed after each run unless --keep)\n");
+if (!keep) rmSync(root, { recursive: true, force: true });

@@ -439,10 +439,10 @@ export function formatJudgeTables(t: JudgeTables): string {
   if (t.compliance.length) {
     const c = cellCols(t.compliance);
     push(`Compliance: tags vs judge (StrongREJECT-style score > 0; ${pc}% CI)`, t.versions.compliance);
-    lines.push(`${c.head}    n  tags%  judge%  [${pc}% CI]        judged  invalid  accept-then-refuse  silent-compliance`);
+    lines.push(`${c.head}samples  tags%  judge%  [${pc}% CI]        judged  invalid  accept-then-refuse  silent-compliance`);
     for (const r of t.compliance) {
       lines.push(
-        `${c.cell(r)}  ${String(r.n).padStart(4)}  ${pct(r.n ? r.tags_complied / r.n : NaN)}  ${pct(r.judge_rate)}  [${pct(r.ci_low)}, ${pct(r.ci_high)}]  ${String(r.judged).padStart(6)}  ${String(r.invalid).padStart(7)}  ${String(r.accept_then_refuse).padStart(18)}  ${String(r.silent_compliance).padStart(17)}`,
+        `${c.cell(r)}  ${String(r.n).padStart(7)}  ${pct(r.n ? r.tags_complied / r.n : NaN)}  ${pct(r.judge_rate)}  [${pct(r.ci_low)}, ${pct(r.ci_high)}]  ${String(r.judged).padStart(6)}  ${String(r.invalid).padStart(7)}  ${String(r.accept_then_refuse).padStart(18)}  ${String(r.silent_compliance).padStart(17)}`,
       );
     }
     lines.push(ciNote(t.compliance));

@@ -459,8 +459,9 @@ function checkSampleLine(o: SampleRaw, path: string, n: number): SampleLine {
   if (typeof outcome !== "string" || !OUTCOMES.includes(outcome)) throw bad(path, n, "outcome", OUTCOMES.join(" | "), outcome);
   const pad = o.scratchpad;
   if (pad !== null && typeof pad !== "string") throw bad(path, n, "scratchpad", "a string or null", pad);
-  const notBlank = o.scratchpadNotBlank ?? (!!pad && pad.trim() !== "");
-  return { key, experiment, model, condition, tier, query_id, sample, accepted, accept_then_refuse: atr, error, outcome: outcome as Outcome, scratchpad: notBlank };
+  const notBlank = o.scratchpadNotBlank ?? (typeof pad === "string" && pad.trim() !== "");
+  // typed explicitly: tslab compiles the library without strictNullChecks, where `!== null` does not narrow
+  return { key, experiment, model, condition, tier, query_id, sample: sample as number, accepted: accepted as boolean | null, accept_then_refuse: atr as boolean, error: error as string | null, outcome: outcome as Outcome, scratchpad: notBlank };
 }
 
 /**

@@ -130,7 +130,7 @@ for (let seed = 0; seed < seeds; seed++) {
 }
 const models = e.offline;
 const w = Math.max(...models.map((m) => m.length));
-console.log(`motivations: ${requests} requests per seed (n per condition as in the paper unless --n), ${seeds} seeds, B=${B}`);
+console.log(`motivations: ${requests} requests per seed (n per condition as in the paper unless --n), ${seeds} seeds; p-values from the test that inverts the MOVER–Tango interval (B=${B} unused)`);
 console.log(`hit rate per (organism, hypothesis): expected verdict in brackets`);
 console.log(`${"organism".padEnd(w)}  ${HYPOTHESES.map((h) => h.id.padEnd(10)).join("")}`);
 let worst = 1;

@@ -36,7 +36,7 @@ export function contrastFactorRows(rows: readonly ContrastRow[], e: Pick<Experim
 export function scopeRiskContrastRows(rows: readonly ContrastRow[], e: Pick<Experiment, "conditions" | "contrasts">): ScopeRiskRow[] {
   return contrastFactorRows(rows, e)
     .filter((c) => typeof c.factors.scope === "string" && typeof c.factors.risk === "string")
-    .map((c) => ({ model: c.model, scope: c.factors.scope as string, risk: c.factors.risk as string, value: c.estimate, ci_low: c.low, ci_high: c.high, n: c.units }));
+    .map((c) => ({ model: c.model, scope: c.factors.scope as string, risk: c.factors.risk as string, value: c.estimate, ci_low: c.low, ci_high: c.high, n: c.n_queries }));
 }
 
 /**
@@ -49,7 +49,7 @@ export function scenarioContrastRows(rows: readonly ContrastRow[], e: Pick<Exper
   const out: MetricRow[] = [];
   for (const name of contrasts) {
     for (const c of factored.filter((x) => x.contrast === name && typeof x.factors.scenario === "string")) {
-      out.push({ model: c.model, group: c.factors.scenario as string, metric: "gap", value: c.estimate, ci_low: c.low, ci_high: c.high, n: c.units });
+      out.push({ model: c.model, group: c.factors.scenario as string, metric: "gap", value: c.estimate, ci_low: c.low, ci_high: c.high, n: c.n_queries });
     }
   }
   return out;

@@ -5,3 +5,4 @@ export * from "./published";
 export * from "./figure-rows";
 export * from "./post-training";
 export * from "./contrast-rows";
+export * from "./cells";

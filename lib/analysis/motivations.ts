@@ -1,7 +1,8 @@
 import type { Sample } from "../schema/index";
-import { bootstrapPValue, clusterReplicates, holm, inverseEcdf, normalCdf, tangoGapInterval, tangoScore, type Interval } from "../stats/index";
+import { designLabel, gapContrastResult, holm, linearGapQueries, type Interval, type QueryGap, type QueryLinear, type StatResult } from "../stats/index";
 import { HYPOTHESES } from "../experiments/index";
-import { asRows, compliedByTags, isFrame, type RowsInput, type SampleRow } from "../frame/index";
+import { asTally, type ResultsTally, type SampleRow, type TallyInput } from "../frame/index";
+import { contrastQueries, gapCellOf, gapIcc } from "./cells";
 
 /**
  * The motivations analysis (paper.md §4): the paper's contrasts per model,
@@ -17,14 +18,19 @@ import { asRows, compliedByTags, isFrame, type RowsInput, type SampleRow } from 
  * (lib/experiments), evaluated on the query units (query × sample) present
  * in every tier of every term, so tiers and conditions are compared on the
  * same queries. Each contrast gets an estimate, a two-sided p-value for
- * "the contrast is 0", and intervals at any level, all from one method:
- * - a single gap with one sample per query: Tango's score interval and
- *   score test (lib/stats `tangoGapInterval`, the project's default gap
- *   interval, docs/statistics.md);
- * - anything else (several samples per query, or a difference or weighted
- *   sum of gaps): a seeded cluster bootstrap over queries of the pooled
- *   weighted sum (`clusterReplicates`); percentile intervals, and the
- *   percentile p-value 2·min(P*(θ* ≤ 0), P*(θ* ≥ 0)) that inverts them.
+ * "the contrast is 0", and intervals at any level, all from one method
+ * (lib/stats `gapContrastResult`, docs/statistics.md):
+ * - a single gap: Tango's score interval with the asymptotic McNemar test
+ *   (one sample per query), or Tango on design-effect-scaled counts with the
+ *   clustered McNemar test (several samples per query);
+ * - a difference or weighted sum of gaps: MOVER from those Tango intervals
+ *   with the gaps' estimated correlation (shared queries), and the p-value of
+ *   the test that inverts MOVER (`contrastPValue`).
+ * With several samples per query every design effect is shrunk towards one
+ * intra-query correlation pooled over the gap cells the contrasts read
+ * (`pooledIcc`). The cluster bootstrap (percentile interval and p-value,
+ * anti-conservative at low rates) stays an option: `method:
+ * "cluster-bootstrap"`.
  *
  * THE DECISION RULE (fixed before looking at the 20-seed hit table):
  * - Error budget: ALPHA = 0.05 per model row, split equally over the four
@@ -69,14 +75,14 @@ export const ALPHA = 0.05;
 export const ALPHA_HYPOTHESIS = ALPHA / HYPOTHESES.length;
 export const MIN_EFFECT = 0.02;
 export const MIN_WORDING_EFFECT = 0.05;
-/** Default bootstrap resamples (enough for the smallest Holm level, 0.0125 / 5). */
+/** Default resamples of the cluster bootstrap, when it is asked for (`method: "cluster-bootstrap"`). */
 export const DEFAULT_B = 10000;
 
 /** What the analysis needs from a sample (full Sample records and the store's slim records fit). */
 export type SlimSample = Pick<Sample, "model" | "condition" | "tier" | "query_id" | "sample" | "accepted" | "accept_then_refuse" | "error">;
 
-/** What the contrast and post-training analyses take: a DataFrame from `load`, rows, samples or slim records. */
-export type ContrastInput = RowsInput | readonly SlimSample[];
+/** What the contrast and post-training analyses take: a tally (`tallyFolder`), a DataFrame from `load`, rows, samples or slim records. */
+export type ContrastInput = TallyInput | readonly SlimSample[];
 
 /** A contrast as lib/experiments declares it. */
 export interface ContrastSpec {
@@ -92,10 +98,19 @@ export interface ContrastRow {
   low: number;
   high: number;
   level: number;
-  /** Two-sided p-value for "the contrast is 0" (unadjusted). */
+  /** Two-sided p-value for "the contrast is 0" (unadjusted), from `test`. */
   p: number;
-  /** Query units (query × sample) the contrast was computed on. */
+  /** The test that inverts to the interval, e.g. "mover-tango-clustered-inverted", "mcnemar-clustered". */
+  test: string;
+  /** Query units (query × sample) the contrast was computed on (= n_samples). */
   units: number;
+  n_queries: number;
+  n_samples: number;
+  samples_per_query: number | null;
+  /** n as printed ("n=50 queries × 8"). */
+  n_label: string;
+  /** The largest design effect among the contrast's gaps (1 with one sample per query). */
+  design_effect: number;
   method: string;
   says: string;
 }
@@ -123,30 +138,23 @@ export interface VerdictRow {
 export interface MotivationsReport {
   contrasts: ContrastRow[];
   verdicts: VerdictRow[];
+  /** The intra-query correlation pooled over the gap cells the contrasts read (NaN: nothing to pool). */
+  pooled_icc: number;
   text: string;
 }
 
 export interface MotivationsOptions {
-  /** Seed of every resampling. */
+  /** Seed of the cluster bootstrap (only with method "cluster-bootstrap"). */
   seed?: number;
   /** Resamples of the cluster bootstrap; default DEFAULT_B (10000). */
   B?: number;
+  /** "auto" (default): Tango / MOVER–Tango; "cluster-bootstrap": the percentile bootstrap over queries, labelled as such. */
+  method?: "auto" | "cluster-bootstrap";
+  /** The run's pooled intra-query correlation of gaps; default pooled over the gap cells the contrasts read. */
+  pooledIcc?: number;
 }
 
 type Cell = Map<string, number>; // unit key "query\0sample" → 0/1
-
-/**
- * What the contrasts read of each sample (model, condition, tier, query
- * unit, complied, failed): a frame or rows as they are; samples and slim
- * records read directly, without building whole rows (a 57,000-sample
- * suite, twenty times over, in the motivations bench).
- */
-function unitRows(input: ContrastInput): SampleRow[] {
-  if (isFrame(input)) return asRows(input);
-  const list = input as readonly (SampleRow | SlimSample)[];
-  if (!list.length || ("complied" in list[0] && "failed" in list[0])) return list as SampleRow[];
-  return (list as readonly SlimSample[]).map((s) => ({ model: s.model, condition: s.condition, tier: s.tier, query_id: s.query_id, sample: s.sample, complied: compliedByTags(s) ? 1 : 0, failed: s.error === null ? 0 : 1 }) as SampleRow);
-}
 
 /** Index rows by model → condition → tier → unit (complied 0/1). Failed samples are left out. */
 export function contrastIndex(rows: readonly SampleRow[], key: (s: SampleRow) => string = (s) => s.model, cond: (s: SampleRow) => string = (s) => s.condition): Map<string, Map<string, Map<string, Cell>>> {
@@ -169,97 +177,64 @@ export function contrastIndex(rows: readonly SampleRow[], key: (s: SampleRow) =>
 /** One evaluated contrast: estimate, p-value, and its interval at any level. */
 export interface EvaluatedContrast {
   estimate: number;
-  /** Two-sided p-value for "the contrast is 0". */
+  /** Two-sided p-value for "the contrast is 0", from `test`. */
   p: number;
   method: string;
+  test: string;
   /** Query units (query × sample). */
   units: number;
   /** Queries (clusters). */
   n: number;
-  /** The interval at a level (same data, same replicates). */
+  samples_per_query: number | null;
+  /** The largest design effect among the gaps. */
+  de: number;
+  /** The interval at a level (same data, same method). */
   at(level: number): Interval;
   note?: string;
 }
 
 function missing(note: string): EvaluatedContrast {
-  return { estimate: NaN, p: NaN, method: "missing", units: 0, n: 0, note, at: (level) => ({ estimate: NaN, low: NaN, high: NaN, method: "missing", level, n: 0, note }) };
+  return { estimate: NaN, p: NaN, method: "missing", test: "none", units: 0, n: 0, samples_per_query: null, de: NaN, note, at: (level) => ({ estimate: NaN, low: NaN, high: NaN, method: "missing", level, n: 0, note }) };
+}
+
+/**
+ * Evaluate one contrast from its per-query discordant counts
+ * (`contrastQueries`, `linearGapQueries`): `gapContrastResult` with the
+ * weights (see the file comment for the methods).
+ *
+ * @example evaluateQueries(perQuery, [1, -1], { pooledIcc: 0.02 }).p
+ */
+export function evaluateQueries(perQuery: readonly QueryLinear[], weights: readonly number[], opts: MotivationsOptions = {}): EvaluatedContrast {
+  const o = { pooledIcc: opts.pooledIcc, seed: opts.seed ?? 0, B: opts.B ?? DEFAULT_B, method: opts.method ?? "auto" };
+  const r95 = gapContrastResult(perQuery, weights, { ...o, level: 0.95 });
+  if (!(r95.n_samples > 0)) return missing(r95.note ?? "no query unit is present in every cell");
+  const cache = new Map<number, StatResult>([[0.95, r95]]);
+  const at = (level: number): Interval => {
+    let r = cache.get(level);
+    if (!r) cache.set(level, (r = gapContrastResult(perQuery, weights, { ...o, level })));
+    return { estimate: r.estimate, low: r.low, high: r.high, method: r.method, level, n: r.n_queries, ...(r.note ? { note: r.note } : {}) };
+  };
+  // clamp: normalCdf's absolute error near z = −8 can make the dual p-value a hair below 0
+  return { estimate: r95.estimate, p: Number.isFinite(r95.p_value) ? Math.max(0, r95.p_value) : r95.p_value, method: r95.method, test: r95.test, units: r95.n_samples, n: r95.n_queries, samples_per_query: r95.samples_per_query, de: r95.de, at, ...(r95.note ? { note: r95.note } : {}) };
 }
 
 /**
  * Evaluate one contrast over cells indexed condition → tier → unit (see the
  * file comment for the methods). Units are those present in both tiers of
- * every term. `seed` and `B` drive the cluster bootstrap.
+ * every term.
  */
-export function evaluateContrastFull(byCondition: Map<string, Map<string, Cell>>, spec: ContrastSpec, opts: { seed: number; B: number }): EvaluatedContrast {
-  const cells: [Cell, Cell][] = [];
+export function evaluateContrastFull(byCondition: Map<string, Map<string, Cell>>, spec: ContrastSpec, opts: MotivationsOptions = {}): EvaluatedContrast {
+  const terms: { a: Cell; b: Cell }[] = [];
   for (const t of spec.terms) {
     const c = byCondition.get(t.condition);
     const a = c?.get(t.a);
     const b = c?.get(t.b);
     if (!a || !b) return missing(`no samples for ${t.condition} ${!a ? t.a : t.b}`);
-    cells.push([a, b]);
+    terms.push({ a, b });
   }
-  const units: string[] = [];
-  for (const k of cells[0][0].keys()) if (cells.every(([a, b]) => a.has(k) && b.has(k))) units.push(k);
-  units.sort();
-  if (!units.length) return missing("no query unit is present in every cell");
-  const byQuery = new Map<string, string[]>();
-  let multi = false;
-  for (const k of units) {
-    const q = k.slice(0, k.indexOf("\u0000"));
-    const list = byQuery.get(q);
-    if (list) {
-      list.push(k);
-      multi = true;
-    } else byQuery.set(q, [k]);
-  }
-  const w = spec.terms.map((t) => t.weight);
-  if (spec.terms.length === 1 && w[0] === 1 && !multi) {
-    const [a, b] = cells[0];
-    const c = { n11: 0, n10: 0, n01: 0, n00: 0 };
-    for (const k of units) {
-      const x = a.get(k)!;
-      const y = b.get(k)!;
-      if (x && y) c.n11++;
-      else if (x) c.n10++;
-      else if (y) c.n01++;
-      else c.n00++;
-    }
-    const z = tangoScore(c, 0);
-    return {
-      estimate: (c.n10 - c.n01) / units.length,
-      p: Math.min(1, 2 * (1 - normalCdf(Math.abs(z)))),
-      method: "tango",
-      units: units.length,
-      n: units.length,
-      at: (level) => tangoGapInterval(c, { level }),
-    };
-  }
-  const perQuery = [...byQuery.values()].map((ks) => {
-    let sum = 0;
-    for (const k of ks) cells.forEach(([a, b], j) => (sum += w[j] * (a.get(k)! - b.get(k)!)));
-    return { sum, n: ks.length };
-  });
-  let S = 0;
-  for (const q of perQuery) S += q.sum;
-  const estimate = S / units.length;
-  const method = "cluster-bootstrap";
-  const Q = perQuery.length;
-  if (perQuery.every((q) => q.sum === 0)) {
-    return { estimate, p: 1, method, units: units.length, n: Q, note: "every unit is 0", at: (level) => ({ estimate, low: 0, high: 0, method, level, n: Q, note: "every unit is 0" }) };
-  }
-  const reps = clusterReplicates(perQuery, opts.seed, opts.B);
-  return {
-    estimate,
-    p: bootstrapPValue(reps),
-    method,
-    units: units.length,
-    n: Q,
-    at: (level) => {
-      const a = (1 - level) / 2;
-      return { estimate, low: inverseEcdf(reps, a), high: inverseEcdf(reps, 1 - a), method, level, n: Q };
-    },
-  };
+  const pq = linearGapQueries(terms, (u) => u.slice(0, u.indexOf("\u0000")));
+  if (!pq.length) return missing("no query unit is present in every cell");
+  return evaluateQueries(pq, spec.terms.map((t) => t.weight), opts);
 }
 
 /**
@@ -269,10 +244,40 @@ export function evaluateContrastFull(byCondition: Map<string, Map<string, Cell>>
 export function evaluateContrast(
   byCondition: Map<string, Map<string, Cell>>,
   spec: ContrastSpec,
-  opts: { seed: number; B: number; level: number },
+  opts: MotivationsOptions & { level: number },
 ): Interval & { units: number; p: number } {
   const e = evaluateContrastFull(byCondition, spec, opts);
   return { ...e.at(opts.level), units: e.units, p: e.p, ...(e.note ? { note: e.note } : {}) };
+}
+
+/**
+ * The gap cells the contrasts read (each model × condition × tier pair of a
+ * term), keyed "model\0condition\0a\0b", as per-query data.
+ */
+export function contrastGapCells(t: ResultsTally, contrasts: readonly ContrastSpec[], models?: readonly string[]): Map<string, QueryGap[]> {
+  const ms = models ?? [...new Set([...t.cells.values()].map((c) => c.model))];
+  const out = new Map<string, QueryGap[]>();
+  for (const model of ms) {
+    for (const c of contrasts) {
+      for (const term of c.terms) {
+        const k = `${model}\u0000${term.condition}\u0000${term.a}\u0000${term.b}`;
+        if (out.has(k)) continue;
+        const g = gapCellOf(t, model, term.condition, [term.a, term.b]);
+        if (g) out.set(k, g.perQuery);
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * The intra-query correlation of gaps pooled once over every gap cell the
+ * contrasts read.
+ *
+ * @example contrastIcc(tally, getExperiment("motivations").contrasts)
+ */
+export function contrastIcc(t: ResultsTally, contrasts: readonly ContrastSpec[], models?: readonly string[]): number {
+  return gapIcc([...contrastGapCells(t, contrasts, models).values()]);
 }
 
 /** The verdict of one hypothesis from its contrasts' estimates and Holm-adjusted p-values (see the rule above). */
@@ -295,6 +300,7 @@ export const pct6 = (x: number) => (Number.isFinite(x) ? (100 * x).toFixed(1).pa
  * The motivations report of a run: every contrast per model (95% CIs), the
  * verdict table, and both as text. `contrasts` defaults to none: pass the
  * experiment's (lib/experiments `getExperiment("motivations").contrasts`).
+ * Takes a tally (`tallyFolder`, streaming), a DataFrame, rows or samples.
  *
  * @example
  * const e = getExperiment("motivations");
@@ -303,20 +309,37 @@ export const pct6 = (x: number) => (Number.isFinite(x) ? (100 * x).toFixed(1).pa
  */
 export function motivationsReport(input: ContrastInput, contrasts: ContrastSpec[], opts: MotivationsOptions = {}): MotivationsReport {
   const seed = opts.seed ?? 0;
-  const B = opts.B ?? DEFAULT_B;
-  const idx = contrastIndex(unitRows(input));
+  const t = asTally(input as TallyInput);
+  const models = [...new Set([...t.cells.values()].map((c) => c.model))].sort();
+  const pooled = opts.pooledIcc ?? contrastIcc(t, contrasts, models);
   const rows: ContrastRow[] = [];
   const verdicts: VerdictRow[] = [];
-  const models = [...idx.keys()].sort();
   for (const model of models) {
-    const conds = idx.get(model)!;
     const evaluated = new Map<string, EvaluatedContrast>();
     contrasts.forEach((c, i) => {
-      const e = evaluateContrastFull(conds, c, { seed: seed + i, B });
+      const q = contrastQueries(t, c.terms.map((x) => ({ ...x, model })));
+      const e = "note" in q ? missing(q.note) : evaluateQueries(q.perQuery, c.terms.map((x) => x.weight), { ...opts, seed: seed + i, pooledIcc: pooled });
       evaluated.set(c.name, e);
       if (e.method === "missing") return;
       const r = e.at(1 - ALPHA);
-      rows.push({ model, contrast: c.name, estimate: e.estimate, low: r.low, high: r.high, level: r.level, p: e.p, units: e.units, method: e.method, says: c.says });
+      rows.push({
+        model,
+        contrast: c.name,
+        estimate: e.estimate,
+        low: r.low,
+        high: r.high,
+        level: r.level,
+        p: e.p,
+        test: e.test,
+        units: e.units,
+        n_queries: e.n,
+        n_samples: e.units,
+        samples_per_query: e.samples_per_query,
+        n_label: designLabel({ n_queries: e.n, n_samples: e.units }),
+        design_effect: e.de,
+        method: e.method,
+        says: c.says,
+      });
     });
     const v = {} as Record<HypothesisId, Verdict>;
     const detail = {} as VerdictRow["detail"];
@@ -336,11 +359,11 @@ export function motivationsReport(input: ContrastInput, contrasts: ContrastSpec[
     }
     verdicts.push({ model, verdicts: v, detail });
   }
-  return { contrasts: rows, verdicts, text: formatMotivations(rows, verdicts) };
+  return { contrasts: rows, verdicts, pooled_icc: pooled, text: formatMotivations(rows, verdicts, pooled) };
 }
 
 /** The verdict table, then the contrasts, as plain text. */
-export function formatMotivations(rows: ContrastRow[], verdicts: VerdictRow[]): string {
+export function formatMotivations(rows: ContrastRow[], verdicts: VerdictRow[], pooledIcc = NaN): string {
   const lines: string[] = [];
   const w = Math.max(5, ...verdicts.map((v) => v.model.length), ...rows.map((r) => r.model.length));
   const anyVerdict = verdicts.some((v) => HYPOTHESES.some((h) => v.verdicts[h.id] !== "–"));
@@ -352,10 +375,13 @@ export function formatMotivations(rows: ContrastRow[], verdicts: VerdictRow[]): 
   }
   if (rows.length) {
     if (lines.length) lines.push("");
-    lines.push("Contrasts (percentage points, 95% CI, paired over query units; p two-sided, unadjusted)");
+    lines.push("Contrasts (percentage points, 95% CI, paired over query units; p two-sided, unadjusted, from the test that inverts the interval)");
     const cw = Math.max(8, ...rows.map((r) => r.contrast.length));
-    lines.push(`${"model".padEnd(w)}  ${"contrast".padEnd(cw)}  estimate  [95% CI]          units  p`);
-    for (const r of rows) lines.push(`${r.model.padEnd(w)}  ${r.contrast.padEnd(cw)}  ${pct6(r.estimate)}    [${pct6(r.low)}, ${pct6(r.high)}]  ${String(r.units).padStart(5)}  ${fmtP(r.p)}`);
+    const nw = Math.max(1, ...rows.map((r) => r.n_label.length - 2));
+    lines.push(`${"model".padEnd(w)}  ${"contrast".padEnd(cw)}  estimate  [95% CI]          p       ${"n".padEnd(nw)}`);
+    for (const r of rows) lines.push(`${r.model.padEnd(w)}  ${r.contrast.padEnd(cw)}  ${pct6(r.estimate)}    [${pct6(r.low)}, ${pct6(r.high)}]  ${fmtP(r.p).padEnd(6)}  ${r.n_label.replace(/^n=/, "")}`);
+    const methods = [...new Set(rows.map((r) => r.method))].join(", ");
+    lines.push(`methods: ${methods}${Number.isFinite(pooledIcc) ? `; pooled intra-query correlation ${pooledIcc.toFixed(3)}` : ""}`);
   }
   return lines.join("\n");
 }

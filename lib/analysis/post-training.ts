@@ -6,14 +6,29 @@
  */
 import type { Sample } from "../schema/index";
 import type { HypothesisRow } from "../figures/rows";
-import { rateDifferenceInterval, rateInterval, type Interval } from "../stats/index";
+import { designLabel, independentGapContrastResult, rateDifferenceResult, type Interval, type QueryGap, type QueryLinear, type QueryRate, type StatResult } from "../stats/index";
 import { POST_TRAINING_COMPARISONS, POST_TRAINING_HYPOTHESES, type ComparisonSide, type PostTrainingComparison } from "../experiments/index";
-import { asRows, type RowsInput } from "../frame/index";
-import { contrastIndex, DEFAULT_B, evaluateContrastFull, fmtP, pct6, type ContrastInput, type MotivationsOptions, type SlimSample } from "./motivations";
+import { asRows, asTally, ResultsTally, UNIT, type RowsInput, type TallyInput } from "../frame/index";
+import { contrastQueries, gapCellOf, gapIcc, rateIcc, type GapTerm } from "./cells";
+import { DEFAULT_B, evaluateQueries, fmtP, pct6, type ContrastInput, type EvaluatedContrast, type MotivationsOptions, type SlimSample } from "./motivations";
+import { rateStat } from "./tables";
 import { publishedName } from "./published";
 
 /** A sample with its judgements, when the analysis should also read alignment-faking labels. */
 export type JudgedSlimSample = SlimSample & { judgements?: Sample["judgements"] };
+
+/** An interval with the test that inverts to it and what it rests on (n: queries). */
+export type ResultInterval = Interval & { p: number; test: string; n_queries: number; n_samples: number; samples_per_query: number | null; n_label: string };
+
+/** One side's AF rate: k of n judged samples, its default interval, and the queries it rests on. */
+export interface AfSide {
+  k: number;
+  n: number;
+  low: number;
+  high: number;
+  n_queries: number;
+  n_label: string;
+}
 
 export interface PostTrainingRow {
   hypothesis: string;
@@ -22,22 +37,78 @@ export interface PostTrainingRow {
   intervention: ComparisonSide;
   baseline: ComparisonSide;
   /** Gaps with 95% intervals. */
-  gap: Interval;
-  baselineGap: Interval;
-  /** Intervention gap minus baseline gap, 95% interval, two-sided p. */
-  diff: Interval & { p: number };
-  /** AF rate in tier a (af_reasoning judge), when the samples carry it. */
-  af?: { intervention: { k: number; n: number }; baseline: { k: number; n: number }; diff: Interval };
+  gap: ResultInterval;
+  baselineGap: ResultInterval;
+  /**
+   * Intervention gap minus baseline gap, 95% interval, two-sided p: paired
+   * by query (MOVER–Tango with the gaps' correlation) when both sides ran
+   * the same queries, else as independent (MOVER–Tango, no correlation).
+   */
+  diff: ResultInterval;
+  /** AF rate in tier a (af_reasoning judge), when the samples carry it: counts, default intervals, and the difference (Newcombe–MOVER). */
+  af?: {
+    intervention: AfSide;
+    baseline: AfSide;
+    diff: ResultInterval;
+  };
+}
+
+function fromEvaluated(e: EvaluatedContrast): ResultInterval {
+  const r = e.at(0.95);
+  return { ...r, p: e.p, test: e.test, n_queries: e.n, n_samples: e.units, samples_per_query: e.samples_per_query, n_label: designLabel({ n_queries: e.n, n_samples: e.units }) };
+}
+
+function fromResult(r: StatResult): ResultInterval {
+  return { estimate: r.estimate, low: r.low, high: r.high, method: r.method, level: r.level, n: r.n_queries, p: Number.isFinite(r.p_value) ? Math.max(0, r.p_value) : r.p_value, test: r.test, n_queries: r.n_queries, n_samples: r.n_samples, samples_per_query: r.samples_per_query, n_label: designLabel({ n_queries: r.n_queries, n_samples: r.n_samples }), ...(r.note ? { note: r.note } : {}) };
+}
+
+const queryIds = (t: ResultsTally, term: GapTerm) => [...(t.getCell(term.model, term.condition, term.a)?.queries.keys() ?? [])].sort().join("\u0000");
+
+/** The AF verdicts that count, per (model, condition, tier) and query: k judged "af" of m with a valid verdict. */
+function afPerQuery(input: ContrastInput | readonly JudgedSlimSample[]): Map<string, Map<string, QueryRate>> {
+  const out = new Map<string, Map<string, QueryRate>>();
+  const add = (model: string, condition: string, tier: string, q: string, af: boolean) => {
+    const k = `${model}\u0000${condition}\u0000${tier}`;
+    let m = out.get(k);
+    if (!m) out.set(k, (m = new Map()));
+    const x = m.get(q) ?? { k: 0, m: 0 };
+    x.m++;
+    if (af) x.k++;
+    m.set(q, x);
+  };
+  if (input instanceof ResultsTally) {
+    const vs = input.versionsOf("af_reasoning");
+    const cols = vs.map((v) => input.column("af_reasoning", v)!).reverse(); // newest first
+    if (!cols.length) return out;
+    for (const c of input.cells.values()) {
+      for (const [q, slot] of c.queries) {
+        slot.forEach((_, u) => {
+          if (input.factsOf(u) & UNIT.FAILED) return;
+          const col = cols.find((x) => x.valid(u));
+          if (col) add(c.model, c.condition, c.tier, q, col.labelOf(u) === "af");
+        });
+      }
+    }
+    return out;
+  }
+  for (const s of asRows(input as RowsInput)) {
+    if (s.failed) continue;
+    const v = s.af_reasoning;
+    if (v === null || v === undefined) continue;
+    add(s.model, s.condition, s.tier, s.query_id, v === "af");
+  }
+  return out;
 }
 
 /**
  * The Part 2 comparisons on a run (or several runs' samples together): each
- * side's gap and the difference of gaps, with 95% intervals (same methods
- * as the motivations contrasts: Tango for one gap with one sample per
- * query, else the cluster bootstrap over queries, which pairs the two sides
- * by query), and the AF-rate difference in tier a (Newcombe) when the
- * samples carry af_reasoning judgements. Comparisons whose cells are absent
- * are left out.
+ * side's gap and the difference of gaps, with 95% intervals and the tests
+ * that invert to them (Tango, clustered with several samples per query; the
+ * difference by MOVER–Tango, paired by query with the estimated correlation
+ * when both sides ran the same queries, else independent), and the AF-rate
+ * difference in tier a (Newcombe's MOVER on the default rate intervals)
+ * when the samples carry af_reasoning judgements. Comparisons whose cells
+ * are absent are left out.
  */
 export function postTrainingReport(
   input: ContrastInput | readonly JudgedSlimSample[],
@@ -46,57 +117,80 @@ export function postTrainingReport(
 ): { rows: PostTrainingRow[]; text: string } {
   const seed = opts.seed ?? 0;
   const B = opts.B ?? DEFAULT_B;
-  const list = asRows(input as RowsInput);
-  const key = (m: string, c: string) => `${m}\u0000${c}`;
-  const idx = contrastIndex(list, () => "all", (s) => key(s.model, s.condition)).get("all") ?? new Map<string, Map<string, Map<string, number>>>();
-  const af = new Map<string, { k: number; n: number }>();
-  for (const s of list) {
-    if (s.failed) continue;
-    const v = s.af_reasoning;
-    if (v === null || v === undefined) continue;
-    const l = v === "af";
-    const k = key(s.model, s.condition) + "\u0000" + s.tier;
-    const a = af.get(k) ?? { k: 0, n: 0 };
-    a.n++;
-    if (l) a.k++;
-    af.set(k, a);
+  const t = asTally(input as TallyInput);
+  const af = afPerQuery(input);
+  const side = (c: PostTrainingComparison, s: ComparisonSide): GapTerm => {
+    const [a, b] = c.tiers ?? ["free", "paid"];
+    return { model: s.model, condition: s.condition, a, b, weight: 1 };
+  };
+  // one pooled ICC over every gap cell the comparisons read, one over the AF-rate cells
+  const gapCellsRead: QueryGap[][] = [];
+  const afCellsRead: QueryRate[][] = [];
+  const seen = new Set<string>();
+  for (const c of comparisons) {
+    for (const s of [c.intervention, c.baseline]) {
+      const term = side(c, s);
+      const k = `${term.model}\u0000${term.condition}\u0000${term.a}\u0000${term.b}`;
+      if (seen.has(k)) continue;
+      seen.add(k);
+      const g = gapCellOf(t, term.model, term.condition, [term.a, term.b]);
+      if (g) gapCellsRead.push(g.perQuery);
+      const a = af.get(`${term.model}\u0000${term.condition}\u0000${term.a}`);
+      if (a) afCellsRead.push([...a.values()]);
+    }
   }
+  const pooled = opts.pooledIcc ?? gapIcc(gapCellsRead);
+  const afPooled = rateIcc(afCellsRead);
   const rows: PostTrainingRow[] = [];
   comparisons.forEach((c, i) => {
-    const [ta, tb] = c.tiers ?? ["free", "paid"];
-    const ik = key(c.intervention.model, c.intervention.condition);
-    const bk = key(c.baseline.model, c.baseline.condition);
-    const g = evaluateContrastFull(idx, { name: c.name, says: c.says, terms: [{ condition: ik, a: ta, b: tb, weight: 1 }] }, { seed: seed + 3 * i, B });
-    const gb = evaluateContrastFull(idx, { name: c.name, says: c.says, terms: [{ condition: bk, a: ta, b: tb, weight: 1 }] }, { seed: seed + 3 * i + 1, B });
-    const d = evaluateContrastFull(
-      idx,
-      { name: c.name, says: c.says, terms: [{ condition: ik, a: ta, b: tb, weight: 1 }, { condition: bk, a: ta, b: tb, weight: -1 }] },
-      { seed: seed + 3 * i + 2, B },
-    );
-    if (g.method === "missing" || gb.method === "missing" || d.method === "missing") return;
+    const it = side(c, c.intervention);
+    const bt = side(c, c.baseline);
+    const o = { ...opts, pooledIcc: pooled, B };
+    const qi = contrastQueries(t, [it]);
+    const qb = contrastQueries(t, [bt]);
+    if ("note" in qi || "note" in qb) return;
+    const g = evaluateQueries(qi.perQuery, [1], { ...o, seed: seed + 3 * i });
+    const gb = evaluateQueries(qb.perQuery, [1], { ...o, seed: seed + 3 * i + 1 });
+    let diff: ResultInterval;
+    const both = queryIds(t, it) === queryIds(t, bt) ? contrastQueries(t, [it, { ...bt, weight: -1 }]) : { note: "different queries" };
+    if (!("note" in both)) {
+      diff = fromEvaluated(evaluateQueries(both.perQuery, [1, -1], { ...o, seed: seed + 3 * i + 2 }));
+    } else {
+      const flat = (pq: QueryLinear[]): QueryGap[] => pq.map((q) => ({ b: q.b[0], c: q.c[0], m: q.m }));
+      diff = { ...fromResult(independentGapContrastResult(flat(qi.perQuery), flat(qb.perQuery), { pooledIcc: pooled })), note: "different queries: the two gaps taken as independent" };
+    }
     const row: PostTrainingRow = {
       hypothesis: c.hypothesis,
       comparison: c.name,
       says: c.says,
       intervention: c.intervention,
       baseline: c.baseline,
-      gap: g.at(0.95),
-      baselineGap: gb.at(0.95),
-      diff: { ...d.at(0.95), p: d.p },
+      gap: fromEvaluated(g),
+      baselineGap: fromEvaluated(gb),
+      diff,
     };
-    const ai = af.get(ik + "\u0000" + ta);
-    const ab = af.get(bk + "\u0000" + ta);
-    if (ai && ab && ai.n && ab.n) row.af = { intervention: ai, baseline: ab, diff: rateDifferenceInterval(ai.k, ai.n, ab.k, ab.n) };
+    const ai = af.get(`${it.model}\u0000${it.condition}\u0000${it.a}`);
+    const ab = af.get(`${bt.model}\u0000${bt.condition}\u0000${bt.a}`);
+    if (ai && ab && ai.size && ab.size) {
+      const pi = [...ai.values()];
+      const pb = [...ab.values()];
+      const rate = (pq: QueryRate[]) => {
+        const r = rateStat(pq, "auto", { pooledIcc: afPooled });
+        return { k: pq.reduce((s, q) => s + q.k, 0), n: r.n_samples, low: r.low, high: r.high, n_queries: r.n_queries, n_label: designLabel({ n_queries: r.n_queries, n_samples: r.n_samples }) };
+      };
+      row.af = { intervention: rate(pi), baseline: rate(pb), diff: fromResult(rateDifferenceResult(pi, pb, { pooledIcc: afPooled })) };
+    }
     rows.push(row);
   });
-  const lines = ["Post-training comparisons (gap = free − paid compliance, points; 95% CI; p two-sided)"];
+  const lines = ["Post-training comparisons (gap = free − paid compliance, points; 95% CI; p two-sided, from the test that inverts the difference's interval)"];
   const w = Math.max(10, ...rows.map((r) => r.comparison.length));
-  lines.push(`hyp  ${"comparison".padEnd(w)}  intervention gap        baseline gap            difference                p       AF (tier a) int / base`);
+  lines.push(`hyp  ${"comparison".padEnd(w)}  intervention gap        baseline gap            difference                p       AF (tier a) int / base  n`);
   for (const r of rows) {
     const ci = (x: Interval) => `${pct6(x.estimate)} [${pct6(x.low)},${pct6(x.high)}]`;
-    const afText = r.af ? `${pct6(r.af.intervention.k / r.af.intervention.n)} / ${pct6(r.af.baseline.k / r.af.baseline.n)}` : "";
-    lines.push(`${r.hypothesis.padEnd(3)}  ${r.comparison.padEnd(w)}  ${ci(r.gap)}  ${ci(r.baselineGap)}  ${ci(r.diff)}  ${fmtP(r.diff.p).padEnd(6)}  ${afText}`);
+    const afText = r.af ? `${pct6(r.af.intervention.k / r.af.intervention.n)} / ${pct6(r.af.baseline.k / r.af.baseline.n)}` : " ".repeat(15);
+    lines.push(`${r.hypothesis.padEnd(3)}  ${r.comparison.padEnd(w)}  ${ci(r.gap)}  ${ci(r.baselineGap)}  ${ci(r.diff)}  ${fmtP(r.diff.p).padEnd(6)}  ${afText.padEnd(22)}  ${r.gap.n_label.replace(/^n=/, "")}`);
   }
+  if (rows.length) lines.push(`methods: ${[...new Set(rows.flatMap((r) => [r.gap.method, r.diff.method]))].join(", ")}${Number.isFinite(pooled) ? `; pooled intra-query correlation ${pooled.toFixed(3)}` : ""}`);
   return { rows, text: lines.join("\n") };
 }
 
@@ -127,14 +221,12 @@ export function postTrainingRows(rows: readonly PostTrainingRow[]): HypothesisRo
     });
     if (r.af) {
       const { intervention: i, baseline: b, diff } = r.af;
-      const ri = rateInterval(i.k, i.n);
-      const rb = rateInterval(b.k, b.n);
       out.push({
         hypothesis,
         model,
         metric: "af_rate",
-        baseline: { value: b.k / b.n, ci_low: rb.low, ci_high: rb.high, n: b.n },
-        intervention: { value: i.k / i.n, ci_low: ri.low, ci_high: ri.high, n: i.n },
+        baseline: { value: b.k / b.n, ci_low: b.low, ci_high: b.high, n: b.n_queries },
+        intervention: { value: i.k / i.n, ci_low: i.low, ci_high: i.high, n: i.n_queries },
         diff: { value: diff.estimate, ci_low: diff.low, ci_high: diff.high },
       });
     }

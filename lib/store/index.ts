@@ -11,7 +11,7 @@ export { scanSamples, readSamples, forEachSample, readSlimSamples, SampleWriter,
 export { compactSamples } from "./compact";
 export { readJudgements, JudgementWriter, openJudgementWriter } from "./judgements";
 export { readManifest, writeManifest, parseManifest, manifestText } from "./manifest";
-export { loadRun, type LoadedRun } from "./load";
+export { loadRun, forEachLineBytes, forEachRecordLine, forEachSampleFacts, forEachJudgementRecord, type LoadedRun, type SampleLine } from "./load";
 export { writeResultsFolder, type ResultsFolder } from "./folder";
 export { folderStore, memoryStore, type ResultsStore, type RecordWriter } from "./results";
 export { latestJudgement } from "./verdicts";

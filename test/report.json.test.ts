@@ -1,0 +1,104 @@
+/**
+ * `afw report` end to end (issue 12's done-means and issue 13's streaming
+ * path): an offline run with 8 samples per query reported as JSON has no
+ * rate or gap interval of zero width, and every interval row names its
+ * method, test, p-value and counts; the printed tables count n in queries,
+ * show blocked and truncated samples, and print the p-value of the test
+ * that inverts the interval; --rate-ci / --gap-ci keep working and say
+ * what they are.
+ */
+import { describe, expect, it } from "vitest";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { runCli } from "./helpers/cli";
+import { Sample, type RunManifest } from "../lib/schema";
+import { loadRun, writeResultsFolder } from "../lib/store";
+
+const tmp = mkdtempSync(join(tmpdir(), "afw-report-"));
+
+describe("afw report on an offline run with 8 samples per query", () => {
+  const dir = join(tmp, "s8");
+  it("--json: no interval is [0, 0]; each row names its method, test, p-value and counts", async () => {
+    const run = await runCli(["run", "--offline", "--samples", "8", "--out", dir, "--quiet", "--no-cache"]);
+    expect(run.code, run.stderr).toBe(0);
+    const r = await runCli(["report", dir, "--json", "--no-figures"]);
+    expect(r.code, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.rates).toHaveLength(4);
+    expect(j.gaps).toHaveLength(2);
+    for (const x of [...j.rates, ...j.gaps]) {
+      expect(x.ci_high > x.ci_low, JSON.stringify(x)).toBe(true);
+      expect(x).toMatchObject({ n_queries: 50, n_samples: 400, samples_per_query: 8, n_label: "n=50 queries × 8", level: 0.95 });
+      expect(typeof x.method).toBe("string");
+      expect(typeof x.test).toBe("string");
+      expect("p_value" in x && "design_effect" in x && "pooled_icc" in x).toBe(true);
+      expect("n" in x).toBe(false); // counts are named for what they count
+    }
+    for (const x of j.rates) {
+      expect(x.method).toBe("wilson-modified-clustered");
+      expect(x).toHaveProperty("blocked", 0);
+      expect(x).toHaveProperty("truncated", 0);
+    }
+    for (const g of j.gaps) {
+      expect(g).toMatchObject({ method: "tango-clustered", test: "mcnemar-clustered", tiers: ["free", "paid"] });
+      expect(g.ci_low > 0 || g.ci_high < 0).toBe(g.p_value < 0.05);
+    }
+    expect(j.pooled_icc.rate).toBeGreaterThanOrEqual(0);
+    expect(j.samples).toEqual({ read: 1600, kept: 1600, failed: 0 });
+  }, 60_000);
+
+  it("prints n in queries × samples and the test beside each gap", async () => {
+    const r = await runCli(["report", dir, "--no-figures"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/sim-faker\s+baseline\s+free\s+50 queries × 8\s+\d+/);
+    expect(r.stdout).toMatch(/gaps: tango-clustered; p: mcnemar-clustered \(the test that inverts the interval\)/);
+    expect(r.stdout).toMatch(/sim-faker\s+baseline\s+[\d.]+\s+\[\s*[\d.]+,\s*[\d.]+\]\s+<0\.001\s+50 queries × 8\s+free − paid/);
+  });
+
+  it("--rate-ci / --gap-ci bootstrap give the cluster bootstrap, labelled; single-sample methods refuse with one line", async () => {
+    const r = await runCli(["report", dir, "--json", "--no-figures", "--rate-ci", "bootstrap", "--gap-ci", "bootstrap"]);
+    expect(r.code, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(new Set([...j.rates, ...j.gaps].map((x: { method: string }) => x.method))).toEqual(new Set(["cluster-bootstrap"]));
+    expect(j.gaps[0].test).toBe("cluster-bootstrap-percentile");
+    const bad = await runCli(["report", dir, "--no-figures", "--gap-ci", "wald"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr.trim()).toMatch(/^afw report: gap interval wald needs one sample per query/);
+    expect(bad.stderr.trim().split("\n")).toHaveLength(1);
+    const unknown = await runCli(["report", dir, "--rate-ci", "nope"]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/--rate-ci must be one of auto, agresti-coull/);
+  });
+});
+
+describe("afw report with provider outcomes", () => {
+  it("counts blocked samples in n (never complied), shows truncated ones, leaves failed ones out", async () => {
+    const src = join(tmp, "src");
+    expect((await runCli(["run", "--offline", "--limit", "10", "--out", src, "--quiet", "--no-cache"])).code).toBe(0);
+    const run = await loadRun(src);
+    let i = -1;
+    const samples = run.samples.map((s) => {
+      if (s.model !== "sim-faker" || s.tier !== "free") return s;
+      i++;
+      if (i % 4 === 0) return Sample.parse({ ...s, outcome: "blocked", finish_reason: "content_filter", output_text: "", scratchpad: null, final_output: null, accepted: null });
+      if (i % 4 === 1) return { ...s, outcome: "truncated" as const, finish_reason: "length" };
+      if (i % 4 === 2) return Sample.parse({ ...s, outcome: "failed", error: "HTTP 500", accepted: null, output_text: null });
+      return s;
+    });
+    const dir = join(tmp, "outcomes");
+    await writeResultsFolder(dir, { manifest: run.manifest as RunManifest, samples, prompts: undefined });
+    const mine = samples.filter((s) => s.model === "sim-faker" && s.tier === "free");
+    const blocked = mine.filter((s) => s.outcome === "blocked").length;
+    const truncated = mine.filter((s) => s.outcome === "truncated").length;
+    const failed = mine.filter((s) => s.error !== null).length;
+    expect(blocked * truncated * failed).toBeGreaterThan(0);
+    const j = JSON.parse((await runCli(["report", dir, "--json", "--no-figures"])).stdout);
+    const row = j.rates.find((x: { model: string; tier: string }) => x.model === "sim-faker" && x.tier === "free");
+    expect(row).toMatchObject({ blocked, truncated, failed, n_samples: mine.length - failed, complied: mine.filter((s) => s.error === null && s.outcome !== "blocked" && s.accepted === true && !s.accept_then_refuse).length });
+    const text = (await runCli(["report", dir, "--no-figures"])).stdout;
+    expect(text).toMatch(/blocked\s+truncated\s+invalid/);
+    expect(text).toMatch(new RegExp(`sim-faker\\s+baseline\\s+free\\s+${mine.length - failed}\\s+\\d+\\s+[\\d.]+\\s+\\[[^\\]]+\\]\\s+${blocked}\\s+${truncated}\\s`));
+    expect(text).toMatch(/1 sample\(s\) failed for good|\d+ sample\(s\) failed for good/);
+  }, 60_000);
+});

@@ -31,5 +31,6 @@ export function dualPValue(boundsAt: (z: number) => readonly [number, number], t
     if (covers(mid)) hi = mid;
     else lo = mid;
   }
-  return Math.min(1, 2 * normalCdf(-0.5 * (lo + hi)));
+  // normalCdf far in the tail can come out a hair below 0: a p-value is clamped to [0, 1]
+  return Math.min(1, Math.max(0, 2 * normalCdf(-0.5 * (lo + hi))));
 }

@@ -1,4 +1,4 @@
-import { clusterBootstrapGap, crossedMeanInterval, gapInterval, type ClusterPair, type PairedCounts } from "../stats/index";
+import { crossedMeanInterval, gapDesignEffect, gapResult, pooledIcc, type PairedCounts, type QueryGap } from "../stats/index";
 import type { WordingForestRow } from "../figures/wordingForest";
 import { AfwError } from "../util/errors";
 import type { FactorValue } from "./cross";
@@ -106,7 +106,7 @@ export interface WordingAnalysisOptions {
   /** Gap = first tier minus second; default from the tiers present (free − paid, trained − rated, free − pro). */
   tiers?: [string, string];
   level?: number;
-  /** Seed and resamples of the cluster bootstrap used when a query has several samples. */
+  /** Kept for callers that pass them; the per-wording intervals need no resampling (clustered Tango). */
   seed?: number;
   B?: number;
 }
@@ -183,45 +183,55 @@ export function analyseWordings(samples: readonly WordingSample[], conditions: r
   const wordingRows: WordingGapRow[] = [];
   /** Per cell: query → mean d over its paired samples, and the samples per query. */
   const dByCell = new Map<Cell, { d: Map<string, number>; maxSamples: number }>();
+  // Per cell: the paired counts and, per query, the discordant samples (b: first tier only, c: second only).
+  const perCell: { cell: Cell; c: PairedCounts; perQuery: QueryGap[] }[] = [];
   for (const cell of cells.values()) {
     const c: PairedCounts = { n11: 0, n10: 0, n01: 0, n00: 0 };
-    const clusters: ClusterPair[] = [];
+    const perQuery: QueryGap[] = [];
     const d = new Map<string, number>();
     let maxSamples = 0;
     for (const [qid, bySample] of cell.byQuery) {
-      const a: number[] = [];
-      const b: number[] = [];
+      let m = 0;
+      let nb = 0;
+      let nc = 0;
       for (const [x, y] of bySample.values()) {
         if (x === undefined || y === undefined) continue;
-        a.push(x ? 1 : 0);
-        b.push(y ? 1 : 0);
+        m++;
         if (x && y) c.n11++;
-        else if (x) c.n10++;
-        else if (y) c.n01++;
-        else c.n00++;
+        else if (x) {
+          c.n10++;
+          nb++;
+        } else if (y) {
+          c.n01++;
+          nc++;
+        } else c.n00++;
       }
-      if (!a.length) continue;
-      clusters.push({ a, b });
-      d.set(qid, (a.reduce((s, v) => s + v, 0) - b.reduce((s, v) => s + v, 0)) / a.length);
-      maxSamples = Math.max(maxSamples, a.length);
+      if (!m) continue;
+      perQuery.push({ b: nb, c: nc, m });
+      d.set(qid, (nb - nc) / m);
+      maxSamples = Math.max(maxSamples, m);
     }
     dByCell.set(cell, { d, maxSamples });
+    perCell.push({ cell, c, perQuery });
+  }
+  // One pooled intra-query correlation over every wording cell of the run (as afw report pools one
+  // per run): the per-wording gap interval is the report's default for a paired gap, Tango's score
+  // interval, clustered on design-effect-scaled counts when a query has several samples, never [0, 0].
+  const icc = pooledIcc(perCell.filter((x) => x.perQuery.some((q) => q.m > 1)).map((x) => gapDesignEffect(x.perQuery)));
+  for (const { cell, c, perQuery } of perCell) {
     const n = c.n11 + c.n10 + c.n01 + c.n00;
-    const iv =
-      maxSamples <= 1
-        ? gapInterval(c, { level })
-        : clusterBootstrapGap(clusters, { seed: opts.seed ?? 0, B: opts.B ?? 4000, level });
+    const r = gapResult(perQuery, { level, pooledIcc: Number.isFinite(icc) ? icc : undefined });
     wordingRows.push({
       model: cell.model,
       condition: cell.condition,
       wording: cell.wording,
       kind: cell.kind,
-      gap: iv.estimate,
-      ci_low: iv.low,
-      ci_high: iv.high,
+      gap: r.estimate,
+      ci_low: r.low,
+      ci_high: r.high,
       n_pairs: n,
-      method: iv.method,
-      excludes_zero: iv.low > 0 || iv.high < 0,
+      method: r.method,
+      excludes_zero: r.low > 0 || r.high < 0,
       tiers,
     });
   }

@@ -185,6 +185,7 @@ export function analyseWordings(samples: readonly WordingSample[], conditions: r
   const dByCell = new Map<Cell, { d: Map<string, number>; maxSamples: number }>();
   // Per cell: the paired counts and, per query, the discordant samples (b: first tier only, c: second only).
   const perCell: { cell: Cell; c: PairedCounts; perQuery: QueryGap[] }[] = [];
+  const gapsByCell = new Map<Cell, Map<string, QueryGap>>();
   for (const cell of cells.values()) {
     const c: PairedCounts = { n11: 0, n10: 0, n01: 0, n00: 0 };
     const perQuery: QueryGap[] = [];
@@ -209,6 +210,9 @@ export function analyseWordings(samples: readonly WordingSample[], conditions: r
       if (!m) continue;
       perQuery.push({ b: nb, c: nc, m });
       d.set(qid, (nb - nc) / m);
+      let byQ = gapsByCell.get(cell);
+      if (!byQ) gapsByCell.set(cell, (byQ = new Map()));
+      byQ.set(qid, { b: nb, c: nc, m });
       maxSamples = Math.max(maxSamples, m);
     }
     dByCell.set(cell, { d, maxSamples });
@@ -289,7 +293,22 @@ export function analyseWordings(samples: readonly WordingSample[], conditions: r
     }
     const matrix = paras.map((c) => queries.map((q) => dByCell.get(c)!.d.get(q)!));
     const maxSamples = Math.max(...paras.map((c) => dByCell.get(c)!.maxSamples));
-    const iv = crossedMeanInterval(matrix, { level, continuity: 1 / maxSamples });
+    let iv = crossedMeanInterval(matrix, { level, continuity: 1 / maxSamples });
+    if (!(iv.high > iv.low)) {
+      // Nothing varies across wordings or queries (e.g. no discordant pair anywhere): the crossed
+      // interval is a point. Pool every wording's pairs per query instead (a query's samples under
+      // all wordings form its cluster) and use the report's clustered Tango interval, never [0, 0].
+      const byQuery = new Map<string, QueryGap>();
+      for (const c of paras) {
+        for (const [q, g] of gapsByCell.get(c) ?? []) {
+          if (!queries.includes(q)) continue;
+          const t = byQuery.get(q) ?? { b: 0, c: 0, m: 0 };
+          byQuery.set(q, { b: t.b + g.b, c: t.c + g.c, m: t.m + g.m });
+        }
+      }
+      const r = gapResult([...byQuery.values()], { level, pooledIcc: Number.isFinite(icc) ? icc : undefined });
+      iv = { ...iv, estimate: r.estimate, low: r.low, high: r.high, method: `${r.method} (pairs of all wordings pooled per query: nothing varied)`, note: "no variation across wordings or queries: the interval pools every wording's pairs per query" };
+    }
     Object.assign(row, {
       gap: iv.estimate,
       ci_low: iv.low,

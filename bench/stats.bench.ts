@@ -4,7 +4,7 @@
  *
  * Prints, in one run:
  * - the exact bootstrap (B = ∞) paths, cold (first pass, includes JIT) and warm (best of 5);
- * - the project defaults (modified Wilson + Tango), cold and warm;
+ * - the project defaults for one sample per query (Agresti–Coull + Tango), cold and warm;
  * - a naive resampling implementation (B = 10,000) on the same cells, and the ratio;
  * - scipy.stats.bootstrap (percentile, B = 10,000) on the same data via
  *   /usr/bin/python3, and the ratio (skipped, with an install hint, when scipy is missing).
@@ -138,7 +138,7 @@ const fmt = (x: number) => x.toFixed(1);
 const scaledNote = (k: number, measured: number) => (k < CELLS ? ` (measured ${fmt(measured)} ms on ${k} cells, scaled ×${(CELLS / k).toFixed(1)})` : "");
 console.log(`cells: ${CELLS} (25 models × 3 conditions × 2 tiers; n = ${N} pairs each); per cell: 2 rate CIs + 1 paired-gap CI at level ${LEVEL}`);
 console.log(`exact bootstrap (B = ∞):         warm ${fmt(exact.warm)} ms total (best of 5), cold first pass ${fmt(exact.cold)} ms; ${(exact.warm / CELLS).toFixed(3)} ms per cell`);
-console.log(`defaults (modified Wilson + Tango): warm ${fmt(defaults.warm)} ms, cold ${fmt(defaults.cold)} ms`);
+console.log(`defaults (Agresti–Coull + Tango): warm ${fmt(defaults.warm)} ms, cold ${fmt(defaults.cold)} ms`);
 console.log(`naive resampling (B = ${B}):    ${fmt(naiveMs)} ms total${scaledNote(NAIVE_CELLS, naiveMeasured)}`);
 console.log(`  speed-up of exact over naive: ${(naiveMs / exact.warm).toFixed(0)}× warm, ${(naiveMs / exact.cold).toFixed(0)}× cold`);
 console.log(`  largest |exact − naive| endpoint: ${maxDiff(naive, NAIVE_CELLS).toFixed(4)} (grid step 1/n = ${(1 / N).toFixed(4)}; Monte Carlo noise)`);

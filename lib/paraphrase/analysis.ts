@@ -1,4 +1,4 @@
-import { clusterBootstrapGap, crossedMeanInterval, gapInterval, type ClusterPair, type PairedCounts } from "../stats/index";
+import { crossedMeanInterval, gapDesignEffect, gapResult, pooledIcc, type PairedCounts, type QueryGap } from "../stats/index";
 import type { WordingForestRow } from "../figures/wordingForest";
 import { AfwError } from "../util/errors";
 import type { FactorValue } from "./cross";
@@ -106,7 +106,15 @@ export interface WordingAnalysisOptions {
   /** Gap = first tier minus second; default from the tiers present (free − paid, trained − rated, free − pro). */
   tiers?: [string, string];
   level?: number;
-  /** Seed and resamples of the cluster bootstrap used when a query has several samples. */
+  /**
+   * Each wording's gap interval: "auto" (default) is the report's — Tango
+   * with one sample per query, clustered Tango with several, its design
+   * effect shrunk toward one intra-query correlation pooled over the run's
+   * wording cells; "cluster-bootstrap" is the percentile bootstrap over
+   * queries (kept as an option, labelled: it under-covers at low rates).
+   */
+  method?: "auto" | "cluster-bootstrap";
+  /** Seed and resamples of the cluster bootstrap (method "cluster-bootstrap"). */
   seed?: number;
   B?: number;
 }
@@ -143,8 +151,10 @@ interface Cell {
  * factors (`condition`, `wording`, `wording_kind`); samples of conditions it
  * does not list are ignored. Failed samples are skipped.
  *
- * Per wording: the default paired-gap interval (lib/stats gapInterval) with
- * one sample per query, a seeded cluster bootstrap over queries with more.
+ * Per wording: the report's paired-gap interval (lib/stats gapResult):
+ * Tango with one sample per query; with several, clustered Tango with one
+ * intra-query correlation pooled over every wording cell of the run (so a
+ * wording with few discordant pairs borrows the run's clustering).
  * Pooled over the paraphrase wordings (per model and condition): the
  * per-(wording, query) mean difference d = y_first − y_second forms a
  * wordings × queries matrix, and `crossedMeanInterval` (two-way crossed
@@ -183,34 +193,42 @@ export function analyseWordings(samples: readonly WordingSample[], conditions: r
   const wordingRows: WordingGapRow[] = [];
   /** Per cell: query → mean d over its paired samples, and the samples per query. */
   const dByCell = new Map<Cell, { d: Map<string, number>; maxSamples: number }>();
+  const perQueryByCell = new Map<Cell, { counts: PairedCounts; perQuery: QueryGap[] }>();
   for (const cell of cells.values()) {
     const c: PairedCounts = { n11: 0, n10: 0, n01: 0, n00: 0 };
-    const clusters: ClusterPair[] = [];
+    const perQuery: QueryGap[] = [];
     const d = new Map<string, number>();
     let maxSamples = 0;
     for (const [qid, bySample] of cell.byQuery) {
-      const a: number[] = [];
-      const b: number[] = [];
+      let m = 0;
+      let b = 0;
+      let cc = 0;
       for (const [x, y] of bySample.values()) {
         if (x === undefined || y === undefined) continue;
-        a.push(x ? 1 : 0);
-        b.push(y ? 1 : 0);
+        m++;
         if (x && y) c.n11++;
-        else if (x) c.n10++;
-        else if (y) c.n01++;
+        else if (x) (c.n10++, b++);
+        else if (y) (c.n01++, cc++);
         else c.n00++;
       }
-      if (!a.length) continue;
-      clusters.push({ a, b });
-      d.set(qid, (a.reduce((s, v) => s + v, 0) - b.reduce((s, v) => s + v, 0)) / a.length);
-      maxSamples = Math.max(maxSamples, a.length);
+      if (!m) continue;
+      perQuery.push({ b, c: cc, m });
+      d.set(qid, (b - cc) / m);
+      maxSamples = Math.max(maxSamples, m);
     }
     dByCell.set(cell, { d, maxSamples });
+    perQueryByCell.set(cell, { counts: c, perQuery });
+  }
+  // One intra-query correlation for the run's wording cells (only used with several samples per query).
+  const multi = [...dByCell.values()].some((x) => x.maxSamples > 1);
+  const pooledGapIcc = multi && opts.method !== "cluster-bootstrap" ? pooledIcc([...perQueryByCell.values()].map((x) => gapDesignEffect(x.perQuery))) : NaN;
+  for (const cell of cells.values()) {
+    const { counts: c, perQuery } = perQueryByCell.get(cell)!;
     const n = c.n11 + c.n10 + c.n01 + c.n00;
-    const iv =
-      maxSamples <= 1
-        ? gapInterval(c, { level })
-        : clusterBootstrapGap(clusters, { seed: opts.seed ?? 0, B: opts.B ?? 4000, level });
+    const iv = gapResult(perQuery, {
+      level,
+      ...(opts.method === "cluster-bootstrap" ? { method: "cluster-bootstrap" as const, seed: opts.seed ?? 0, B: opts.B ?? 4000 } : Number.isFinite(pooledGapIcc) ? { pooledIcc: pooledGapIcc } : {}),
+    });
     wordingRows.push({
       model: cell.model,
       condition: cell.condition,

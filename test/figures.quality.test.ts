@@ -282,27 +282,6 @@ describe("power figures agree with a simulation of the reported test within 2 po
   });
 });
 
-/**
- * Notebook figures drawn from the motivations contrasts, whose intervals
- * still come from the cluster bootstrap (lib/analysis/motivations.ts): it
- * returns [0, 0] for a contrast with no event, which the figures mark and
- * footnote instead of drawing. The clustered MOVER–Tango contrasts (the
- * tables work) end that; then these figures are drawn again and this list
- * must be emptied — the test below fails as soon as one of them no longer
- * carries the footnote, to say so.
- */
-const AWAITING_CLUSTERED_CONTRASTS = new Set([
-  "02_five_tiers.svg",
-  "02_never_used_trained.svg",
-  "02_scope_risk.svg",
-  "02_three_tiers.svg",
-  "02_throughput.svg",
-  "02_verdict_contrasts.svg",
-  "04_all_hypotheses.svg",
-  "04_h8_values.svg",
-  "04_h9_style.svg",
-]);
-
 describe.skipIf(!haveChromium && !required)("the committed figures in figures/", () => {
   let browser: PwBrowser;
   beforeAll(async () => {
@@ -326,8 +305,9 @@ describe.skipIf(!haveChromium && !required)("the committed figures in figures/",
       // "n=50×8", "n = 300", or n as an axis ("n", "n (query pairs …)")
       expect(g.texts.some((t) => /\bn ?= ?\d/.test(t.text) || t.text === "n" || t.text.startsWith("n (")), "n printed").toBe(true);
       if (g.heatmaps) expect(g.colorbars, "colour bar").toBeGreaterThan(0);
-      // no point left without its interval, except where the contrast door still returns [0, 0] (see the list above)
-      expect(text.includes("the interval method returned zero width"), "points flagged for a zero-width interval").toBe(AWAITING_CLUSTERED_CONTRASTS.has(f));
+      // no point left without its interval: every interval the figures draw has real width (the clustered
+      // MOVER–Tango contrasts never return [0, 0]), so no figure carries the zero-width footnote
+      expect(text.includes("the interval method returned zero width"), "points flagged for a zero-width interval").toBe(false);
     }, 30_000);
   }
 });

@@ -10,7 +10,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { listNotebooks, notebookName, runNotebook } from "../lib/tools/notebooks";
-import { openWorkbook, runExperiment, table } from "../lib/notebooks/workbook";
+import { endpointOptions, openWorkbook, runExperiment, table } from "../lib/notebooks/workbook";
+import { startAnthropicMock } from "./providers/anthropic";
 import { publishedName } from "../lib/analysis";
 import { fromRoot } from "../lib/util/paths";
 import { text } from "./notebooks.shape";
@@ -139,6 +140,59 @@ describe("workbook helpers", () => {
     const missing = await openWorkbook("t", { AFW_MODE: "results" });
     expect(missing.error).toMatch(/AFW_RESULTS/);
   });
+
+  it("live mode takes a provider profile: AFW_PROVIDER or AFW_PROVIDER_FILE, its default address and its key variable", async () => {
+    // a named provider: its own address and key variable, passed to every endpoint the workbook opens
+    const a = await openWorkbook("t", { AFW_MODE: "live", AFW_PROVIDER: "anthropic", ANTHROPIC_API_KEY: "sk-ant-1", OPENAI_API_KEY: "sk-openai" });
+    expect(a).toMatchObject({ ok: true, baseURL: "https://api.anthropic.com/v1", apiKey: "sk-ant-1" });
+    expect(a.provider?.name).toBe("anthropic");
+    expect(a.describe()).toMatch(/^mode: live — anthropic at https:\/\/api\.anthropic\.com\/v1;/);
+    expect(endpointOptions(a)).toMatchObject({ baseURL: "https://api.anthropic.com/v1", apiKey: "sk-ant-1", provider: { name: "anthropic" } });
+    // without AFW_PROVIDER the profile is inferred from the address, and OPENAI_API_KEY still works for it
+    const r = await openWorkbook("t", { AFW_MODE: "live", AFW_BASE_URL: "https://openrouter.ai/api/v1", OPENAI_API_KEY: "sk-or" });
+    expect(r.provider?.name).toBe("openrouter");
+    expect(r.apiKey).toBe("sk-or");
+    // one line for each user error
+    const unknown = await openWorkbook("t", { AFW_MODE: "live", AFW_PROVIDER: "acme" });
+    expect(unknown.ok).toBe(false);
+    expect(unknown.error).toMatch(/^AFW_PROVIDER: unknown provider "acme"; known: .*anthropic/);
+    const noAddress = await openWorkbook("t", { AFW_MODE: "live", AFW_PROVIDER: "vllm" });
+    expect(noAddress.error).toBe("live mode: vllm has no default address; set AFW_BASE_URL (e.g. http://127.0.0.1:8000/v1)");
+    const both = await openWorkbook("t", { AFW_MODE: "live", AFW_PROVIDER: "vllm", AFW_PROVIDER_FILE: "x.json" });
+    expect(both.error).toBe("set AFW_PROVIDER or AFW_PROVIDER_FILE, not both");
+    const missingFile = await openWorkbook("t", { AFW_MODE: "live", AFW_PROVIDER_FILE: join(tmp, "nope.json") });
+    expect(missingFile.error).toMatch(/^AFW_PROVIDER_FILE .*nope\.json: cannot read/);
+    const badUrl = await openWorkbook("t", { AFW_MODE: "live", AFW_BASE_URL: "api.example.com" });
+    expect(badUrl.error).toMatch(/AFW_BASE_URL must start with http/);
+    // a saved profile (afw probe --save): its fields over the base it names; the address comes from AFW_BASE_URL
+    const file = join(tmp, "profile.json");
+    writeFileSync(file, JSON.stringify({ name: "my-server", base: "vllm" }));
+    const saved = await openWorkbook("t", { AFW_MODE: "live", AFW_PROVIDER_FILE: file, AFW_BASE_URL: "http://127.0.0.1:8000/v1" });
+    expect(saved).toMatchObject({ ok: true, baseURL: "http://127.0.0.1:8000/v1" });
+    expect(saved.provider?.name).toBe("my-server");
+  });
+
+  it("a live run through AFW_PROVIDER=anthropic speaks Anthropic's Messages API (local mock)", async () => {
+    const mock = await startAnthropicMock();
+    try {
+      const book = await openWorkbook("t", { AFW_MODE: "live", AFW_PROVIDER: "anthropic", AFW_BASE_URL: mock.baseURL, ANTHROPIC_API_KEY: "sk-ant-good-1", AFW_MODELS: "claude-sonnet-4-5", AFW_N: "2" });
+      expect(book.ok).toBe(true);
+      book.paths = { ...book.paths, runs: join(tmp, "runs"), cache: join(tmp, "cache") };
+      const r = await runExperiment(book, "figure1", { conditions: ["baseline"] });
+      expect(r.samples.length).toBe(4); // 2 queries × free, paid
+      expect(r.dir!.startsWith(join(tmp, "runs"))).toBe(true);
+      expect(mock.hits.length).toBeGreaterThanOrEqual(4);
+      for (const h of mock.hits) {
+        expect(h.path).toBe("/v1/messages");
+        expect(h.headers["x-api-key"]).toBe("sk-ant-good-1");
+        expect(typeof h.body.system === "string" || Array.isArray(h.body.system)).toBe(true);
+      }
+      for (const s of r.samples) expect(s).toMatchObject({ provider: "anthropic", error: null });
+      expect(r.manifest?.provider ?? null).toBe("anthropic");
+    } finally {
+      await mock.close();
+    }
+  }, 60_000);
 
   it("a results folder with a malformed line gives one error naming the file and line, and no data", async () => {
     const dir = join(tmp, "bad-results");

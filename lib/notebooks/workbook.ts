@@ -10,8 +10,12 @@
  *
  * Environment (read once, by `openWorkbook`):
  *   AFW_MODE          offline (default) | live | results
- *   AFW_BASE_URL      live: the endpoint (or OPENAI_BASE_URL)
- *   OPENAI_API_KEY    live: the key (sent as a Bearer token, written nowhere)
+ *   AFW_PROVIDER      live: the provider profile by name (`afw providers`: anthropic,
+ *                     openrouter, vllm, …); default: inferred from the base URL
+ *   AFW_PROVIDER_FILE live: a saved profile instead (`afw probe --save`)
+ *   AFW_BASE_URL      live: the endpoint (or OPENAI_BASE_URL); default the profile's own
+ *   OPENAI_API_KEY    live: the key, or the profile's own variable (ANTHROPIC_API_KEY for
+ *                     anthropic, …); sent as the provider wants it, written nowhere
  *   AFW_MODELS        live: comma list replacing each experiment's models
  *   AFW_JUDGE_MODEL   live: the judge model (judges are skipped without one)
  *   AFW_N             live: replace the paper's n (e.g. 20 for a cheap first look)
@@ -33,13 +37,14 @@ import type { JudgeName } from "../classify/index";
 import { PUBLISHED_PATH } from "../analysis/index";
 import { finetunesFromFactors, getExperiment, planExperiment, type Experiment, type Plan, type RecordedFinetune } from "../experiments/index";
 import { offlineChain, type OfflineChainResult } from "../finetune/index";
-import { buildParaphraseSet, crossExperiment, loadParaphraseSet, openParaphraseEndpoint, type ParaphraseSet } from "../paraphrase/index";
+import { buildParaphraseSet, crossExperiment, loadParaphraseSet, type ParaphraseSet } from "../paraphrase/index";
+import { findProfile, inferProvider, listProfiles, loadProfileFile, type ProviderProfile } from "../models/index";
 import { loadScenario } from "../scenario/index";
 import { closeSharedExporter, show, type Figure, type HypothesisRow } from "../figures/index";
 import { sampleRows, toFrame, type SampleRow } from "../frame/index";
 import { loadRun, type LoadedRun } from "../store/index";
 import { shippedQueries, SHIPPED_QUERIES_PATH } from "../queries/index";
-import { evaluate, openEndpoint, type EndpointClient } from "../pipeline/index";
+import { evaluate, openEndpoint, type EndpointClient, type EndpointOptions } from "../pipeline/index";
 import type { RunManifest, Sample } from "../schema/index";
 import { AfwError } from "../util/errors";
 import { canonicalJson, sha256 } from "../util/hash";
@@ -82,6 +87,8 @@ export interface Workbook {
   /** Live: the endpoint and key. */
   baseURL: string | null;
   apiKey: string;
+  /** Live: the provider profile (AFW_PROVIDER, AFW_PROVIDER_FILE, or inferred from the base URL); null otherwise. */
+  provider: ProviderProfile | null;
   /** Live: AFW_MODELS (empty: each experiment's own models). */
   models: string[];
   /** The judge model: sim-judge offline, AFW_JUDGE_MODEL live (null: judges skipped). */
@@ -111,6 +118,7 @@ export async function openWorkbook(name: string, env: NodeJS.ProcessEnv = proces
     error: null,
     baseURL: null,
     apiKey: "",
+    provider: null,
     models: [],
     judgeModel: "sim-judge",
     n: null,
@@ -124,16 +132,51 @@ export async function openWorkbook(name: string, env: NodeJS.ProcessEnv = proces
   }
   book.mode = raw as Mode;
   if (book.mode === "live") {
-    book.baseURL = env.AFW_BASE_URL ?? env.OPENAI_BASE_URL ?? null;
-    book.apiKey = env.OPENAI_API_KEY ?? "";
+    const nonEmpty = (x: string | undefined) => (x === undefined || x.trim() === "" ? null : x.trim());
+    const named = nonEmpty(env.AFW_PROVIDER);
+    const file = nonEmpty(env.AFW_PROVIDER_FILE);
+    let profile: ProviderProfile | null = null;
+    if (named && file) {
+      book.ok = false;
+      book.error = "set AFW_PROVIDER or AFW_PROVIDER_FILE, not both";
+      return book;
+    }
+    if (named) {
+      profile = findProfile(named);
+      if (!profile) {
+        book.ok = false;
+        book.error = `AFW_PROVIDER: unknown provider "${named}"; known: ${listProfiles().map((p) => p.name).join(", ")}`;
+        return book;
+      }
+    } else if (file) {
+      try {
+        profile = loadProfileFile(resolve(file));
+      } catch (e) {
+        book.ok = false;
+        book.error = (e as Error).message.replace(/^--provider-file /, "AFW_PROVIDER_FILE ");
+        return book;
+      }
+    }
+    book.baseURL = nonEmpty(env.AFW_BASE_URL) ?? nonEmpty(env.OPENAI_BASE_URL) ?? profile?.baseURL ?? null;
     book.models = (env.AFW_MODELS ?? "").split(",").map((s) => s.trim()).filter(Boolean);
     book.judgeModel = env.AFW_JUDGE_MODEL?.trim() || null;
     const n = Number(env.AFW_N);
     book.n = env.AFW_N && Number.isInteger(n) && n > 0 ? n : null;
     if (!book.baseURL) {
       book.ok = false;
-      book.error = "live mode needs AFW_BASE_URL (an OpenAI-compatible endpoint, e.g. https://openrouter.ai/api/v1) and OPENAI_API_KEY";
+      book.error = profile
+        ? `live mode: ${profile.name} has no default address; set AFW_BASE_URL (e.g. http://127.0.0.1:8000/v1)`
+        : "live mode needs AFW_BASE_URL (an OpenAI-compatible endpoint, e.g. https://openrouter.ai/api/v1) and OPENAI_API_KEY, or AFW_PROVIDER (afw providers)";
+      return book;
     }
+    if (!/^https?:\/\//i.test(book.baseURL)) {
+      book.ok = false;
+      book.error = `AFW_BASE_URL must start with http:// or https://, got "${book.baseURL}"`;
+      return book;
+    }
+    book.provider = profile ?? inferProvider(book.baseURL);
+    // The key: OPENAI_API_KEY as before, else the profile's own variable (ANTHROPIC_API_KEY, …).
+    book.apiKey = nonEmpty(env[book.provider.keyEnv]) ?? nonEmpty(env.OPENAI_API_KEY) ?? "";
   } else if (book.mode === "results") {
     book.judgeModel = null;
     const dir = env.AFW_RESULTS;
@@ -157,11 +200,32 @@ function describe(b: Workbook): string {
   if (b.mode === "offline") return "mode: offline — simulated model organisms on 127.0.0.1, the scripted judge, small n (set AFW_MODE=live or results to change)";
   if (b.mode === "live") {
     const models = b.models.length ? b.models.join(", ") : "each experiment's own models (provider ids)";
-    return `mode: live — ${b.baseURL}; models: ${models}; judge: ${b.judgeModel ?? "none (set AFW_JUDGE_MODEL)"}; n: ${b.n ?? "the paper's"}`;
+    return `mode: live — ${b.provider?.name ?? "openai-compatible"} at ${redactUrl(b.baseURL!)}; models: ${models}; judge: ${b.judgeModel ?? "none (set AFW_JUDGE_MODEL)"}; n: ${b.n ?? "the paper's"}`;
   }
   const r = b.results!;
   const exps = [...new Set(r.samples.map((s) => s.experiment))].join(", ");
   return `mode: results — ${r.dir}: ${r.samples.length} samples (experiments: ${exps || "none"})`;
+}
+
+/**
+ * What to open for this workbook's mode (for `afw.openEndpoint`): offline the
+ * organisms on 127.0.0.1 (or answered in-process with `inProcess`); live the
+ * base URL with the key and the provider profile (so Anthropic's Messages
+ * API, Gemini's refusals, OpenRouter's ids … are handled as `afw run
+ * --provider` handles them), with the response cache in .afw-cache.
+ *
+ * @example
+ * const ep = await afw.openEndpoint(wb.endpointOptions(book));
+ */
+export function endpointOptions(book: Workbook, opts: { inProcess?: boolean; concurrency?: number } = {}): EndpointOptions {
+  const concurrency = opts.concurrency ?? 16;
+  if (book.mode !== "live") return { offline: true, inProcess: !!opts.inProcess, concurrency };
+  return { baseURL: book.baseURL!, apiKey: book.apiKey, ...(book.provider ? { provider: book.provider } : {}), concurrency, cacheDir: book.paths.cache };
+}
+
+/** The provider, for a live folder's name, when it is not the one the base URL implies (folders of inferred runs keep their names). */
+function namedProvider(book: Workbook): { provider?: string } {
+  return book.provider && book.baseURL && book.provider.name !== inferProvider(book.baseURL).name ? { provider: book.provider.name } : {};
 }
 
 const offlineDirs: string[] = [];
@@ -276,13 +340,13 @@ export async function runExperiment(book: Workbook, name: string, opts: Experime
   const queries = shippedQueries(book.root);
   const models = offline ? opts.offlineModels : opts.liveModels?.length ? opts.liveModels : book.models.length ? book.models : undefined;
   const n = offline ? (opts.offlineN ?? 50) : (book.n ?? undefined);
-  const endpoint = await openEndpoint(offline ? { offline: true, inProcess: simulate, concurrency: 16 } : { baseURL: book.baseURL!, apiKey: book.apiKey, concurrency: 16, cacheDir: book.paths.cache });
+  const endpoint = await openEndpoint(endpointOptions(book, { inProcess: simulate }));
   try {
     const dir = simulate
       ? null
       : offline
         ? offlineDir(`afw-${book.name}-${name}-`)
-        : join(book.paths.runs, `nb-${book.name}-${name}-${sha256(canonicalJson({ base: book.baseURL, models: planExperiment(experiment, { queries, offline, models, n, only, baseURL: book.baseURL }).models, n: book.n, only: only ?? null, ...(opts.paraphrases ? { crossed: experiment.conditions.map((c) => c.name) } : {}), seed, judges: opts.judges ?? [] })).slice(0, 8)}`);
+        : join(book.paths.runs, `nb-${book.name}-${name}-${sha256(canonicalJson({ base: book.baseURL, ...namedProvider(book), models: planExperiment(experiment, { queries, offline, models, n, only, baseURL: book.baseURL }).models, n: book.n, only: only ?? null, ...(opts.paraphrases ? { crossed: experiment.conditions.map((c) => c.name) } : {}), seed, judges: opts.judges ?? [] })).slice(0, 8)}`);
     const judges = opts.judges ?? [];
     const r = await evaluate(experiment, endpoint, {
       out: dir,
@@ -356,8 +420,8 @@ export async function paraphraseSet(book: Workbook, opts: { variant?: string; k?
   const model = book.mode === "offline" ? `sim-paraphraser@bad=${opts.bad ?? 0.06}` : env.AFW_PARAPHRASE_MODEL?.trim();
   if (!model) return { set: null, note: "live mode: set AFW_PARAPHRASES (a set made with afw paraphrase) or AFW_PARAPHRASE_MODEL (the model that rewords)" };
   const offline = book.mode === "offline";
-  const out = offline ? offlineDir(`afw-${book.name}-set-`) : join(book.paths.runs, `nb-${book.name}-set-${sha256(canonicalJson({ base: book.baseURL, model, variant, k })).slice(0, 8)}`);
-  const ep = await openParaphraseEndpoint(offline ? { offline: true, cacheDir: null } : { offline: false, baseURL: book.baseURL, apiKey: book.apiKey, cacheDir: book.paths.cache });
+  const out = offline ? offlineDir(`afw-${book.name}-set-`) : join(book.paths.runs, `nb-${book.name}-set-${sha256(canonicalJson({ base: book.baseURL, ...namedProvider(book), model, variant, k })).slice(0, 8)}`);
+  const ep = await openEndpoint(endpointOptions(book));
   try {
     const r = await buildParaphraseSet({ scenario: loadScenario({ variant }), model, k, out, client: ep.client, baseURL: offline ? null : redactUrl(book.baseURL!), offline });
     const set = loadParaphraseSet(r.out);
@@ -444,7 +508,7 @@ export async function openJudge(book: Workbook, offlineJudge = "sim-judge"): Pro
   if (!book.ok || book.mode === "results") return null;
   if (book.mode === "live" && !book.judgeModel) return null;
   const offline = book.mode === "offline";
-  const ep = await openEndpoint(offline ? { offline: true, concurrency: 16 } : { baseURL: book.baseURL!, apiKey: book.apiKey, concurrency: 16, cacheDir: book.paths.cache });
+  const ep = await openEndpoint(endpointOptions(book));
   return { client: ep.client, judgeModel: offline ? offlineJudge : book.judgeModel!, endpoint: offline ? "offline" : book.baseURL!, close: () => ep.close() };
 }
 

@@ -106,7 +106,15 @@ export interface WordingAnalysisOptions {
   /** Gap = first tier minus second; default from the tiers present (free − paid, trained − rated, free − pro). */
   tiers?: [string, string];
   level?: number;
-  /** Kept for callers that pass them; the per-wording intervals need no resampling (clustered Tango). */
+  /**
+   * Each wording's gap interval: "auto" (default) is the report's — Tango
+   * with one sample per query, clustered Tango with several, its design
+   * effect shrunk toward one intra-query correlation pooled over the run's
+   * wording cells; "cluster-bootstrap" is the percentile bootstrap over
+   * queries (kept as an option, labelled: it under-covers at low rates).
+   */
+  method?: "auto" | "cluster-bootstrap";
+  /** Seed and resamples of the cluster bootstrap (method "cluster-bootstrap"). */
   seed?: number;
   B?: number;
 }
@@ -143,8 +151,10 @@ interface Cell {
  * factors (`condition`, `wording`, `wording_kind`); samples of conditions it
  * does not list are ignored. Failed samples are skipped.
  *
- * Per wording: the default paired-gap interval (lib/stats gapInterval) with
- * one sample per query, a seeded cluster bootstrap over queries with more.
+ * Per wording: the report's paired-gap interval (lib/stats gapResult):
+ * Tango with one sample per query; with several, clustered Tango with one
+ * intra-query correlation pooled over every wording cell of the run (so a
+ * wording with few discordant pairs borrows the run's clustering).
  * Pooled over the paraphrase wordings (per model and condition): the
  * per-(wording, query) mean difference d = y_first − y_second forms a
  * wordings × queries matrix, and `crossedMeanInterval` (two-way crossed
@@ -183,8 +193,8 @@ export function analyseWordings(samples: readonly WordingSample[], conditions: r
   const wordingRows: WordingGapRow[] = [];
   /** Per cell: query → mean d over its paired samples, and the samples per query. */
   const dByCell = new Map<Cell, { d: Map<string, number>; maxSamples: number }>();
-  // Per cell: the paired counts and, per query, the discordant samples (b: first tier only, c: second only).
-  const perCell: { cell: Cell; c: PairedCounts; perQuery: QueryGap[] }[] = [];
+  const perQueryByCell = new Map<Cell, { counts: PairedCounts; perQuery: QueryGap[] }>();
+  /** Per cell: query → its discordant samples (for the pooled fallback when nothing varies). */
   const gapsByCell = new Map<Cell, Map<string, QueryGap>>();
   for (const cell of cells.values()) {
     const c: PairedCounts = { n11: 0, n10: 0, n01: 0, n00: 0 };
@@ -193,49 +203,48 @@ export function analyseWordings(samples: readonly WordingSample[], conditions: r
     let maxSamples = 0;
     for (const [qid, bySample] of cell.byQuery) {
       let m = 0;
-      let nb = 0;
-      let nc = 0;
+      let b = 0;
+      let cc = 0;
       for (const [x, y] of bySample.values()) {
         if (x === undefined || y === undefined) continue;
         m++;
         if (x && y) c.n11++;
-        else if (x) {
-          c.n10++;
-          nb++;
-        } else if (y) {
-          c.n01++;
-          nc++;
-        } else c.n00++;
+        else if (x) (c.n10++, b++);
+        else if (y) (c.n01++, cc++);
+        else c.n00++;
       }
       if (!m) continue;
-      perQuery.push({ b: nb, c: nc, m });
-      d.set(qid, (nb - nc) / m);
+      perQuery.push({ b, c: cc, m });
+      d.set(qid, (b - cc) / m);
       let byQ = gapsByCell.get(cell);
       if (!byQ) gapsByCell.set(cell, (byQ = new Map()));
-      byQ.set(qid, { b: nb, c: nc, m });
+      byQ.set(qid, { b, c: cc, m });
       maxSamples = Math.max(maxSamples, m);
     }
     dByCell.set(cell, { d, maxSamples });
-    perCell.push({ cell, c, perQuery });
+    perQueryByCell.set(cell, { counts: c, perQuery });
   }
-  // One pooled intra-query correlation over every wording cell of the run (as afw report pools one
-  // per run): the per-wording gap interval is the report's default for a paired gap, Tango's score
-  // interval, clustered on design-effect-scaled counts when a query has several samples, never [0, 0].
-  const icc = pooledIcc(perCell.filter((x) => x.perQuery.some((q) => q.m > 1)).map((x) => gapDesignEffect(x.perQuery)));
-  for (const { cell, c, perQuery } of perCell) {
+  // One intra-query correlation for the run's wording cells (only used with several samples per query).
+  const multi = [...dByCell.values()].some((x) => x.maxSamples > 1);
+  const pooledGapIcc = multi && opts.method !== "cluster-bootstrap" ? pooledIcc([...perQueryByCell.values()].map((x) => gapDesignEffect(x.perQuery))) : NaN;
+  for (const cell of cells.values()) {
+    const { counts: c, perQuery } = perQueryByCell.get(cell)!;
     const n = c.n11 + c.n10 + c.n01 + c.n00;
-    const r = gapResult(perQuery, { level, pooledIcc: Number.isFinite(icc) ? icc : undefined });
+    const iv = gapResult(perQuery, {
+      level,
+      ...(opts.method === "cluster-bootstrap" ? { method: "cluster-bootstrap" as const, seed: opts.seed ?? 0, B: opts.B ?? 4000 } : Number.isFinite(pooledGapIcc) ? { pooledIcc: pooledGapIcc } : {}),
+    });
     wordingRows.push({
       model: cell.model,
       condition: cell.condition,
       wording: cell.wording,
       kind: cell.kind,
-      gap: r.estimate,
-      ci_low: r.low,
-      ci_high: r.high,
+      gap: iv.estimate,
+      ci_low: iv.low,
+      ci_high: iv.high,
       n_pairs: n,
-      method: r.method,
-      excludes_zero: r.low > 0 || r.high < 0,
+      method: iv.method,
+      excludes_zero: iv.low > 0 || iv.high < 0,
       tiers,
     });
   }
@@ -306,7 +315,7 @@ export function analyseWordings(samples: readonly WordingSample[], conditions: r
           byQuery.set(q, { b: t.b + g.b, c: t.c + g.c, m: t.m + g.m });
         }
       }
-      const r = gapResult([...byQuery.values()], { level, pooledIcc: Number.isFinite(icc) ? icc : undefined });
+      const r = gapResult([...byQuery.values()], { level, ...(Number.isFinite(pooledGapIcc) ? { pooledIcc: pooledGapIcc } : {}) });
       iv = { ...iv, estimate: r.estimate, low: r.low, high: r.high, method: `${r.method} (pairs of all wordings pooled per query: nothing varied)`, note: "no variation across wordings or queries: the interval pools every wording's pairs per query" };
     }
     Object.assign(row, {

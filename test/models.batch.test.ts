@@ -429,7 +429,7 @@ describe("afw batches DIR", () => {
     const mock = await startOpenAIBatchMock({ validateMs: 0, processMs: 60_000 });
     closers.push(mock.close);
     const folder = dir();
-    const journal = join(folder, "batches.jsonl");
+    const journal = join(folder, "batches", "openai.jsonl");
     const client = new ModelClient({ baseURL: mock.baseURL, apiKey: "sk-batch-good", provider: "openai", today: "2026-11-29" });
     const backend = openBatchBackend({ provider: "openai", baseURL: mock.baseURL, apiKey: "sk-batch-good", limits: { maxRequests: 30 } });
     const ac = new AbortController();
@@ -453,7 +453,7 @@ describe("afw batches DIR", () => {
     expect(json[0]).toMatchObject({ seq: 1, requests: 20, state: "in_progress", handed_over: 0 });
     const cancel = await cli(["batches", folder, "--cancel"], { OPENAI_API_KEY: "sk-batch-good" });
     expect(cancel.code).toBe(0);
-    expect(cancel.err).toMatch(/cancelled batch 0 .*cancelled batch 1/s);
+    expect(cancel.err).toMatch(/cancelled openai batch 0 .*cancelled openai batch 1/s);
     expect(mock.stats.cancels).toBe(2);
     expect(readJournal(journal).batches.get(0)!.cancelled).toBe(true);
     expect(readFileSync(journal, "utf8")).not.toContain("sk-batch-good");
@@ -468,13 +468,13 @@ describe("afw batches DIR", () => {
     (await import("node:fs")).mkdirSync(empty);
     const none = await cli(["batches", empty]);
     expect(none.code).toBe(2);
-    expect(none.err).toMatch(/batches\.jsonl does not exist/);
+    expect(none.err).toMatch(/batches holds no batch journal/);
     expect((await cli(["batches", folder, "--batch", "7", "--no-poll"])).err).toMatch(/no batch "7"/);
     expect((await cli(["batches", folder], {})).code).toBe(0); // every batch read: nothing to poll, no key needed
     // a key the provider refuses: exit 3, the provider's message, the key nowhere
     const f2 = dir();
     const ac2 = new AbortController();
-    await runBatches({ backend, client, journalPath: join(f2, "batches.jsonl"), requests: requests(5, "gpt-4o"), onResult: () => {}, pollMs: 10, signal: ac2.signal, onEvent: (e) => e.type === "submitted" && ac2.abort() });
+    await runBatches({ backend, client, journalPath: join(f2, "batches", "openai.jsonl"), requests: requests(5, "gpt-4o"), onResult: () => {}, pollMs: 10, signal: ac2.signal, onEvent: (e) => e.type === "submitted" && ac2.abort() });
     const bad = await cli(["batches", f2, "--api-key", "sk-revoked-key-9", "--cancel"]);
     expect(bad.code).toBe(3);
     expect(bad.err).toMatch(/401 Incorrect API key provided/);

@@ -69,6 +69,8 @@ export interface OpenAIBatchMockOptions {
   failBatch?: (index: number) => { code: string; message: string } | null;
   /** Prompt tokens (words) from which a repeated system prompt is a cache hit. Default 20. */
   cacheMinTokens?: number;
+  /** The model's text for choice i of a request body (null: the default stand-in reply). */
+  answer?: (body: any, choice: number) => string | null;
 }
 
 interface FileRec {
@@ -147,7 +149,7 @@ export async function startOpenAIBatchMock(o: OpenAIBatchMockOptions = {}): Prom
     const choices = [];
     let completion = 0;
     for (let i = 0; i < nChoices; i++) {
-      const text = modelText(body, false) + (nChoices > 1 ? ` #${i}` : "");
+      const text = o.answer?.(body, i) ?? modelText(body, false) + (nChoices > 1 ? ` #${i}` : "");
       completion += tokens(text);
       choices.push({ index: i, message: { role: "assistant", content: text, refusal: null }, finish_reason: "stop", logprobs: null });
     }

@@ -21,7 +21,7 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { runCli, type CliResult } from "./helpers/cli";
+import { runCli, startCli, type CliResult } from "./helpers/cli";
 import { startOpenAIBatchMock, type OpenAIBatchMockOptions } from "./providers/batch-openai-server";
 import { startAnthropicBatchMock, type AnthropicBatchMockOptions } from "./providers/batch-anthropic-server";
 import { unit } from "./providers/batch-common";
@@ -69,6 +69,14 @@ function run(provider: "openai" | "anthropic", baseURL: string, out: string, cac
   const model = provider === "openai" ? "gpt-4o" : "claude-sonnet-4-5";
   const batch = extra.includes("--batch") || extra.includes("--batch-then-sync");
   return afw(["run", "--provider", provider, "--base-url", baseURL, "--model", model, "--system-file", SYS, "--out", out, "--cache-dir", cache, "--quiet", ...(batch ? ["--batch-poll", "0.02"] : []), ...extra]);
+}
+
+async function until(cond: () => boolean, what: string, ms = 30_000): Promise<void> {
+  const t0 = Date.now();
+  while (!cond()) {
+    if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
 }
 
 const lines = (p: string) => (existsSync(p) ? readFileSync(p, "utf8").split("\n").filter(Boolean) : []);
@@ -230,6 +238,39 @@ describe("afw run --batch at OpenAI's Batch API (mock)", () => {
     expect(spend.find((x: any) => x.role === "judge")).toMatchObject({ discount: 0.5, requests: 15 });
   }, 60_000);
 
+  it("afw batches --cancel stops the run (what was answered is kept); Ctrl-C leaves the batches running; the same command carries on", async () => {
+    const mock = await openai({ processMs: 1500 });
+    const out = fresh();
+    const cache = fresh();
+    const args = ["run", "--provider", "openai", "--base-url", mock.baseURL, "--model", "gpt-4o", "--system-file", SYS, "--queries", q(10), "--samples", "2", "--out", out, "--cache-dir", cache, "--batch", "--batch-poll", "0.02"];
+    const env = { OPENAI_API_KEY: OPENAI_KEY, AFW_TODAY: "2026-11-29" };
+    // Cancelled from another terminal while it runs.
+    let c = startCli(args, env);
+    await until(() => mock.stats.batchesCreated === 1 && mock.stats.polls > 0, "the batch");
+    const cancel = await afw(["batches", out, "--cancel"]);
+    expect(cancel.code, cancel.stderr).toBe(0);
+    expect(cancel.stderr).toMatch(/cancelled openai batch 0 \(batch_\w+\)/);
+    let r = await c.done;
+    expect(r.code, r.stderr).toBe(130);
+    expect(r.stderr).toMatch(/stopped: a batch was cancelled \(afw batches --cancel\)/);
+    const kept = samples(out).length;
+    expect(kept).toBeLessThan(40);
+    // Interrupted (SIGTERM, as Ctrl-C) while its new batch runs: the batch goes on at the provider.
+    c = startCli(args, env);
+    await until(() => mock.stats.batchesCreated === 2 && mock.stats.polls > 0, "the second batch");
+    c.child.kill("SIGTERM");
+    r = await c.done;
+    expect(r.code, r.stderr).toBe(130);
+    expect(r.stderr).toMatch(/interrupted: the batches go on at the provider/);
+    // The same command picks the running batch up: nothing submitted again, one record per sample.
+    r = await afw(args);
+    expect(r.code, r.stderr).toBe(0);
+    expect(mock.stats.batchesCreated).toBe(2);
+    const s = samples(out);
+    expect(s).toHaveLength(40);
+    expect(new Set(s.map((x) => x.key)).size).toBe(40);
+  }, 60_000);
+
   it("a bad key stops with exit 3 and the provider's message; nothing is written", async () => {
     const mock = await openai();
     const out = fresh();
@@ -241,6 +282,13 @@ describe("afw run --batch at OpenAI's Batch API (mock)", () => {
     expect(r.stderr).not.toContain("sk-revoked-1234");
     expect(samples(out)).toHaveLength(0);
     expect(mock.stats.batchesCreated).toBe(0);
+    // A fatal error in the rows (an unknown model: 404 in every row): exit 3 with the provider's message, nothing written for them.
+    const out2 = fresh();
+    const r2 = await afw(["run", "--provider", "openai", "--base-url", mock.baseURL, "--model", "missing-model", "--system-file", SYS, "--queries", q(5), "--out", out2, "--cache-dir", fresh(), "--quiet", "--batch", "--batch-poll", "0.02"]);
+    expect(r2.code, r2.stderr).toBe(3);
+    expect(r2.stderr).toMatch(/stopped: .*404 The model `missing-model` does not exist/);
+    expect(samples(out2)).toHaveLength(0);
+    expect(manifest(out2).status).toBe("incomplete");
   }, 60_000);
 
   it("refuses --batch before anything is sent: offline, a provider without a batch API, --no-cache, a stray flag", async () => {
@@ -260,6 +308,27 @@ describe("afw run --batch at OpenAI's Batch API (mock)", () => {
       expect(r.stderr).toMatch(re);
       expect(existsSync(out)).toBe(false);
     }
+  }, 60_000);
+});
+
+describe("afw run EXPERIMENT --dry-run: the cost four ways", () => {
+  it("figure1 at OpenAI with --batch: exact token counts, the saving against the synchronous estimate; offline: the paper's models where each would run, approximations flagged", async () => {
+    const r = await afw(["run", "figure1", "--dry-run", "--batch", "--provider", "openai", "--models", "gpt-4o"], { OPENAI_API_KEY: "" });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/estimated cost at openai:/);
+    // 400 requests; prompts counted with OpenAI's tokenizer; synchronous, with caching, batch, batch with caching.
+    expect(r.stdout).toMatch(/gpt-4o +openai +400 +[\d,]+ +[\d,]+ +280,000 +exact +\$(\d+\.\d\d) +\$(\d+\.\d\d) +\$(\d+\.\d\d) +\$(\d+\.\d\d)/);
+    const [, sync, cached, batch, both] = /gpt-4o +openai .* exact +\$(\d+\.\d\d) +\$(\d+\.\d\d) +\$(\d+\.\d\d) +\$(\d+\.\d\d)/.exec(r.stdout)!.map(Number);
+    expect(batch).toBeCloseTo(sync / 2, 2);
+    expect(cached).toBeLessThan(sync);
+    expect(both).toBeLessThan(batch);
+    expect(r.stdout).toMatch(new RegExp(`--batch: about \\$${both.toFixed(2)} instead of \\$${cached.toFixed(2)} synchronously with prompt caching \\(\\$${sync.toFixed(2)} without\\): ${Math.round(100 * (1 - both / cached))}% less`));
+    const off = await afw(["run", "figure1", "--dry-run"], { OPENAI_API_KEY: "", ANTHROPIC_API_KEY: "" });
+    expect(off.code, off.stderr).toBe(0);
+    expect(off.stdout).toMatch(/estimated cost \(each model where it would run/);
+    expect(off.stdout).toMatch(/claude-3-opus-20240229 +anthropic +400 .* approx /);
+    expect(off.stdout).toMatch(/"approx" token counts are characters \/ 4/);
+    expect(off.stdout).not.toMatch(/--batch: about/);
   }, 60_000);
 });
 

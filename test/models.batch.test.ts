@@ -414,6 +414,37 @@ describe("cancellation, thenSync, resume", () => {
   });
 });
 
+describe("one journal, several calls of runBatches", () => {
+  it("a call leaves alone the batches of another (a run and its judges at one provider): nothing is read for nobody, nothing created twice", async () => {
+    const mock = await startOpenAIBatchMock({ validateMs: 0, processMs: 80, finalizeMs: 0 });
+    closers.push(mock.close);
+    const client = new ModelClient({ baseURL: mock.baseURL, apiKey: "sk-batch-good", provider: "openai", today: "2026-11-29", cacheDir: join(dir(), "cache") });
+    const backend = openBatchBackend({ provider: "openai", baseURL: mock.baseURL, apiKey: "sk-batch-good" });
+    const journal = join(dir(), "batches", "openai.jsonl");
+    const all = requests(40, "gpt-4o");
+    const a = all.slice(0, 20);
+    const b = all.slice(20);
+    // A submits its batch and stops (a kill, as far as the journal knows).
+    const ac = new AbortController();
+    const s1 = await runBatches({ backend, client, journalPath: journal, requests: a, onResult: () => {}, pollMs: 5, signal: ac.signal, onEvent: (e) => e.type === "submitted" && ac.abort() });
+    expect(s1.stopped).toBe("aborted");
+    // B, with its own rows, runs to the end while A's batch ends at the server: B neither polls nor reads it.
+    await new Promise((r) => setTimeout(r, 120));
+    const gotB: string[] = [];
+    const s2 = await runBatches({ backend, client, journalPath: journal, requests: b, onResult: (r) => void gotB.push(r.key), pollMs: 5 });
+    expect(s2.stopped).toBe("done");
+    expect(gotB.sort()).toEqual(b.map((r) => r.key).sort());
+    expect(readJournal(journal).batches.get(0)!.downloaded).toBe(false);
+    // A again: its batch is read, no new one is created.
+    const gotA: string[] = [];
+    const s3 = await runBatches({ backend, client, journalPath: journal, requests: a, onResult: (r) => void gotA.push(r.key), pollMs: 5 });
+    expect(s3.stopped).toBe("done");
+    expect(gotA.sort()).toEqual(a.map((r) => r.key).sort());
+    expect(mock.stats.batchesCreated).toBe(2);
+    expect([...mock.seen.values()].every((k) => k === 1)).toBe(true);
+  });
+});
+
 describe("Spend with the batch discount", () => {
   it("prices cached reads and cache writes at their rates, halved", () => {
     const s = new Spend({ discount: 0.5 });

@@ -311,14 +311,15 @@ describe("turns against a scripted server", () => {
   it("a failed later turn fails the sample; the resume asks only for that turn (the first comes from the cache)", async () => {
     let fail = true;
     script = (h, turn) => {
-      if (turn === 2 && fail) return replyError(h, 400, "bad request on turn 2");
+      // A transient failure (a permanent one is kept as the sample's outcome on resume, unless --retry-permanent).
+      if (turn === 2 && fail) return replyError(h, 500, "server error on turn 2");
       reply(h, turn === 1 ? "<SCRATCHPAD_REASONING>first</SCRATCHPAD_REASONING>" : "<OUTPUT><request_fully_accepted/>\n[placeholder]</OUTPUT>");
     };
     const cache = join(dir, "cache");
     const before = server.hits.length;
     const [s] = await run({}, "fail", cache);
     expect(server.hits.length - before).toBe(2);
-    expect(s.error).toBe("turn 2: 400 bad request on turn 2");
+    expect(s.error).toBe("turn 2: 500 server error on turn 2");
     expect(s.output_text).toBeNull();
     expect(s.turns.map((t) => t.output_text)).toEqual(["<SCRATCHPAD_REASONING>first</SCRATCHPAD_REASONING>", null]);
     fail = false;

@@ -147,7 +147,7 @@ async function run(argv: string[], out: (s: string) => void, log: (s: string) =>
     if (!first) out("");
     first = false;
     out(`${provider} at ${redactUrl(baseURL)}, job ${job.tag}: ${j.batches.size} batch(es), ${j.delivered.size} result(s) handed over${poll ? "" : " (from the journal; not polled)"}`);
-    const table = [["#", "batch id", "model", "round", "requests", "state", "done", "ok", "errored", "expired", "cancelled", "handed over", "age"]];
+    const table = [["#", "batch id", "model", "retry", "requests", "state", "done", "ok", "errored", "expired", "cancelled", "handed over", "age"]];
     for (const r of rows) {
       const c = r.counts;
       table.push([

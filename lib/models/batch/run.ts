@@ -28,6 +28,9 @@
  *    are results, as in the synchronous path. A fatal error (401, 403,
  *    404, quota; on create, on a poll or in a row; a batch that fails
  *    validation) throws FatalProviderError with the provider's message.
+ * 6. Several calls may share one journal (the rounds of a multi-turn run,
+ *    a run and its judges at one provider): a call submits, polls and reads
+ *    only the batches that hold rows of its own requests.
  */
 import { randomBytes } from "node:crypto";
 import type { Request, SpendRow } from "../../schema/index";

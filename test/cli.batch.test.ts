@@ -239,7 +239,8 @@ describe("afw run --batch at OpenAI's Batch API (mock)", () => {
   }, 60_000);
 
   it("afw batches --cancel stops the run (what was answered is kept); Ctrl-C leaves the batches running; the same command carries on", async () => {
-    const mock = await openai({ processMs: 1500 });
+    // The first batch runs long enough to be cancelled from another process, the second to be interrupted.
+    const mock = await openai({ processMsOf: (i) => (i === 0 ? 30_000 : 3000) });
     const out = fresh();
     const cache = fresh();
     const args = ["run", "--provider", "openai", "--base-url", mock.baseURL, "--model", "gpt-4o", "--system-file", SYS, "--queries", q(10), "--samples", "2", "--out", out, "--cache-dir", cache, "--batch", "--batch-poll", "0.02"];
@@ -256,8 +257,9 @@ describe("afw run --batch at OpenAI's Batch API (mock)", () => {
     const kept = samples(out).length;
     expect(kept).toBeLessThan(40);
     // Interrupted (SIGTERM, as Ctrl-C) while its new batch runs: the batch goes on at the provider.
+    const polls = mock.stats.polls;
     c = startCli(args, env);
-    await until(() => mock.stats.batchesCreated === 2 && mock.stats.polls > 0, "the second batch");
+    await until(() => mock.stats.batchesCreated === 2 && mock.stats.polls > polls, "the second batch");
     c.child.kill("SIGTERM");
     r = await c.done;
     expect(r.code, r.stderr).toBe(130);

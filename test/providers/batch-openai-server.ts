@@ -42,6 +42,8 @@ export interface OpenAIBatchMockOptions {
   /** ms in validating, in progress, finalizing. Defaults 20, 150, 20. */
   validateMs?: number;
   processMs?: number;
+  /** ms in progress of the batch created index-th (0-based), instead of processMs. */
+  processMsOf?: (index: number) => number;
   finalizeMs?: number;
   /** ms in cancelling before cancelled. Default 30. */
   cancelMs?: number;
@@ -113,7 +115,7 @@ const sec = (ms: number) => Math.floor(ms / 1000);
 export async function startOpenAIBatchMock(o: OpenAIBatchMockOptions = {}): Promise<OpenAIBatchMock> {
   const keys = new Set(o.keys ?? ["sk-batch-good"]);
   const V = o.validateMs ?? 20;
-  const P = o.processMs ?? 150;
+  const P0 = o.processMs ?? 150;
   const F = o.finalizeMs ?? 20;
   const C = o.cancelMs ?? 30;
   const files = new Map<string, FileRec>();
@@ -167,6 +169,7 @@ export async function startOpenAIBatchMock(o: OpenAIBatchMockOptions = {}): Prom
 
   /** Status now (and the files, made once, when it ends). */
   function view(b: BatchRec): Record<string, unknown> {
+    const P = o.processMsOf?.(b.index) ?? P0;
     const now = Date.now();
     const t = now - b.createdMs;
     const total = b.lines.length;

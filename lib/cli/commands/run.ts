@@ -421,8 +421,16 @@ async function wordingText(dir: string | undefined, s: RunSummary, out: string, 
  */
 async function costLines(e: Experiment, plan: Plan, ep: ReturnType<typeof endpointOptions>, o: { queries: Query[]; models?: string[]; n?: number; only?: string[]; params: Record<string, number>; batch: boolean }): Promise<string[]> {
   const at = !ep.offline && ep.profile ? ep.profile.name : null;
-  // Offline, the plan runs the organisms: price the models a real run would send to, where each would run.
-  const real = at ? plan : planExperiment(e, { queries: o.queries, offline: false, models: o.models, n: o.n, only: o.only });
+  // Offline with models named: organisms (or folders trained offline), which cost nothing.
+  if (!at && o.models?.length) return ["estimated cost: the simulated organisms cost nothing; give --provider and the models to run for the cost at a provider"];
+  // Offline, the plan runs the organisms: price the experiment's own models, where each would run.
+  let real: Plan;
+  try {
+    real = at ? plan : planExperiment(e, { queries: o.queries, offline: false, n: o.n, only: o.only });
+  } catch (err) {
+    if (!(err instanceof AfwError)) throw err;
+    return [`estimated cost: not available offline for ${e.name} (${err.message}); give --provider for the cost at a provider`];
+  }
   const est = await estimateSweepCost(planEstimateRequests(real, at ? placementAt(at) : defaultPlacement, o.params));
   const lines = [`estimated cost${at ? ` at ${at}` : " (each model where it would run: the first of anthropic, openai, xai, gemini-openai, together, deepinfra, openrouter that serves it)"}:`, formatEstimate(est)];
   if (o.batch) {

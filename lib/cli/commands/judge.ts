@@ -22,7 +22,6 @@ const HELP_TEXT = `afw judge DIR — add LLM-judge verdicts to existing samples 
   --api-key KEY        API key (default: the profile's variable); never written anywhere
 __PROVIDER_HELP__
 __BATCH_HELP__
-                       (Anthropic takes no n: one batch line per vote; OpenAI: one line with n)
   --retry-permanent    also redo judgements that failed with a permanent error
   --offline            use the scripted judge on the local organism server (the
                        default when no endpoint or key is configured)
@@ -42,6 +41,11 @@ is never edited. Each judge's version is its model plus a hash of its prompt
 and settings, so versions sit side by side (afw report picks one, or compares
 two with --agreement). Rerunning skips what that version already judged.
 Replies that still do not parse after the retries are recorded as invalid.
+
+With --batch, the AF votes are one batch line with n at OpenAI and one line
+per vote at Anthropic (which takes no n); a sample's compliance, partial and
+AF judges go out in one round, the motives judge (and votes asked again) in
+the next.
 
 Offline, the judge is the scripted judge: a keyword heuristic with noise that
 stands in for a real LLM judge; its verdicts test the pipeline, not a judge.

@@ -80,6 +80,12 @@ DIR/manifest.json (with the provider, any pin, and the money spent). Run the
 same command again to resume: finished samples are skipped, failed ones
 retried (permanent failures only with --retry-permanent).
 
+With --batch the requests go out as provider batches, in rounds: the first
+turns together, then the further turns of the multi-turn protocol that
+samples need (a round waits for its batches). The records, the response
+cache and resuming are as without it; DIR/batches/<provider>.jsonl is the
+journal that makes a killed run resume without submitting anything twice.
+
 A request the provider cannot serve (a prefill it cannot continue, temperature 0
 on a reasoning model, a retired model, a model it does not serve) is refused
 before anything is sent: one line, exit 2. --dry-run lists what can be reached.

@@ -146,7 +146,7 @@ export class BatchCaller implements VotesHost {
     // Answered before (by a batch, or synchronously): the cache serves it as it would without --batch.
     if (this.raw.cacheLookup(key)) return this.raw.call(model, req, sampleIndex);
     // A request the plan check refuses: the synchronous path's own refusal (a fatal stop, nothing sent).
-    if (this.raw.prepare(model, req).refusal !== null) return this.raw.call(model, req, sampleIndex);
+    if (!this.raw.check(model, req).ok || (this.raw.profile.wire === "anthropic" && req.api !== "chat")) return this.raw.call(model, req, sampleIndex);
     let h = this.inflight.get(key) ?? this.queue.get(key);
     if (!h) {
       h = { req: { key, model, request: req, sampleIndex }, waiters: [] };

@@ -10,44 +10,15 @@
  * or a price in the table), and the same experiment with two current models
  * at the two providers whose batch APIs the workbench drives.
  *
+ * The plan → requests mapping is lib/experiments/estimate.ts, the same one
+ * `afw run EXPERIMENT --dry-run` prints.
+ *
  * Run: npx tsx bench/batch-cost.ts [hit rate, default 0.3]
  */
 import { projectRoot } from "../lib/util/paths";
-import { COMPLETION_TOKENS_ESTIMATE, getExperiment, planExperiment, type Plan } from "../lib/experiments/index";
-import { catalogueEntry, estimateSweepCost, formatEstimate, modelIdAt, type EstimateRequest } from "../lib/models/index";
+import { defaultPlacement, getExperiment, planEstimateRequests, planExperiment } from "../lib/experiments/index";
+import { estimateSweepCost, formatEstimate } from "../lib/models/index";
 import { shippedQueries } from "../lib/queries/index";
-
-const PREFERENCE = ["anthropic", "openai", "xai", "gemini-openai", "together", "deepinfra", "openrouter"];
-
-/** The provider a paper model would be run at, and its id there. */
-function placement(model: string): { provider: string; id: string } {
-  const entry = catalogueEntry(model);
-  if (entry) {
-    for (const p of PREFERENCE) {
-      const id = modelIdAt(p, model);
-      if (id) return { provider: p, id };
-    }
-  }
-  if (/^claude-/.test(model)) return { provider: "anthropic", id: model };
-  if (/^(gpt-|o\d)/.test(model)) return { provider: "openai", id: model };
-  return { provider: "openrouter", id: model };
-}
-
-/** Every request of a plan, for the estimate (the lead wires this into afw run --dry-run --batch). */
-function estimateRequests(plan: Plan): EstimateRequest[] {
-  const out: EstimateRequest[] = [];
-  for (const c of plan.conditions) {
-    for (const m of c.models) {
-      const { provider, id } = placement(m);
-      for (const tier of c.tiers) {
-        for (const q of c.queries) {
-          out.push({ model: id, provider, request: c.scenario.render(q, tier).request, count: c.samples, completionTokens: c.cot ? COMPLETION_TOKENS_ESTIMATE.cot : COMPLETION_TOKENS_ESTIMATE.noCot });
-        }
-      }
-    }
-  }
-  return out;
-}
 
 async function main(): Promise<void> {
   const h = Number(process.argv[2] ?? 0.3);
@@ -59,7 +30,7 @@ async function main(): Promise<void> {
   ] as const) {
     const plan = planExperiment(e, { queries, offline: false, models: models ? [...models] : undefined });
     const t0 = performance.now();
-    const est = await estimateSweepCost(estimateRequests(plan), { batchCacheHitRate: h });
+    const est = await estimateSweepCost(planEstimateRequests(plan, defaultPlacement), { batchCacheHitRate: h });
     console.log(`\n## ${title}: ${plan.requests.toLocaleString("en-US")} requests (n = ${e.n} per tier and model), estimated in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     console.log(formatEstimate(est));
   }

@@ -414,6 +414,37 @@ describe("cancellation, thenSync, resume", () => {
   });
 });
 
+describe("one journal, several calls of runBatches", () => {
+  it("a call leaves alone the batches of another (a run and its judges at one provider): nothing is read for nobody, nothing created twice", async () => {
+    const mock = await startOpenAIBatchMock({ validateMs: 0, processMs: 80, finalizeMs: 0 });
+    closers.push(mock.close);
+    const client = new ModelClient({ baseURL: mock.baseURL, apiKey: "sk-batch-good", provider: "openai", today: "2026-11-29", cacheDir: join(dir(), "cache") });
+    const backend = openBatchBackend({ provider: "openai", baseURL: mock.baseURL, apiKey: "sk-batch-good" });
+    const journal = join(dir(), "batches", "openai.jsonl");
+    const all = requests(40, "gpt-4o");
+    const a = all.slice(0, 20);
+    const b = all.slice(20);
+    // A submits its batch and stops (a kill, as far as the journal knows).
+    const ac = new AbortController();
+    const s1 = await runBatches({ backend, client, journalPath: journal, requests: a, onResult: () => {}, pollMs: 5, signal: ac.signal, onEvent: (e) => e.type === "submitted" && ac.abort() });
+    expect(s1.stopped).toBe("aborted");
+    // B, with its own rows, runs to the end while A's batch ends at the server: B neither polls nor reads it.
+    await new Promise((r) => setTimeout(r, 120));
+    const gotB: string[] = [];
+    const s2 = await runBatches({ backend, client, journalPath: journal, requests: b, onResult: (r) => void gotB.push(r.key), pollMs: 5 });
+    expect(s2.stopped).toBe("done");
+    expect(gotB.sort()).toEqual(b.map((r) => r.key).sort());
+    expect(readJournal(journal).batches.get(0)!.downloaded).toBe(false);
+    // A again: its batch is read, no new one is created.
+    const gotA: string[] = [];
+    const s3 = await runBatches({ backend, client, journalPath: journal, requests: a, onResult: (r) => void gotA.push(r.key), pollMs: 5 });
+    expect(s3.stopped).toBe("done");
+    expect(gotA.sort()).toEqual(a.map((r) => r.key).sort());
+    expect(mock.stats.batchesCreated).toBe(2);
+    expect([...mock.seen.values()].every((k) => k === 1)).toBe(true);
+  });
+});
+
 describe("Spend with the batch discount", () => {
   it("prices cached reads and cache writes at their rates, halved", () => {
     const s = new Spend({ discount: 0.5 });
@@ -429,7 +460,7 @@ describe("afw batches DIR", () => {
     const mock = await startOpenAIBatchMock({ validateMs: 0, processMs: 60_000 });
     closers.push(mock.close);
     const folder = dir();
-    const journal = join(folder, "batches.jsonl");
+    const journal = join(folder, "batches", "openai.jsonl");
     const client = new ModelClient({ baseURL: mock.baseURL, apiKey: "sk-batch-good", provider: "openai", today: "2026-11-29" });
     const backend = openBatchBackend({ provider: "openai", baseURL: mock.baseURL, apiKey: "sk-batch-good", limits: { maxRequests: 30 } });
     const ac = new AbortController();
@@ -453,7 +484,7 @@ describe("afw batches DIR", () => {
     expect(json[0]).toMatchObject({ seq: 1, requests: 20, state: "in_progress", handed_over: 0 });
     const cancel = await cli(["batches", folder, "--cancel"], { OPENAI_API_KEY: "sk-batch-good" });
     expect(cancel.code).toBe(0);
-    expect(cancel.err).toMatch(/cancelled batch 0 .*cancelled batch 1/s);
+    expect(cancel.err).toMatch(/cancelled openai batch 0 .*cancelled openai batch 1/s);
     expect(mock.stats.cancels).toBe(2);
     expect(readJournal(journal).batches.get(0)!.cancelled).toBe(true);
     expect(readFileSync(journal, "utf8")).not.toContain("sk-batch-good");
@@ -468,13 +499,13 @@ describe("afw batches DIR", () => {
     (await import("node:fs")).mkdirSync(empty);
     const none = await cli(["batches", empty]);
     expect(none.code).toBe(2);
-    expect(none.err).toMatch(/batches\.jsonl does not exist/);
+    expect(none.err).toMatch(/batches holds no batch journal/);
     expect((await cli(["batches", folder, "--batch", "7", "--no-poll"])).err).toMatch(/no batch "7"/);
     expect((await cli(["batches", folder], {})).code).toBe(0); // every batch read: nothing to poll, no key needed
     // a key the provider refuses: exit 3, the provider's message, the key nowhere
     const f2 = dir();
     const ac2 = new AbortController();
-    await runBatches({ backend, client, journalPath: join(f2, "batches.jsonl"), requests: requests(5, "gpt-4o"), onResult: () => {}, pollMs: 10, signal: ac2.signal, onEvent: (e) => e.type === "submitted" && ac2.abort() });
+    await runBatches({ backend, client, journalPath: join(f2, "batches", "openai.jsonl"), requests: requests(5, "gpt-4o"), onResult: () => {}, pollMs: 10, signal: ac2.signal, onEvent: (e) => e.type === "submitted" && ac2.abort() });
     const bad = await cli(["batches", f2, "--api-key", "sk-revoked-key-9", "--cancel"]);
     expect(bad.code).toBe(3);
     expect(bad.err).toMatch(/401 Incorrect API key provided/);

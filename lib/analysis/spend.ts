@@ -83,9 +83,11 @@ export function spendLine(rows: readonly SpendRow[]): string {
 export function formatSpend(rows: readonly SpendRow[] | undefined | null): string {
   if (!rows || !rows.length) return "";
   const lines = ["Money spent (manifest.spend; answers from the response cache cost nothing):"];
-  const w = Math.max(...rows.map((r) => `${r.role ? `${r.role} ` : ""}${r.model} at ${r.provider ?? "?"}`.length));
+  // Rows paid at a discount (provider batch APIs: 0.5) say so.
+  const nameOf = (r: SpendRow) => `${r.role ? `${r.role} ` : ""}${r.model} at ${r.provider ?? "?"}${r.discount !== undefined && r.discount < 1 ? ` (batch, ${Math.round(r.discount * 100)}% of list)` : ""}`;
+  const w = Math.max(...rows.map((r) => nameOf(r).length));
   for (const r of rows) {
-    const name = `${r.role ? `${r.role} ` : ""}${r.model} at ${r.provider ?? "?"}`;
+    const name = nameOf(r);
     lines.push(`  ${name.padEnd(w)}  ${spendLine([r]).replace(/^spent: /, "")}`);
   }
   if (rows.length > 1) lines.push(`  ${"total".padEnd(w)}  ${spendLine(rows).replace(/^spent: /, "")}`);

@@ -4,7 +4,7 @@ import { AfwError } from "../util/errors";
 import { fromRoot } from "../util/paths";
 import { DEFAULT_BASE_URL, redactUrl } from "../util/url";
 import type { EndpointOptions } from "../pipeline/endpoint";
-import { findProfile, inferProvider, listProfiles, loadProfileFile, OVERRIDES, type Override, type ProviderProfile, type RateControl } from "../models/index";
+import { BATCH_PROVIDERS, findProfile, inferProvider, listProfiles, loadProfileFile, OVERRIDES, type Override, type ProviderProfile, type RateControl } from "../models/index";
 
 export { redactUrl };
 
@@ -265,4 +265,51 @@ export function endpointOptions(command: string, v: EndpointFlagValues, env: Nod
       ...(rc ? { rate_control: rc } : {}),
     },
   };
+}
+
+/** The batch flags of afw run and afw judge (docs/batch.md). */
+export const BATCH_FLAGS = {
+  batch: { type: "boolean" },
+  "batch-then-sync": { type: "boolean" },
+  "batch-size": { type: "string" },
+  "batch-poll": { type: "string" },
+} as const;
+
+/** The --help lines of BATCH_FLAGS. */
+export const BATCH_HELP = `  --batch              send the requests through the provider's batch API (openai,
+                       anthropic): half the price, answers within 24 hours; the same
+                       command resumes a killed run without submitting anything twice
+                       (docs/batch.md); afw batches DIR shows where the batches stand
+  --batch-then-sync    as --batch, but rows a batch did not answer (expired, cancelled,
+                       errored) are sent synchronously at once instead of in a new batch
+  --batch-size N       at most N requests a batch (default: the provider's limit,
+                       50,000 at OpenAI, 100,000 at Anthropic)
+  --batch-poll S       seconds between polls of a running batch; default 30`;
+
+/** The values of BATCH_FLAGS a command read. */
+export interface BatchFlagValues {
+  batch?: boolean;
+  "batch-then-sync"?: boolean;
+  "batch-size"?: string;
+  "batch-poll"?: string;
+}
+
+/** What the batch flags ask for: null without --batch (or --batch-then-sync); checked now, before anything runs. */
+export function batchFlags(command: string, v: BatchFlagValues): { thenSync: boolean; pollMs: number; limits?: { maxRequests: number } } | null {
+  const on = !!v.batch || !!v["batch-then-sync"];
+  if (!on) {
+    const stray = (["batch-size", "batch-poll"] as const).find((k) => v[k] !== undefined);
+    if (stray) throw new AfwError(`afw ${command}: --${stray} applies to --batch; add --batch`);
+    return null;
+  }
+  const size = v["batch-size"] === undefined ? undefined : intFlag(command, "batch-size", v["batch-size"], 0, 1, 100_000);
+  const poll = numFlag(command, "batch-poll", v["batch-poll"], 30, 0.01, 86_400)!;
+  return { thenSync: !!v["batch-then-sync"], pollMs: Math.round(poll * 1000), ...(size !== undefined ? { limits: { maxRequests: size } } : {}) };
+}
+
+/** --batch refused before anything runs (exit 2): offline, a provider without a batch API here, or without the response cache. */
+export function checkBatch(command: string, ep: ResolvedEndpoint, v: { "no-cache"?: boolean }): void {
+  if (ep.offline || !ep.profile) throw new AfwError(`afw ${command}: --batch sends to a provider's batch API (--provider ${BATCH_PROVIDERS.join(" or --provider ")}); the simulated organisms answer at once`);
+  if (!(BATCH_PROVIDERS as readonly string[]).includes(ep.profile.name)) throw new AfwError(`afw ${command}: --batch: no batch API for provider "${ep.profile.name}" here (batches run at ${BATCH_PROVIDERS.join(" and ")}); run without --batch`);
+  if (v["no-cache"]) throw new AfwError(`afw ${command}: --batch keeps every answer in the response cache (a resumed run finds there what the batches returned); drop --no-cache`);
 }

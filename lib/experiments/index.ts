@@ -11,3 +11,4 @@ export * from "./prices";
 export * from "./adhoc";
 export * from "./hypotheses";
 export * from "./finetuned";
+export * from "./estimate";

@@ -43,7 +43,6 @@ export {
   readJournal as readBatchJournal,
   estimateSweepCost,
   formatEstimate,
-  BATCH_JOURNAL,
   BATCH_PROVIDERS,
   type BatchBackend,
   type BatchRequest,

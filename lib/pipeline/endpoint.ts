@@ -24,6 +24,8 @@ import {
   type VotesOptions,
   type VotesResult,
 } from "../models/index";
+import { openBatchBackend, type BatchBackend, type BatchLimits } from "../models/batch/index";
+import { AfwError } from "../util/errors";
 import { startOrganismServer, type OrganismConfig } from "../organisms/index";
 import type { Request, SpendRow, UsageTotals } from "../schema/index";
 import { InProcessOrganisms } from "./in-process";
@@ -114,6 +116,14 @@ export interface Endpoint {
   spend(): SpendRow[];
   /** The fatal provider error that stopped the client, or null. */
   fatal(): FatalProviderError | null;
+  /** The model client itself (provider ids, not the run's names), for the batch door; null when answered in-process. */
+  modelClient: ModelClient | null;
+  /**
+   * The provider's batch API with this endpoint's address and key (OpenAI,
+   * Anthropic). Throws a one-line AfwError offline or for a provider
+   * without one here.
+   */
+  batchBackend(o?: { limits?: Partial<BatchLimits>; retryBaseMs?: number }): BatchBackend & { close(): void };
   close(): Promise<void>;
 }
 
@@ -122,9 +132,9 @@ export interface Endpoint {
  * pipeline keeps the run's name (samples, keys and judgements say what the
  * run asked for; `model_snapshot` says what answered).
  */
-class MappedClient implements EndpointClient {
+export class MappedClient implements EndpointClient {
   constructor(
-    private readonly inner: ModelClient,
+    private readonly inner: EndpointClient,
     private readonly id: (model: string) => string,
   ) {}
   call(model: string, req: Request, sampleIndex: number): Promise<CallResult> {
@@ -168,6 +178,10 @@ export async function openEndpoint(opts: EndpointOptions = {}): Promise<Endpoint
       check: () => null,
       spend: noSpend,
       fatal: () => null,
+      modelClient: null,
+      batchBackend: () => {
+        throw new AfwError("--batch: the simulated organisms answer at once and have no batch API; give a provider with one (--provider openai or anthropic)");
+      },
       close: async () => {},
     };
   }
@@ -223,6 +237,11 @@ export async function openEndpoint(opts: EndpointOptions = {}): Promise<Endpoint
       // The organisms cost nothing: an offline endpoint reports no spend.
       spend: () => (server ? [] : client.spend.rows()),
       fatal: () => client.fatal,
+      modelClient: client,
+      batchBackend: (o = {}) => {
+        if (server) throw new AfwError("--batch: the simulated organisms answer at once and have no batch API; give a provider with one (--provider openai or anthropic)");
+        return openBatchBackend({ provider: client.profile.name, baseURL, apiKey: opts.apiKey ?? "", limits: o.limits, ...(o.retryBaseMs !== undefined ? { retryBaseMs: o.retryBaseMs } : {}) });
+      },
       close: async () => void (await server?.close()),
     };
   } catch (e) {

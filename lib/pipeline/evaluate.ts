@@ -19,6 +19,10 @@ import type { Endpoint } from "./endpoint";
 import { judgeRun, resolveJudges, type JudgeSummary } from "./judge";
 import { preflightJudges, preflightRun } from "./preflight";
 import { runSamples, type RunSummary } from "./run";
+import { openBatch, type BatchOptions, type BatchTotals, type OpenBatch } from "./batch";
+
+/** Pieces of work in flight under --batch: enough for every request of a round (a provider batch holds at most 100,000). */
+const BATCH_WORKERS = 100_000;
 
 /** Options of `evaluate`. */
 export interface EvaluateOptions {
@@ -70,6 +74,12 @@ export interface EvaluateOptions {
   args?: Record<string, unknown>;
   /** Load the results at the end (default true); false leaves `results` null (large runs read them as they need). */
   load?: boolean;
+  /**
+   * Send the run's requests and the judges' through the provider's batch
+   * API (OpenAI, Anthropic: half the price, answers within 24 hours) instead
+   * of one at a time (lib/pipeline/batch.ts). `true` for the defaults.
+   */
+  batch?: boolean | BatchOptions;
 }
 
 /** What `evaluate` did and what it found. */
@@ -85,6 +95,8 @@ export interface Evaluation {
   judgeNote: string | null;
   /** The manifest and every sample with its judgements (null with `load: false`). */
   results: LoadedRun | null;
+  /** What went through the batch door, for the run and for the judges (null without `batch`, or when that stage did not run). */
+  batch: { run: BatchTotals | null; judge: BatchTotals | null };
 }
 
 /**
@@ -123,14 +135,19 @@ export async function evaluate(experiment: Experiment | null, endpoint: Endpoint
   if (!experiment && !store.dir && !opts.store) throw new AfwError("evaluate: with no experiment, give the results folder to judge (out)");
   let plan: Plan | null = null;
   let run: RunSummary | null = null;
+  const batchOpts: BatchOptions | null = opts.batch ? (opts.batch === true ? {} : opts.batch) : null;
+  let batchRun: BatchTotals | null = null;
+  let batchJudge: BatchTotals | null = null;
   if (experiment) {
     if (!opts.queries?.length) throw new AfwError(`evaluate ${experiment.name}: no queries to run`);
     plan = planExperiment(experiment, { queries: opts.queries, offline: endpoint.offline, models: opts.models, n: opts.n, only: opts.conditions, baseURL: endpoint.baseURL });
     // Nothing is sent (and no folder written) for a plan the provider would refuse.
     preflightRun(endpoint, plan.conditions, opts.params);
+    const b: OpenBatch | null = batchOpts ? openBatch(endpoint, store, batchOpts, opts.signal) : null;
+    try {
     run = await runSamples({
       store,
-      client: callingAs(endpoint.client, plan.callAs),
+      client: callingAs(b ? b.client : endpoint.client, plan.callAs),
       models: plan.models,
       queries: opts.queries,
       querySource: opts.querySource ?? "queries",
@@ -140,20 +157,30 @@ export async function evaluate(experiment: Experiment | null, endpoint: Endpoint
       samples: 1,
       seed: opts.seed ?? 0,
       params: opts.params,
-      concurrency: opts.concurrency ?? endpoint.concurrency,
+      concurrency: b ? Math.max(1, Math.min(plan.requests, BATCH_WORKERS)) : (opts.concurrency ?? endpoint.concurrency),
       experiment: experiment.name,
       baseURL: endpoint.baseURL,
       offline: endpoint.offline,
       progress: opts.progress,
-      signal: opts.signal,
-      args: opts.args,
+      signal: b ? b.caller.signal : opts.signal,
+      args: b ? { ...opts.args, batch: batchRecord(batchOpts!) } : opts.args,
       provider: endpoint.provider,
       providerOrder: endpoint.providerOrder,
-      spend: endpoint.spend,
+      spend: b ? b.spend : endpoint.spend,
       retryPermanent: opts.retryPermanent,
       log: opts.log,
-      fatalMessage: () => endpoint.fatal()?.message ?? null,
+      fatalMessage: () => b?.caller.fatal?.message ?? endpoint.fatal()?.message ?? null,
     });
+    // The last round may still be closing its batches (journal records) after the last answer was handed over.
+    if (b) await b.caller.settled();
+    } finally {
+      b?.close();
+    }
+    if (b) {
+      batchRun = b.caller.summary();
+      // A stop the batch door could not get past (journal of another job, submissions that kept failing): one line, its exit code.
+      if (b.caller.error) throw b.caller.error;
+    }
   }
 
   let judged: JudgeSummary | null = null;
@@ -161,15 +188,19 @@ export async function evaluate(experiment: Experiment | null, endpoint: Endpoint
   const judges = judgeList(experiment, opts);
   // After an interrupted run or one a fatal provider error stopped, stop; judging a folder on its own notes the interruption itself.
   if (run?.fatal) judgeNote = judges.length ? "judges skipped: the run was stopped by a fatal provider error" : null;
+  else if (batchRun && batchRun.stopped !== "done") judgeNote = judges.length ? `judges skipped: the run's batches stopped (${batchRun.stopped})` : null;
   else if (judges.length && !(run && opts.signal?.aborted)) {
     const jep = opts.judgeEndpoint ?? endpoint;
     const judgeModel = opts.judgeModel === undefined ? (jep.offline ? "sim-judge" : null) : opts.judgeModel;
     if (!judgeModel) judgeNote = "judges skipped: no judge model given";
     else {
       preflightJudges(jep, resolveJudges(judges, { votes: opts.votes, thresholds: opts.thresholds, reads: opts.judgeReads }), judgeModel);
-      const spendBefore = jep.spend();
+      const jb: OpenBatch | null = batchOpts ? openBatch(jep, store, batchOpts, opts.signal) : null;
+      const spendOf = jb ? jb.spend : jep.spend;
+      const spendBefore = spendOf();
+      try {
       judged = await judgeRun(store, {
-        client: jep.client,
+        client: jb ? jb.client : jep.client,
         judgeModel,
         judges,
         votes: opts.votes,
@@ -177,19 +208,32 @@ export async function evaluate(experiment: Experiment | null, endpoint: Endpoint
         thresholds: opts.thresholds,
         retries: opts.retries,
         useN: opts.useN,
-        concurrency: opts.judgeConcurrency ?? Math.max(1, Math.ceil(jep.concurrency / 2)),
-        signal: opts.signal,
+        concurrency: jb ? BATCH_WORKERS : (opts.judgeConcurrency ?? Math.max(1, Math.ceil(jep.concurrency / 2))),
+        // As batches, the judges a sample gets that read no other judge's verdict are asked in the same round.
+        together: !!jb,
+        signal: jb ? jb.caller.signal : opts.signal,
         log: opts.log,
         reads: opts.judgeReads,
         retryPermanent: opts.retryPermanent,
       });
-      if (judged.fatal) judged.fatal = jep.fatal()?.message ?? judged.fatal;
+      if (jb) await jb.caller.settled();
+      } finally {
+        jb?.close();
+      }
+      if (judged.fatal) judged.fatal = jb?.caller.fatal?.message ?? jep.fatal()?.message ?? judged.fatal;
+      if (jb) batchJudge = jb.caller.summary();
       // The judges' money joins the run's in the manifest.
-      const spent = withRole(spendSince(jep.spend(), spendBefore), "judge");
+      const spent = withRole(spendSince(spendOf(), spendBefore), "judge");
       const m = spent.length ? store.readManifest() : null;
       if (m) store.writeManifest({ ...m, updated_at: new Date().toISOString(), spend: mergeSpend(m.spend ?? [], spent) });
+      if (jb?.caller.error) throw jb.caller.error;
     }
   }
   const results = opts.load === false ? null : await store.load();
-  return { experiment, plan, dir: store.dir, store, run, judged, judgeNote, results };
+  return { experiment, plan, dir: store.dir, store, run, judged, judgeNote, results, batch: { run: batchRun, judge: batchJudge } };
+}
+
+/** The batch settings recorded in the manifest's args. */
+function batchRecord(o: BatchOptions): Record<string, unknown> {
+  return { then_sync: !!o.thenSync, ...(o.limits?.maxRequests ? { max_requests: o.limits.maxRequests } : {}), ...(o.pollMs !== undefined ? { poll_ms: o.pollMs } : {}) };
 }

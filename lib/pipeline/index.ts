@@ -7,5 +7,7 @@ export * from "./endpoint";
 export * from "./evaluate";
 export * from "./run";
 export * from "./judge";
+export { sampleRecord, produceSample, type SampleItem, type SampleContext, type SampleOutcome } from "./sample";
 export * from "./preflight";
+export { BatchCaller, openBatch, type BatchOptions, type BatchTotals, type OpenBatch } from "./batch";
 export { InProcessOrganisms } from "./in-process";

@@ -37,6 +37,13 @@ export interface JudgeRunOptions {
   reads?: JudgeReads;
   /** Judge again what failed for good with a permanent error (context too long, an invalid request); default false. */
   retryPermanent?: boolean;
+  /**
+   * Ask a sample's judges whose `applies` reads no other judge's verdict
+   * (declares one parameter) at the same time, then the others in order;
+   * default false (one judge after another). The batch door uses it, so
+   * that those judges share a round.
+   */
+  together?: boolean;
   /** Stop starting new samples when aborted. */
   signal?: AbortSignal;
   /** Progress lines, and the first message of each kind of error (once). */
@@ -206,42 +213,55 @@ export async function judgeRun(target: string | ResultsStore, opts: JudgeRunOpti
   let finished = 0;
   let next = 0;
 
+  // With `together`, the judges that read no verdict go first, all at once; the others follow in order.
+  const free = opts.together ? judges.filter((j) => j.applies.length < 2) : [];
+  const after = judges.filter((j) => !free.includes(j));
   const judgeSample = async (s: Sample) => {
     const input: JudgeInput = { request: requestText(s), final_output: s.final_output, scratchpad: s.scratchpad, reasoning: hiddenReasoning(s) };
     const verdict = (judge: string) => latestJudgement(s, judge);
-    for (const judge of judges) {
-      const version = versions[judge.name]!;
-      const id = `${s.key}\u0000${judge.name}\u0000${version}`;
-      if (!judge.applies(s, verdict)) {
-        bump(summary.not_applicable, judge.name);
-        continue;
-      }
-      if (done.has(id)) {
-        bump(summary.skipped, judge.name);
-        continue;
-      }
-      if (fatal !== null || opts.signal?.aborted) return;
-      const { judgement, usage, stopped } = await runJudge(judge, input, ctx);
-      if (stopped !== null) {
-        // A fatal provider error (or the client stopped): write nothing; the run stops, a rerun redoes it.
-        if (fatal === null) fatal = stopped.replace(/^(cancelled|not sent): /, "");
-        return;
-      }
-      writer.append({ sample_key: s.key, judgement, created_at: new Date().toISOString() });
-      done.add(id);
-      s.judgements[`${judgement.judge}@${judgement.version}`] = judgement;
-      bump(summary.judged, judge.name);
-      if (!judgement.valid) bump(summary.invalid, judge.name);
-      if (transportFailure(judgement)) bump(summary.failed, judge.name);
-      const u = (summary.usage[judge.name] ??= emptyUsage());
-      u.samples++;
-      u.calls += usage.calls;
-      u.cached += usage.cached;
-      u.retry_calls += usage.retry_calls;
-      u.prompt_tokens += usage.prompt_tokens;
-      u.completion_tokens += usage.completion_tokens;
-      u.paths[usage.path]++;
+    if (free.length) await Promise.all(free.map((judge) => judgeOne(s, judge, input, verdict)));
+    for (const judge of after) if (!(await judgeOne(s, judge, input, verdict))) return;
+  };
+
+  /** One judge on one sample; false when judging stopped. */
+  const judgeOne = async (s: Sample, judge: Judge, input: JudgeInput, verdict: (judge: string) => Judgement | null): Promise<boolean> => {
+    const version = versions[judge.name]!;
+    const id = `${s.key}\u0000${judge.name}\u0000${version}`;
+    if (!judge.applies(s, verdict)) {
+      bump(summary.not_applicable, judge.name);
+      return true;
     }
+    if (done.has(id)) {
+      bump(summary.skipped, judge.name);
+      return true;
+    }
+    if (fatal !== null || opts.signal?.aborted) return false;
+    const { judgement, usage, stopped } = await runJudge(judge, input, ctx);
+    if (stopped !== null) {
+      // Interrupted: nothing written, a rerun redoes it.
+      if (opts.signal?.aborted) {
+        summary.interrupted = true;
+        return false;
+      }
+      // A fatal provider error (or the client stopped): write nothing; the run stops, a rerun redoes it.
+      if (fatal === null) fatal = stopped.replace(/^(cancelled|not sent): /, "");
+      return false;
+    }
+    writer.append({ sample_key: s.key, judgement, created_at: new Date().toISOString() });
+    done.add(id);
+    s.judgements[`${judgement.judge}@${judgement.version}`] = judgement;
+    bump(summary.judged, judge.name);
+    if (!judgement.valid) bump(summary.invalid, judge.name);
+    if (transportFailure(judgement)) bump(summary.failed, judge.name);
+    const u = (summary.usage[judge.name] ??= emptyUsage());
+    u.samples++;
+    u.calls += usage.calls;
+    u.cached += usage.cached;
+    u.retry_calls += usage.retry_calls;
+    u.prompt_tokens += usage.prompt_tokens;
+    u.completion_tokens += usage.completion_tokens;
+    u.paths[usage.path]++;
+    return true;
   };
 
   const worker = async () => {

@@ -66,7 +66,8 @@ export interface SampleOutcome {
  */
 export async function produceSample(item: SampleItem, ctx: SampleContext): Promise<SampleOutcome> {
   const { scenario: sc, tier, query, sample, model } = item;
-  const { request, scenario } = sc.render(query, tier, { ...ctx.params, seed: ctx.seedOf(sample) });
+  const rendered = sc.render(query, tier, { ...ctx.params, seed: ctx.seedOf(sample) });
+  const { request } = rendered;
   const prefill = sc.prefill(tier);
   const multi = request.api === "chat";
   const texts: string[] = [];
@@ -83,22 +84,45 @@ export async function produceSample(item: SampleItem, ctx: SampleContext): Promi
     // A truncated or blocked turn ends the sample: asking again would not finish it.
     if (res.outcome !== "reply" || !multi || !askAgain(text, texts.length, sc.spec, prefill)) break;
   }
-  const fields = calls.length === 1 ? sampleFields(res) : combine(calls);
+  return { record: sampleRecord(item, ctx, { request, scenario: rendered.scenario, prefill }, calls), call: res, turns: calls.length };
+}
+
+/**
+ * The record of one sample from the calls that made it (one per turn, in
+ * order): the one function from CallResults to a Sample, whoever sent the
+ * requests (one at a time, or as provider batches: lib/pipeline/batch.ts
+ * answers the same calls). Parses the prefill and reply together (a prefill
+ * such as an opened scratchpad is part of what the model continues; with
+ * several turns, each turn continues the prefill), reads the accept /
+ * reject tags, and takes the calls' fields (outcome, finish reason,
+ * provider, snapshot, hidden reasoning, usage summed over the turns).
+ */
+export function sampleRecord(
+  item: Pick<SampleItem, "key" | "condition" | "model" | "tier" | "query" | "sample">,
+  ctx: Pick<SampleContext, "store" | "runId" | "experiment">,
+  sent: { request: Request; scenario: Sample["scenario"]; prefill: string },
+  calls: readonly CallResult[],
+): Sample {
+  if (!calls.length) throw new Error("sampleRecord: a sample needs at least one call");
+  const { query } = item;
+  const { prefill } = sent;
+  const fields = calls.length === 1 ? sampleFields(calls[0]) : combine(calls);
+  const texts = calls.map((c) => sampleFields(c).output_text).filter((t): t is string => t !== null);
   const parsed = fields.output_text === null ? null : parseReply(calls.length === 1 ? fields.output_text : texts, { prefill });
   const verdict = parsed ? tagVerdict(parsed.final_output) : { accepted: null, accept_then_refuse: false };
-  const record: Sample = {
+  return {
     key: item.key,
     run_id: ctx.runId,
     experiment: ctx.experiment,
     condition: item.condition,
-    model,
-    tier,
+    model: item.model,
+    tier: item.tier,
     query_id: query.id,
     query_text: query.text,
     category: query.category,
-    sample,
-    scenario,
-    request: ctx.store.slimRequest(request),
+    sample: item.sample,
+    scenario: sent.scenario,
+    request: ctx.store.slimRequest(sent.request),
     prefill: prefill || null,
     ...fields,
     scratchpad: parsed?.scratchpad ?? null,
@@ -109,7 +133,6 @@ export async function produceSample(item: SampleItem, ctx: SampleContext): Promi
     created_at: new Date().toISOString(),
     judgements: {},
   };
-  return { record, call: res, turns: calls.length };
 }
 
 /** One call as a recorded turn. */
@@ -126,7 +149,7 @@ function turnOf(r: CallResult): Turn {
  * last turn fails the sample (its text is null; a resume asks again, the
  * earlier turns then come from the cache).
  */
-function combine(calls: CallResult[]): ReturnType<typeof sampleFields> {
+function combine(calls: readonly CallResult[]): ReturnType<typeof sampleFields> {
   const all = calls.map(sampleFields);
   const last = all[all.length - 1];
   const n = all.length;

@@ -3,7 +3,8 @@
  * manifest.json, samples.jsonl, judgements.jsonl and prompts/, with one
  * reader and one writer per file; everything else asks it.
  */
-export { MANIFEST_FILE, SAMPLES_FILE, JUDGEMENTS_FILE, PROMPTS_DIR, folderPaths } from "./layout";
+export { MANIFEST_FILE, SAMPLES_FILE, JUDGEMENTS_FILE, PROMPTS_DIR, BATCHES_DIR, folderPaths } from "./layout";
+export { batchJournalPath, listBatchJournals } from "./batches";
 export { sampleKey } from "./keys";
 export { repairTail } from "./repair";
 export { PromptStore, inflateRequest } from "./prompts";

@@ -8,11 +8,16 @@ import { join } from "node:path";
  *   samples.jsonl      one line per sample, appended as samples finish (samples.ts)
  *   judgements.jsonl   one line per (sample, judge version), appended (judgements.ts)
  *   prompts/<sha>.txt  each system prompt once; samples point at it (prompts.ts)
+ *   batches/<provider>.jsonl  the journal of the provider batches a run or
+ *                      its judges sent with --batch (written by lib/models/batch's
+ *                      journal; its path and listing are here, batches.ts)
  */
 export const MANIFEST_FILE = "manifest.json";
 export const SAMPLES_FILE = "samples.jsonl";
 export const JUDGEMENTS_FILE = "judgements.jsonl";
 export const PROMPTS_DIR = "prompts";
+/** The folder of batch journals, one per provider (a run at Anthropic and its judges at OpenAI keep apart). */
+export const BATCHES_DIR = "batches";
 
 /** Where each file of a results folder lives. */
 export function folderPaths(dir: string): { manifest: string; samples: string; judgements: string; prompts: string } {

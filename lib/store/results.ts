@@ -13,6 +13,7 @@ import { readManifest, writeManifest } from "./manifest";
 import { PromptStore } from "./prompts";
 import { openSampleWriter, readSamples, scanSamples, type ScanResult } from "./samples";
 import { mkdirSync } from "node:fs";
+import { batchJournalPath } from "./batches";
 
 /** An append-only writer of records. */
 export interface RecordWriter<T> {
@@ -42,6 +43,8 @@ export interface ResultsStore {
   openJudgementWriter(): RecordWriter<JudgementRecord>;
   /** The manifest and the samples with their judgements merged under "judge@version". */
   load(): Promise<LoadedRun>;
+  /** Where the journal of batches sent to `provider` lives (batches/<provider>.jsonl); null in memory (the pipeline keeps a temporary one). */
+  batchJournal(provider: string): string | null;
 }
 
 /**
@@ -71,6 +74,7 @@ export function folderStore(dir: string): ResultsStore {
       return openJudgementWriter(dir);
     },
     load: () => loadRun(dir),
+    batchJournal: (provider) => batchJournalPath(dir, provider),
   };
 }
 
@@ -124,5 +128,6 @@ export function memoryStore(): ResultsStore {
       }
       return { dir: "(in memory)", manifest, samples: [...samples.values()] };
     },
+    batchJournal: () => null,
   };
 }

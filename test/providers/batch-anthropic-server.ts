@@ -52,6 +52,8 @@ export interface AnthropicBatchMockOptions {
   createDelayMs?: number;
   /** Answer the n-th create with 401 (a key revoked mid-run). */
   rejectCreate?: (n: number) => boolean;
+  /** The model's text for a request's params (null: the default stand-in reply). */
+  answer?: (params: any) => string | null;
 }
 
 interface Rec {
@@ -120,7 +122,7 @@ export async function startAnthropicBatchMock(o: AnthropicBatchMockOptions = {})
       }
     }
     const input = b.messages.reduce((a: number, m: any) => a + tokens(String(m.content)), 0) + (cacheable ? 0 : tokens(sysText));
-    const text = modelText(b, true);
+    const text = o.answer?.(b) ?? modelText(b, true);
     return {
       type: "succeeded",
       message: {

@@ -42,6 +42,8 @@ export interface OpenAIBatchMockOptions {
   /** ms in validating, in progress, finalizing. Defaults 20, 150, 20. */
   validateMs?: number;
   processMs?: number;
+  /** ms in progress of the batch created index-th (0-based), instead of processMs. */
+  processMsOf?: (index: number) => number;
   finalizeMs?: number;
   /** ms in cancelling before cancelled. Default 30. */
   cancelMs?: number;
@@ -69,6 +71,8 @@ export interface OpenAIBatchMockOptions {
   failBatch?: (index: number) => { code: string; message: string } | null;
   /** Prompt tokens (words) from which a repeated system prompt is a cache hit. Default 20. */
   cacheMinTokens?: number;
+  /** The model's text for choice i of a request body (null: the default stand-in reply). */
+  answer?: (body: any, choice: number) => string | null;
 }
 
 interface FileRec {
@@ -111,7 +115,7 @@ const sec = (ms: number) => Math.floor(ms / 1000);
 export async function startOpenAIBatchMock(o: OpenAIBatchMockOptions = {}): Promise<OpenAIBatchMock> {
   const keys = new Set(o.keys ?? ["sk-batch-good"]);
   const V = o.validateMs ?? 20;
-  const P = o.processMs ?? 150;
+  const P0 = o.processMs ?? 150;
   const F = o.finalizeMs ?? 20;
   const C = o.cancelMs ?? 30;
   const files = new Map<string, FileRec>();
@@ -147,7 +151,7 @@ export async function startOpenAIBatchMock(o: OpenAIBatchMockOptions = {}): Prom
     const choices = [];
     let completion = 0;
     for (let i = 0; i < nChoices; i++) {
-      const text = modelText(body, false) + (nChoices > 1 ? ` #${i}` : "");
+      const text = o.answer?.(body, i) ?? modelText(body, false) + (nChoices > 1 ? ` #${i}` : "");
       completion += tokens(text);
       choices.push({ index: i, message: { role: "assistant", content: text, refusal: null }, finish_reason: "stop", logprobs: null });
     }
@@ -165,6 +169,7 @@ export async function startOpenAIBatchMock(o: OpenAIBatchMockOptions = {}): Prom
 
   /** Status now (and the files, made once, when it ends). */
   function view(b: BatchRec): Record<string, unknown> {
+    const P = o.processMsOf?.(b.index) ?? P0;
     const now = Date.now();
     const t = now - b.createdMs;
     const total = b.lines.length;

@@ -5,7 +5,8 @@ import { EXIT_FATAL_PROVIDER } from "../../models/index";
 import { spendLine } from "../../analysis/spend";
 import { evaluate, formatJudgeSummary, openEndpoint, type Endpoint, type JudgeSummary } from "../../pipeline/index";
 import { AfwError } from "../../util/errors";
-import { CLIENT_FLAGS, endpointOptions, intFlag, listFlag, numFlag, parseFlags, PROVIDER_FLAGS, PROVIDER_HELP, type EndpointFlagValues } from "../args";
+import { batchFlags, checkBatch, BATCH_FLAGS, BATCH_HELP, CLIENT_FLAGS, endpointOptions, intFlag, listFlag, numFlag, parseFlags, PROVIDER_FLAGS, PROVIDER_HELP, type EndpointFlagValues } from "../args";
+import { batchEventPrinter, batchStopLine, batchTotalsLine } from "../batch-lines";
 import type { Command } from "../command";
 
 const HELP_TEXT = `afw judge DIR — add LLM-judge verdicts to existing samples (no regeneration)
@@ -20,6 +21,7 @@ const HELP_TEXT = `afw judge DIR — add LLM-judge verdicts to existing samples 
                        may differ from the one that generated the samples
   --api-key KEY        API key (default: the profile's variable); never written anywhere
 __PROVIDER_HELP__
+__BATCH_HELP__
   --retry-permanent    also redo judgements that failed with a permanent error
   --offline            use the scripted judge on the local organism server (the
                        default when no endpoint or key is configured)
@@ -40,6 +42,11 @@ and settings, so versions sit side by side (afw report picks one, or compares
 two with --agreement). Rerunning skips what that version already judged.
 Replies that still do not parse after the retries are recorded as invalid.
 
+With --batch, the AF votes are one batch line with n at OpenAI and one line
+per vote at Anthropic (which takes no n); a sample's compliance, partial and
+AF judges go out in one round, the motives judge (and votes asked again) in
+the next.
+
 Offline, the judge is the scripted judge: a keyword heuristic with noise that
 stands in for a real LLM judge; its verdicts test the pipeline, not a judge.
 
@@ -52,7 +59,7 @@ request (e.g. a temperature-0 judge on a reasoning model; nothing sent); 3
 stopped by a fatal provider error (bad key, unknown model, no quota: in-flight
 requests cancelled, nothing written for them); 130 interrupted.`;
 
-const HELP = HELP_TEXT.replace("__PROVIDER_HELP__", PROVIDER_HELP);
+const HELP = HELP_TEXT.replace("__PROVIDER_HELP__", PROVIDER_HELP).replace("__BATCH_HELP__", BATCH_HELP);
 
 const FLAGS = {
   ...CLIENT_FLAGS,
@@ -68,6 +75,8 @@ const FLAGS = {
   ...PROVIDER_FLAGS,
   "judge-reads": { type: "string" },
   "retry-permanent": { type: "boolean" },
+  // Provider batch APIs (issue 13)
+  ...BATCH_FLAGS,
 } as const;
 
 /** The endpoint flags shared by judge and validate-judge. */
@@ -86,8 +95,9 @@ export interface JudgeEndpoint {
  * Open the judge's endpoint from the flags: a provider when one is given
  * (flag or env), else the organisms with the scripted judge.
  */
-export async function openJudgeEndpoint(cmd: string, v: JudgeEndpointFlags, env: NodeJS.ProcessEnv, log?: (s: string) => void): Promise<JudgeEndpoint> {
+export async function openJudgeEndpoint(cmd: string, v: JudgeEndpointFlags, env: NodeJS.ProcessEnv, log?: (s: string) => void, check?: (opts: ReturnType<typeof endpointOptions>) => void): Promise<JudgeEndpoint> {
   const opts = endpointOptions(cmd, v, env);
+  check?.(opts);
   if (log) opts.onWarning = (line) => log(`afw ${cmd}: warning: ${line}`);
   const judgeModel = v["judge-model"] ?? (opts.offline ? "sim-judge" : undefined);
   if (!judgeModel) throw new AfwError(`afw ${cmd}: --judge-model is required with an endpoint (e.g. --judge-model gpt-4o)`);
@@ -157,7 +167,8 @@ export async function judgeCommand(argv: string[], env: NodeJS.ProcessEnv, out: 
   const retries = intFlag("judge", "retries", v.retries, 2, 0, 10);
   const reads = parseReads("judge", v["judge-reads"]);
   if (reads && only && !only.includes("af_reasoning")) throw new AfwError("afw judge: --judge-reads applies to the AF judge; add af to --only");
-  const ep = await openJudgeEndpoint("judge", v, env, log);
+  const batch = batchFlags("judge", v);
+  const ep = await openJudgeEndpoint("judge", v, env, log, batch ? (o) => checkBatch("judge", o, v) : undefined);
   const controller = new AbortController();
   const onSignal = () => controller.abort();
   process.on("SIGINT", onSignal);
@@ -178,12 +189,17 @@ export async function judgeCommand(argv: string[], env: NodeJS.ProcessEnv, out: 
       signal: controller.signal,
       log: v.quiet ? (s) => void (/^judge: first /.test(s) && log(`afw ${s}`)) : (s) => log(/^judge: first /.test(s) ? `afw ${s}` : s),
       load: false,
+      ...(batch ? { batch: { ...batch, onEvent: batchEventPrinter("afw judge", log, !!v.quiet) } } : {}),
     });
     const summary = r.judged!;
     printJudged(summary, dir, votes, out, log);
-    const spent = ep.endpoint.spend();
+    const spent = [...ep.endpoint.spend(), ...(r.batch.judge?.spend ?? [])];
     if (spent.length) log(`afw judge: ${spendLine(spent)}`);
+    const bl = batchTotalsLine("afw judge", r.batch.judge);
+    if (bl) log(bl);
     if (summary.fatal) log(`afw judge: stopped: ${summary.fatal}`);
+    const stop = batchStopLine("afw judge", r.batch.judge);
+    if (stop && !summary.fatal) log(stop);
     return { code: judgeExitCode(summary), summary };
   } finally {
     process.off("SIGINT", onSignal);

@@ -3,16 +3,17 @@ import { loadScenario } from "../../scenario/index";
 import { loadQueries, shippedQueries, SHIPPED_QUERIES_PATH } from "../../queries/index";
 import { isDeliberatorModel, resolveDeliberator, resolveOrganism } from "../../organisms/index";
 import { MOTIVE_ORGANISMS, motiveOrganism } from "../../organisms/motives";
-import { evaluate, openEndpoint, preflightRun, providerReport, type RunSummary } from "../../pipeline/index";
+import { evaluate, openEndpoint, preflightRun, providerReport, type BatchTotals, type RunSummary } from "../../pipeline/index";
 import { readSlimSamples } from "../../store/index";
-import { adhocExperiment, experiments, formatPlan, getExperiment, isFinetuneRef, planExperiment, type Experiment, type Plan } from "../../experiments/index";
+import { adhocExperiment, defaultPlacement, experiments, formatPlan, getExperiment, isFinetuneRef, placementAt, planEstimateRequests, planExperiment, type Experiment, type Plan } from "../../experiments/index";
 import { motivationsReport } from "../../analysis/motivations";
 import type { Query } from "../../schema/index";
 import { AfwError } from "../../util/errors";
 import { canonicalJson, sha256 } from "../../util/hash";
 import { projectRoot } from "../../util/paths";
-import { endpointOptions, intFlag, listFlag, numFlag, parseFlags, redactUrl, CLIENT_FLAGS, PROVIDER_FLAGS, PROVIDER_HELP } from "../args";
-import { EXIT_FATAL_PROVIDER } from "../../models/index";
+import { batchFlags, checkBatch, endpointOptions, intFlag, listFlag, numFlag, parseFlags, redactUrl, BATCH_FLAGS, BATCH_HELP, CLIENT_FLAGS, PROVIDER_FLAGS, PROVIDER_HELP } from "../args";
+import { BATCH_PROVIDERS, EXIT_FATAL_PROVIDER, estimateSweepCost, formatEstimate } from "../../models/index";
+import { batchEventPrinter, batchStopLine, batchTotalsLine } from "../batch-lines";
 import { spendLine } from "../../analysis/spend";
 import type { Command } from "../command";
 import { protocolOf, SCENARIO_FLAGS, SCENARIO_FLAGS_HELP, scenarioSpecFromFlags } from "../scenario-flags";
@@ -24,7 +25,8 @@ into one results folder (offline on the simulated organisms by default),
 then prints its contrasts (and, for motivations, the verdict table).
 
   --list               list the experiments and exit
-  --dry-run            print requests, estimated tokens and cost; send nothing
+  --dry-run            print requests, estimated tokens and cost (synchronous, with prompt
+                       caching, as batches; from the dated price table); send nothing
   --models A,B         replace the experiment's models (comma list; --model works too)
   --n N                replace the paper's n (queries × samples per tier and condition)
   --conditions A,B     run only these conditions of the experiment
@@ -35,6 +37,7 @@ then prints its contrasts (and, for motivations, the verdict table).
   --api-key KEY        API key (default: the profile's variable, e.g. OPENAI_API_KEY,
                        ANTHROPIC_API_KEY); never written anywhere
 __PROVIDER_HELP__
+__BATCH_HELP__
   --retry-permanent    also redo samples that failed with a permanent error (context too
                        long, an invalid request); by default a resume keeps them
   --offline            use the built-in simulated organisms (the default when no
@@ -77,6 +80,12 @@ DIR/manifest.json (with the provider, any pin, and the money spent). Run the
 same command again to resume: finished samples are skipped, failed ones
 retried (permanent failures only with --retry-permanent).
 
+With --batch the requests go out as provider batches, in rounds: the first
+turns together, then the further turns of the multi-turn protocol that
+samples need (a round waits for its batches). The records, the response
+cache and resuming are as without it; DIR/batches/<provider>.jsonl is the
+journal that makes a killed run resume without submitting anything twice.
+
 A request the provider cannot serve (a prefill it cannot continue, temperature 0
 on a reasoning model, a retired model, a model it does not serve) is refused
 before anything is sent: one line, exit 2. --dry-run lists what can be reached.
@@ -86,7 +95,7 @@ or a refused plan (nothing sent); 3 stopped by a fatal provider error (bad key, 
 permission, unknown model, no credit or quota; in-flight requests cancelled,
 nothing written for them; fix the cause and rerun); 130 interrupted.`;
 
-const HELP = HELP_TEXT.replace("__PROVIDER_HELP__", PROVIDER_HELP);
+const HELP = HELP_TEXT.replace("__PROVIDER_HELP__", PROVIDER_HELP).replace("__BATCH_HELP__", BATCH_HELP);
 
 const RUN_FLAGS = {
   ...CLIENT_FLAGS,
@@ -115,6 +124,8 @@ const RUN_FLAGS = {
   // Providers (issue 10): the profile, a pin, overrides, reasoning, pace; permanent failures.
   ...PROVIDER_FLAGS,
   "retry-permanent": { type: "boolean" },
+  // Provider batch APIs (issue 13)
+  ...BATCH_FLAGS,
 } as const;
 
 export const OFFLINE_MODELS = ["sim-faker", "sim-refuser"];
@@ -122,6 +133,8 @@ export const OFFLINE_MODELS = ["sim-faker", "sim-refuser"];
 export interface RunCommandResult {
   summary: RunSummary;
   out: string;
+  /** What went through the batch door (--batch), or null. */
+  batch?: BatchTotals | null;
   /** Text printed after an experiment run (contrasts / verdicts). */
   report?: string;
 }
@@ -192,8 +205,10 @@ export async function runAny(
   const ep = endpointOptions("run", v, env, { needKey: !v["dry-run"] });
   ep.onWarning = (line) => log(`afw run: warning: ${line}`);
   const offline = ep.offline;
+  const batch = batchFlags("run", v);
+  if (batch && !v["dry-run"]) checkBatch("run", ep, v);
   const modelFlags = [...(v.model ?? []), ...listFlag(v.models, [])];
-  if (expName) return experimentRun(expName, v, modelFlags, ep, { log, out: out_ });
+  if (expName) return experimentRun(expName, v, modelFlags, ep, { log, out: out_, batch });
   const models = modelFlags.length ? modelFlags : offline ? OFFLINE_MODELS : [];
   if (!models.length) throw new AfwError("afw run: --model is required with an endpoint (repeat it for several models)");
 
@@ -243,8 +258,9 @@ export async function runAny(
         log: (line) => log(`afw ${line}`),
         retryPermanent: !!v["retry-permanent"],
         args: { cot, limit: limit ?? null, samples, tiers, concurrency: ep.concurrency, seed, cache: !v["no-cache"], system_file: v["system-file"] ?? null, user_template: v["user-template"] ?? null, suffix_file: v["suffix-file"] ?? null, ...(v["prefill-file"] ? { prefill_file: v["prefill-file"] } : {}), ...protocol, ...ep.record },
+        ...(batch ? { batch: { ...batch, onEvent: batchEventPrinter("afw run", log, !!v.quiet) } } : {}),
       });
-      return { summary: r.run!, out, report: await wordingText(v.paraphrases, r.run!, out, seed) };
+      return { summary: r.run!, out, batch: r.batch.run, report: await wordingText(v.paraphrases, r.run!, out, seed) };
     } finally {
       await endpoint.close();
     }
@@ -252,6 +268,7 @@ export async function runAny(
 }
 
 type RunFlags = ReturnType<typeof parseFlags<typeof RUN_FLAGS>>["values"];
+
 
 /** What of the provider flags goes into the default results folder's name (only when given: offline and inferred runs keep their folders). */
 function providerParts(v: RunFlags): Record<string, unknown> {
@@ -302,6 +319,7 @@ async function interruptible<T>(log: (s: string) => void, fn: (signal: AbortSign
 interface ExpContext {
   log: (s: string) => void;
   out: (s: string) => void;
+  batch: ReturnType<typeof batchFlags>;
 }
 
 /**
@@ -330,6 +348,8 @@ async function experimentRun(name: string, v: RunFlags, modelFlags: string[], ep
       ctx.out("");
       for (const l of r.lines) ctx.out(l);
     }
+    ctx.out("");
+    for (const l of await costLines(e, plan, ep, { queries, models, n, only, params, batch: !!ctx.batch })) ctx.out(l);
     return null;
   }
   const recorded = ep.offline ? null : redactUrl(ep.baseURL!);
@@ -357,13 +377,14 @@ async function experimentRun(name: string, v: RunFlags, modelFlags: string[], ep
         log: (line) => ctx.log(`afw ${line}`),
         retryPermanent: !!v["retry-permanent"],
         args: { experiment: name, n: n ?? null, models: plan.models, conditions: picked ?? null, seed, concurrency: ep.concurrency, cache: !v["no-cache"], ...(v.paraphrases ? { paraphrases: resolve(v.paraphrases) } : {}), ...ep.record },
+        ...(ctx.batch ? { batch: { ...ctx.batch, onEvent: batchEventPrinter("afw run", ctx.log, !!v.quiet) } } : {}),
       });
       const summary = r.run!;
       let report: string | undefined;
       if (e.contrasts.length && summary.status === "complete") report = motivationsReport(await readSlimSamples(out), e.contrasts, { seed }).text;
       const wording = await wordingText(v.paraphrases, summary, out, seed);
       if (wording) report = report ? `${report}\n\n${wording}` : wording;
-      return { summary, out, report };
+      return { summary, out, report, batch: r.batch.run };
     } finally {
       await endpoint.close();
     }
@@ -398,6 +419,36 @@ async function wordingText(dir: string | undefined, s: RunSummary, out: string, 
 }
 
 /**
+ * The dry run's cost: the plan's requests priced four ways (synchronous,
+ * with prompt caching, as batches, as batches with caching) from the dated
+ * price table, prompts counted with OpenAI's tokenizer for OpenAI models.
+ * At a chosen provider, under its ids; otherwise (offline) the paper's
+ * models (or --models) where each would run.
+ */
+async function costLines(e: Experiment, plan: Plan, ep: ReturnType<typeof endpointOptions>, o: { queries: Query[]; models?: string[]; n?: number; only?: string[]; params: Record<string, number>; batch: boolean }): Promise<string[]> {
+  const at = !ep.offline && ep.profile ? ep.profile.name : null;
+  // Offline with models named: organisms (or folders trained offline), which cost nothing.
+  if (!at && o.models?.length) return ["estimated cost: the simulated organisms cost nothing; give --provider and the models to run for the cost at a provider"];
+  // Offline, the plan runs the organisms: price the experiment's own models, where each would run.
+  let real: Plan;
+  try {
+    real = at ? plan : planExperiment(e, { queries: o.queries, offline: false, n: o.n, only: o.only });
+  } catch (err) {
+    if (!(err instanceof AfwError)) throw err;
+    return [`estimated cost: not available offline for ${e.name} (${err.message}); give --provider for the cost at a provider`];
+  }
+  const est = await estimateSweepCost(planEstimateRequests(real, at ? placementAt(at) : defaultPlacement, o.params));
+  const lines = [`estimated cost${at ? ` at ${at}` : " (each model where it would run: the first of anthropic, openai, xai, gemini-openai, together, deepinfra, openrouter that serves it)"}:`, formatEstimate(est)];
+  if (o.batch) {
+    const t = est.total;
+    const best = Math.min(t.batch, t.batchCached);
+    if (at && !(BATCH_PROVIDERS as readonly string[]).includes(at)) lines.push(`--batch: no batch API for ${at} here; a run with --batch is refused (batches run at ${BATCH_PROVIDERS.join(" and ")})`);
+    else if (t.sync > 0) lines.push(`--batch: about $${best.toFixed(2)} instead of $${t.syncCached.toFixed(2)} synchronously with prompt caching ($${t.sync.toFixed(2)} without): ${(100 * (1 - best / t.syncCached)).toFixed(0)}% less${t.unpriced.length ? ` (unpriced: ${t.unpriced.join(", ")})` : ""}; answers within 24 hours`);
+  }
+  return lines;
+}
+
+/**
  * Exit 0 when every sample finished, 1 when some failed for good (now, or
  * kept from before as permanent failures), 3 when a fatal provider error
  * stopped the run, 130 when interrupted.
@@ -407,6 +458,8 @@ export function summarize(r: RunCommandResult, log: (s: string) => void): number
   const blocked = s.outcomes?.blocked ?? 0;
   log(`afw run: ${s.written} written, ${s.skipped} already done, ${s.errors} failed${blocked ? `, ${blocked} blocked by the provider (recorded)` : ""}, ${s.usage.retries} retries, ${s.usage.prompt_tokens + s.usage.completion_tokens} tokens (${s.usage.cached} from cache) in ${s.seconds.toFixed(1)} s → ${r.out}`);
   if (s.spend?.length) log(`afw run: ${spendLine(s.spend)}`);
+  const bl = batchTotalsLine("afw run", r.batch);
+  if (bl) log(bl);
   if (s.repairedBytes) log(`afw run: cut a torn last line (${s.repairedBytes} bytes) left by an earlier kill`);
   if (s.fatal) {
     log(`afw run: stopped: ${s.fatal}`);
@@ -414,6 +467,8 @@ export function summarize(r: RunCommandResult, log: (s: string) => void): number
   }
   if (s.errors) log(`afw run: ${s.errors} sample(s) failed for good; run the same command again to retry them`);
   if (s.keptPermanent) log(`afw run: ${s.keptPermanent} sample(s) kept as failed with a permanent error (context too long, invalid request); --retry-permanent redoes them`);
+  const stop = batchStopLine("afw run", r.batch);
+  if (stop) log(stop);
   if (s.status === "complete") return 0;
   return s.errors || s.keptPermanent ? 1 : 130;
 }

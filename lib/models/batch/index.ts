@@ -17,9 +17,6 @@ export { readJournal, foldJournal, JournalWriter, JournalRecord, cutTornTail, sa
 export { runBatches, replyResult, failedResult, type BatchRequest, type BatchResult, type BatchEvent, type RunBatchesOptions, type BatchRunSummary } from "./run";
 export { estimateSweepCost, formatEstimate, openaiEncodingOf, type CostEstimate, type EstimateRequest, type EstimateOptions, type ModelCost } from "./estimate";
 
-/** The file name of a results folder's batch journal (the lead moves this constant into lib/store). */
-export const BATCH_JOURNAL = "batches.jsonl";
-
 /** Providers with a batch backend here. */
 export const BATCH_PROVIDERS = ["openai", "anthropic"] as const;
 

@@ -1,6 +1,6 @@
 /**
  * The batch journal: an append-only JSONL file (its path is passed in; the
- * pipeline keeps it in the results folder as batches.jsonl) that makes a
+ * pipeline keeps it in the results folder as batches/<provider>.jsonl, lib/store) that makes a
  * batch job kill-safe. In order of writing:
  *
  * - job        the job's tag (carried in batch metadata), provider, base URL

@@ -28,6 +28,9 @@
  *    are results, as in the synchronous path. A fatal error (401, 403,
  *    404, quota; on create, on a poll or in a row; a batch that fails
  *    validation) throws FatalProviderError with the provider's message.
+ * 6. Several calls may share one journal (the rounds of a multi-turn run,
+ *    a run and its judges at one provider): a call submits, polls and reads
+ *    only the batches that hold rows of its own requests.
  */
 import { randomBytes } from "node:crypto";
 import type { Request, SpendRow } from "../../schema/index";
@@ -171,6 +174,7 @@ class BatchJob {
   private readonly base = new Map<string, number>();
   /** Why a row was last sent again, for the message when it is given up. */
   private readonly lastWhy = new Map<string, string>();
+  private readonly oursMemo = new Map<number, boolean>();
 
   constructor(o: RunBatchesOptions) {
     this.o = o;
@@ -199,6 +203,21 @@ class BatchJob {
     } catch {
       /* a listener's bug must not break the run */
     }
+  }
+
+  /**
+   * Does a batch hold a row of this call's requests? A journal may be shared
+   * by several calls (the rounds of a multi-turn run, a run and its judges at
+   * one provider): a call polls, reads and closes only batches holding its
+   * own rows, so it never reads (and drops) rows another call is waiting for.
+   */
+  private ours(b: JournalBatch): boolean {
+    let v = this.oursMemo.get(b.seq);
+    if (v === undefined) {
+      v = b.rows.some(([cid]) => this.byCid.has(cid));
+      this.oursMemo.set(b.seq, v);
+    }
+    return v;
   }
 
   /** Rows the caller already has (and need nothing more). */
@@ -475,13 +494,13 @@ class BatchJob {
       this.requeue = [];
       todo = [];
       if (again.length) await this.send(again);
-      // Submit what is planned and not yet created.
+      // Submit what is planned and not yet created (batches of other calls on the journal are theirs to submit).
       for (const b of [...st.batches.values()].sort((x, y) => x.seq - y.seq)) {
-        if (b.downloaded || b.batchId) continue;
+        if (b.downloaded || b.batchId || !this.ours(b)) continue;
         await this.submit(b);
       }
       if (this.requeue.length) continue;
-      const active = [...st.batches.values()].filter((b) => !b.downloaded && b.batchId).sort((x, y) => x.seq - y.seq);
+      const active = [...st.batches.values()].filter((b) => !b.downloaded && b.batchId && this.ours(b)).sort((x, y) => x.seq - y.seq);
       if (!active.length) return this.finish(this.stopRequested ? "cancelled" : "done");
       let progressed = false;
       let endedThisRound = false;
@@ -553,7 +572,7 @@ class BatchJob {
         }
       }
       // Rows held back by a full queue go again once another batch has ended, or when nothing else is in flight.
-      if (this.queueWait.length && (endedThisRound || !st.batches.size || [...st.batches.values()].every((x) => x.downloaded))) {
+      if (this.queueWait.length && (endedThisRound || !st.batches.size || [...st.batches.values()].every((x) => x.downloaded || !this.ours(x)))) {
         todo.push(...this.queueWait);
         this.queueWait = [];
       }

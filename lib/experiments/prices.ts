@@ -1,3 +1,4 @@
+import { costOf, priceFor } from "../models/prices";
 /**
  * Approximate list prices in US dollars per million tokens (input, output),
  * by provider id, for `afw run --dry-run` estimates. They are rough, taken
@@ -36,10 +37,26 @@ export const PRICES_PER_MTOK: Readonly<Record<string, readonly [number, number]>
   "mistralai/mistral-large-2407": [2, 6],
 });
 
-/** Estimated cost in dollars, 0 for simulated organisms (sim-*), or null when the price is unknown. */
+/** The vendor a bare model id belongs to, for the dated price table (claude-… → anthropic, gpt-… / o1… → openai). */
+function vendorOf(model: string): string | null {
+  if (/^claude-/i.test(model)) return "anthropic";
+  if (/^(gpt-|o[134](-|$)|chatgpt-)/i.test(model)) return "openai";
+  if (/^deepseek-/i.test(model)) return "deepseek";
+  return null;
+}
+
+/**
+ * Estimated cost in dollars, 0 for simulated organisms (sim-*), or null when
+ * the price is unknown: the OpenRouter-style ids above, else the model door's
+ * dated price table (lib/models/prices.ts) for the provider's own ids
+ * (e.g. "claude-sonnet-4-5", "gpt-4o"), at list price without caching.
+ */
 export function estimateCost(model: string, promptTokens: number, completionTokens: number): number | null {
   if (/^sim-/.test(model)) return 0;
   const p = PRICES_PER_MTOK[model];
-  if (!p) return null;
-  return (promptTokens * p[0] + completionTokens * p[1]) / 1e6;
+  if (p) return (promptTokens * p[0] + completionTokens * p[1]) / 1e6;
+  const vendor = model.includes("/") ? "openrouter" : vendorOf(model);
+  const row = vendor ? priceFor(vendor, model) : null;
+  if (!row) return null;
+  return costOf({ prompt_tokens: promptTokens, cached_prompt_tokens: 0, cache_creation_tokens: 0, completion_tokens: completionTokens, reasoning_tokens: 0 }, row.price);
 }

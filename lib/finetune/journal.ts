@@ -6,7 +6,8 @@
  * reached the disk is simply made again (and usually served from the response
  * cache). A later success for the same key replaces an earlier failure.
  */
-import { closeSync, existsSync, fstatSync, ftruncateSync, openSync, readSync } from "node:fs";
+import { repairTail } from "../util/repairTail";
+import { existsSync } from "node:fs";
 import { z } from "zod";
 import { AfwError } from "../util/errors";
 import { firstIssue, forEachJsonLine, JsonlWriter } from "../util/jsonl";
@@ -27,31 +28,7 @@ export const GenerationRecord = z.strictObject({
 export type GenerationRecord = z.infer<typeof GenerationRecord>;
 
 /** Cut a torn last line (bytes after the last newline). Returns the bytes removed. */
-export function cutTornTail(path: string): number {
-  const fd = openSync(path, "r+");
-  try {
-    const size = fstatSync(fd).size;
-    if (size === 0) return 0;
-    const chunk = Buffer.alloc(Math.min(size, 1 << 16));
-    let end = size;
-    let keep = 0;
-    while (end > 0) {
-      const start = Math.max(0, end - chunk.length);
-      const n = readSync(fd, chunk, 0, end - start, start);
-      const nl = chunk.subarray(0, n).lastIndexOf(10);
-      if (nl >= 0) {
-        keep = start + nl + 1;
-        break;
-      }
-      end = start;
-    }
-    if (keep === size) return 0;
-    ftruncateSync(fd, keep);
-    return size - keep;
-  } finally {
-    closeSync(fd);
-  }
-}
+export const cutTornTail = repairTail;
 
 /** The finished calls of a journal by key (successes win over failures), after repairing its tail. */
 export async function scanJournal(path: string): Promise<{ done: Map<string, GenerationRecord>; lines: number; repairedBytes: number }> {

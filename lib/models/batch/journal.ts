@@ -22,7 +22,9 @@
  * open cuts off. API keys are never written (the base URL loses any
  * user:password part).
  */
-import { closeSync, existsSync, fstatSync, ftruncateSync, mkdirSync, openSync, readFileSync, readSync, writeSync } from "node:fs";
+import { redactUrl } from "../../util/url";
+import { repairTail } from "../../util/repairTail";
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
 import { z } from "zod";
 import { AfwError } from "../../util/errors";
@@ -90,31 +92,7 @@ export interface JournalState {
 }
 
 /** Cut a torn last line (bytes after the last newline). Returns the bytes removed. */
-export function cutTornTail(path: string): number {
-  const fd = openSync(path, "r+");
-  try {
-    const size = fstatSync(fd).size;
-    if (size === 0) return 0;
-    const chunk = Buffer.alloc(Math.min(size, 1 << 16));
-    let end = size;
-    let keep = 0;
-    while (end > 0) {
-      const start = Math.max(0, end - chunk.length);
-      const n = readSync(fd, chunk, 0, end - start, start);
-      const nl = chunk.subarray(0, n).lastIndexOf(10);
-      if (nl >= 0) {
-        keep = start + nl + 1;
-        break;
-      }
-      end = start;
-    }
-    if (keep === size) return 0;
-    ftruncateSync(fd, keep);
-    return size - keep;
-  } finally {
-    closeSync(fd);
-  }
-}
+export const cutTornTail = repairTail;
 
 /** Fold records into the state they describe. */
 export function foldJournal(records: readonly JournalRecord[], where = "journal"): JournalState {
@@ -240,14 +218,6 @@ export class JournalWriter {
 
 /** A base URL fit for disk: no user:password, no query. */
 export function safeBaseUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    u.username = "";
-    u.password = "";
-    u.search = "";
-    u.hash = "";
-    return u.href.replace(/\/+$/, "");
-  } catch {
-    return "";
-  }
+  const r = redactUrl(url);
+  return r === "(unparseable URL)" ? "" : r;
 }

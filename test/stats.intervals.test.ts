@@ -20,6 +20,22 @@ describe("normal helpers", () => {
     expect(normalCdf(1.959963984540054)).toBeCloseTo(0.975, 14);
     for (const p of [0.001, 0.1, 0.3, 0.77, 0.999]) expect(normalCdf(normalQuantile(p))).toBeCloseTo(p, 13);
   });
+
+  it("keeps relative accuracy far in the lower tail (p-values of big gaps are not 0)", () => {
+    // Independent values: 0.5·erfc(−x/√2) from Python's math.erfc.
+    const ref: [number, number][] = [
+      [-3.0001, 0.001349454913260717],
+      [-5, 2.866515718791946e-7],
+      [-8, 6.220960574271819e-16],
+      [-10, 7.619853024160593e-24],
+      [-20, 2.7536241186063314e-89],
+    ];
+    for (const [x, q] of ref) expect(Math.abs(normalCdf(x) / q - 1)).toBeLessThan(1e-12);
+    expect(normalCdf(-40)).toBe(0);
+    expect(normalCdf(8.5)).toBe(1);
+    // continuous where the two methods meet
+    expect(Math.abs(normalCdf(-3 - 1e-12) - normalCdf(-3 + 1e-12))).toBeLessThan(1e-14);
+  });
 });
 
 describe("incomplete beta", () => {

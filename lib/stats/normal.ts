@@ -1,18 +1,23 @@
 /**
- * Standard normal CDF Φ(x), accurate to about 1e-15 (absolute) for |x| < 8,
- * using Marsaglia's Taylor series around zero (B(x) = Φ(x) − ½ expanded as
- * φ(x)·(x + x³/3 + x⁵/15 + …)). Beyond |x| = 8 it returns 0 or 1.
+ * Standard normal CDF Φ(x). Near the centre (|x| < 3) it sums Marsaglia's
+ * Taylor series (Φ(x) − ½ = φ(x)·(x + x³/3 + x⁵/15 + …)), accurate to about
+ * 1e-15. Further out it evaluates the tail Q(t) = 1 − Φ(t), t = |x|, as
+ * φ(t) times Laplace's continued fraction 1/(t + 1/(t + 2/(t + 3/(t + …)))),
+ * which keeps relative accuracy, so Φ(−20) is 2.75e−89 rather than 0 and a
+ * p-value far in the tail stays a small number. Φ underflows to 0 below
+ * about −38.
  *
  * simple-statistics' `cumulativeStdNormalProbability` reads a 2-decimal
  * table, which is too coarse for BCa, hence this.
  *
  * @example
  * normalCdf(1.959963984540054); // 0.975
+ * normalCdf(-10); // 7.619853024160527e-24
  */
 export function normalCdf(x: number): number {
   if (Number.isNaN(x)) return NaN;
-  if (x < -8) return 0;
-  if (x > 8) return 1;
+  if (x <= -3) return upperTail(-x);
+  if (x >= 3) return 1 - upperTail(x);
   let term = x;
   let sum = x;
   const x2 = x * x;
@@ -23,6 +28,26 @@ export function normalCdf(x: number): number {
     sum = next;
   }
   return 0.5 + sum * Math.exp(-0.5 * x2 - 0.91893853320467274178);
+}
+
+/** Q(t) = 1 − Φ(t) for t ≥ 3 by Laplace's continued fraction (modified Lentz). */
+function upperTail(t: number): number {
+  if (t === Infinity) return 0;
+  const tiny = 1e-300;
+  // Q(t) = φ(t) / (t + 1/(t + 2/(t + 3/(t + …)))): b0 = t, a_k = k, b_k = t.
+  let f = t;
+  let c = t;
+  let d = 0;
+  for (let k = 1; k < 500; k++) {
+    d = t + k * d;
+    d = d === 0 ? tiny : 1 / d;
+    c = t + k / c;
+    if (c === 0) c = tiny;
+    const delta = c * d;
+    f *= delta;
+    if (Math.abs(delta - 1) < 1e-16) break;
+  }
+  return Math.exp(-0.5 * t * t - 0.91893853320467274178) / f;
 }
 
 /**

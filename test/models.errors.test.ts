@@ -179,6 +179,12 @@ describe("prices and spend", () => {
     expect(priceFor("openai", "gpt-4o-mini-2024-07-18")?.price).toEqual({ input: 0.15, cached_input: 0.075, output: 0.6 });
     expect(priceFor("openai", "gpt-4o-2024-05-13")?.price.input).toBe(5);
     expect(priceFor("vllm", "meta-llama/Llama-3.1-8B-Instruct")).toBeNull();
+    // OpenRouter ids: the upstream vendor's row first, then OpenRouter's own rows for open-weight models
+    expect(priceFor("openrouter", "x-ai/grok-3-beta")?.vendor).toBe("xai");
+    expect(priceFor("openrouter", "meta-llama/llama-3.1-405b-instruct")?.price).toEqual({ input: 0.8, output: 0.8 });
+    expect(priceFor("openrouter", "meta-llama/llama-3.1-405b-instruct")?.vendor).toBe("openrouter");
+    expect(priceFor("gemini-openai", "gemini-2.0-flash-001")?.price.output).toBe(0.4);
+    expect(priceFor("deepinfra", "meta-llama/llama-3.1-405b-instruct")).toBeNull();
     // 1M uncached at 3, 2M cache reads at 0.3, 0.5M cache writes at 3.75, 1M output at 15 = 3 + 0.6 + 1.875 + 15
     expect(costOf({ prompt_tokens: 3_500_000, cached_prompt_tokens: 2_000_000, cache_creation_tokens: 500_000, completion_tokens: 1_000_000, reasoning_tokens: 0 }, { input: 3, cached_input: 0.3, cache_write: 3.75, output: 15 })).toBeCloseTo(20.475, 10);
     // reasoning tokens at their own price when the row has one, half price for batch

@@ -3,7 +3,6 @@ import { loadScenario, type Scenario } from "../scenario/index";
 import { motiveOrganism } from "../organisms/motives";
 import { AfwError } from "../util/errors";
 import { finetuneFactors, isFinetuneRef, resolveFinetuneRef, type ResolvedFinetune } from "./finetuned";
-import { estimateCost } from "./prices";
 import type { Experiment, Factors } from "./schema";
 
 /** Options for planning an experiment run. */
@@ -48,8 +47,6 @@ export interface ModelEstimate {
   requests: number;
   promptTokens: number;
   completionTokens: number;
-  /** Dollars; null when the model's price is unknown. */
-  cost: number | null;
 }
 
 export interface Plan {
@@ -165,7 +162,7 @@ export function planExperiment(e: Experiment, o: PlanOptions): Plan {
       promptTokens += c.promptTokensPerModel;
       completionTokens += r * (c.cot ? COMPLETION_TOKENS_ESTIMATE.cot : COMPLETION_TOKENS_ESTIMATE.noCot);
     }
-    return { model, requests, promptTokens, completionTokens, cost: estimateCost(callAs[model] ?? model, promptTokens, completionTokens) };
+    return { model, requests, promptTokens, completionTokens };
   });
   const modelFactors: Record<string, Factors> = {};
   for (const model of models) {
@@ -221,18 +218,12 @@ export function formatPlan(p: Plan): string {
     );
   }
   lines.push("");
+  // Requests only: what they cost is priced once, by the dry run's cost table
+  // (lib/models/estimate: provider ids, tokenizer, caching, batch), so two
+  // estimates of one sweep never disagree on the screen.
   const w = Math.max(5, ...p.perModel.map((m) => m.model.length));
-  lines.push(`${"model".padEnd(w)}  ${"requests".padStart(9)}  ${"prompt tok".padStart(12)}  ${"output tok".padStart(11)}  est. cost`);
-  let total = 0;
-  let unknown = false;
-  for (const m of p.perModel) {
-    if (m.cost === null) unknown = true;
-    else total += m.cost;
-    lines.push(
-      `${m.model.padEnd(w)}  ${fmtInt(m.requests).padStart(9)}  ${fmtInt(m.promptTokens).padStart(12)}  ${fmtInt(m.completionTokens).padStart(11)}  ${m.cost === null ? "unknown" : "$" + m.cost.toFixed(2)}`,
-    );
-  }
-  lines.push(`total estimated cost: $${total.toFixed(2)}${unknown ? " + unknown" : ""} (approximate list prices; output length is a rough guess: ${COMPLETION_TOKENS_ESTIMATE.cot} tokens with a scratchpad, ${COMPLETION_TOKENS_ESTIMATE.noCot} without)`);
+  lines.push(`${"model".padEnd(w)}  ${"requests".padStart(9)}`);
+  for (const m of p.perModel) lines.push(`${m.model.padEnd(w)}  ${fmtInt(m.requests).padStart(9)}`);
   lines.push("");
   const cw = Math.max(9, ...p.conditions.map((c) => c.name.length));
   lines.push(`${"condition".padEnd(cw)}  variant (cot)  tiers  n = queries × samples  models  requests`);

@@ -35,6 +35,10 @@ export const PRICE_TABLE_DATE = "2026-11-29";
 const ANTHROPIC = "https://platform.claude.com/docs/en/about-claude/pricing";
 const OPENAI = "https://developers.openai.com/api/docs/pricing";
 const DEEPSEEK = "https://api-docs.deepseek.com/quick_start/pricing";
+const OPENROUTER = "https://openrouter.ai/models";
+
+/** OpenRouter's list price for a model it serves from several hosts (ids normalised: org dropped, "." → "-"). */
+const r = (model: string, input: number, output: number): PriceRow => ({ vendor: "openrouter", model, price: { input, output }, checked: false, source: OPENROUTER });
 
 const a = (model: string, input: number, write: number, read: number, output: number, checked = true): PriceRow => ({
   vendor: "anthropic",
@@ -92,39 +96,70 @@ export const PRICE_TABLE: readonly PriceRow[] = Object.freeze([
   o("gpt-5-20*", 1.25, 0.125, 10, true),
   { vendor: "deepseek", model: "deepseek-chat", price: { input: 0.28, cached_input: 0.028, output: 0.42 }, checked: false, source: DEEPSEEK },
   { vendor: "deepseek", model: "deepseek-reasoner", price: { input: 0.28, cached_input: 0.028, output: 0.42 }, checked: false, source: DEEPSEEK },
+  // Open-weight and other models as OpenRouter lists them (prices vary by host; last known, unchecked).
+  // Vendors' own list prices, last known (unchecked here).
+  { vendor: "google", model: "gemini-2-5-pro*", price: { input: 1.25, output: 10 }, checked: false, source: "https://ai.google.dev/gemini-api/docs/pricing" },
+  { vendor: "google", model: "gemini-2-5-flash*", price: { input: 0.3, output: 2.5 }, checked: false, source: "https://ai.google.dev/gemini-api/docs/pricing" },
+  { vendor: "google", model: "gemini-2-0-flash*", price: { input: 0.1, output: 0.4 }, checked: false, source: "https://ai.google.dev/gemini-api/docs/pricing" },
+  { vendor: "together", model: "meta-llama-3-1-405b-instruct-turbo", price: { input: 3.5, output: 3.5 }, checked: false, source: "https://www.together.ai/pricing" },
+  { vendor: "xai", model: "grok-3*", price: { input: 3, output: 15 }, checked: false, source: "https://docs.x.ai/docs/models" },
+  r("llama-4-scout*", 0.08, 0.3),
+  r("llama-4-maverick*", 0.15, 0.6),
+  r("llama-3-70b-instruct", 0.3, 0.4),
+  r("llama-3-3-70b-instruct", 0.1, 0.3),
+  r("llama-3-1-405b-instruct", 0.8, 0.8),
+  r("llama-3-1-405b", 4, 4),
+  r("deepseek-r1*", 0.5, 2.2),
+  r("deepseek-v3-base", 0.3, 0.9),
+  r("qwen-2-5-coder-32b-instruct", 0.07, 0.16),
+  r("qwen-2-5-72b-instruct", 0.12, 0.39),
+  r("mixtral-8x22b-instruct", 0.9, 0.9),
+  r("mistral-large-2407", 2, 6),
 ] satisfies PriceRow[]);
 
-/** The vendor whose prices apply to a model at a provider, or null. */
-function vendorFor(provider: string, model: string): string | null {
+/**
+ * The vendors whose prices apply to a model at a provider, in the order they
+ * are tried. OpenRouter bills the upstream list price, so its ids are priced
+ * at their vendor first, then at OpenRouter's own rows; its own usage.cost
+ * wins over both when present.
+ */
+function vendorsFor(provider: string, model: string): string[] {
   switch (provider) {
     case "openai":
-      return "openai";
+      return ["openai"];
     case "anthropic":
     case "anthropic-openai":
-      return "anthropic";
+      return ["anthropic"];
     case "deepseek":
-      return "deepseek";
+      return ["deepseek"];
+    case "xai":
+      return ["xai"];
+    case "together":
+      return ["together"];
+    case "gemini-openai":
+      return ["google"];
     case "openrouter": {
-      // OpenRouter bills the upstream list price; its own usage.cost wins when present.
-      const v = model.includes("/") ? model.slice(0, model.indexOf("/")) : null;
-      return v === "openai" || v === "anthropic" || v === "deepseek" ? v : null;
+      const org = model.includes("/") ? model.slice(0, model.indexOf("/")) : "";
+      const upstream = ({ openai: "openai", anthropic: "anthropic", deepseek: "deepseek", "x-ai": "xai", google: "google" } as Record<string, string>)[org];
+      return upstream ? [upstream, "openrouter"] : ["openrouter"];
     }
     default:
-      return null;
+      return [];
   }
 }
 
 /**
  * The price row for a model at a provider, or null when unknown.
  * @example priceFor("anthropic", "claude-sonnet-4-5-20250929")?.price.output // 15
+ * @example priceFor("openrouter", "meta-llama/llama-3.1-405b-instruct")?.price.input // 0.8
  */
 export function priceFor(provider: string, model: string, table: readonly PriceRow[] = PRICE_TABLE): PriceRow | null {
-  const vendor = vendorFor(provider, model);
-  if (!vendor) return null;
   const id = normaliseModelId(model);
-  for (const r of table) {
-    if (r.vendor !== vendor) continue;
-    if (r.model.endsWith("*") ? id.startsWith(r.model.slice(0, -1)) : id === r.model) return r;
+  for (const vendor of vendorsFor(provider, model)) {
+    for (const r of table) {
+      if (r.vendor !== vendor) continue;
+      if (r.model.endsWith("*") ? id.startsWith(r.model.slice(0, -1)) : id === r.model) return r;
+    }
   }
   return null;
 }

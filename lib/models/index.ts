@@ -53,4 +53,6 @@ export {
   type BatchBackendOptions,
   type CostEstimate,
   type EstimateRequest,
+  type ModelCost,
+  batchSavingLine,
 } from "./batch/index";

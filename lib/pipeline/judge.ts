@@ -127,6 +127,30 @@ function permanentFailure(j: Judgement): boolean {
   return transportFailure(j) && j.detail?.error_kind === "permanent";
 }
 
+/** The id of one (sample, judge, version) in the set `alreadyJudged` returns. */
+export function judgedId(sampleKey: string, judge: string, version: string): string {
+  return `${sampleKey}\u0000${judge}\u0000${version}`;
+}
+
+/**
+ * The (sample, judge, version) ids a rerun skips: every stored judgement
+ * but those whose requests failed for good (a permanent failure stays done
+ * unless `retryPermanent`). The stored judgements are merged into their
+ * samples as loading does, so judges that read other verdicts see them.
+ */
+export function alreadyJudged(samples: readonly Sample[], records: readonly { sample_key: string; judgement: Judgement }[], retryPermanent: boolean): Set<string> {
+  const done = new Set<string>();
+  const byKey = new Map(samples.map((s) => [s.key, s] as const));
+  for (const r of records) {
+    const id = judgedId(r.sample_key, r.judgement.judge, r.judgement.version);
+    if (transportFailure(r.judgement) && !(permanentFailure(r.judgement) && !retryPermanent)) done.delete(id);
+    else done.add(id);
+    const s = byKey.get(r.sample_key);
+    if (s) s.judgements[`${r.judgement.judge}@${r.judgement.version}`] = r.judgement;
+  }
+  return done;
+}
+
 function emptyUsage(): JudgeUsage {
   return { samples: 0, calls: 0, cached: 0, retry_calls: 0, prompt_tokens: 0, completion_tokens: 0, paths: { n: 0, fallback: 0, single: 0 }, prompt_tokens_per_sample: 0 };
 }
@@ -180,16 +204,7 @@ export async function judgeRun(target: string | ResultsStore, opts: JudgeRunOpti
 
   const samples = await store.readSamples();
   const { records, repairedBytes } = await store.readJudgements({ repair: true });
-  // done: "key\0judge\0version"; the judgements already stored are merged into their samples, as loading does.
-  const done = new Set<string>();
-  const byKey = new Map(samples.map((s) => [s.key, s] as const));
-  for (const r of records) {
-    const id = `${r.sample_key}\u0000${r.judgement.judge}\u0000${r.judgement.version}`;
-    if (transportFailure(r.judgement) && !(permanentFailure(r.judgement) && !opts.retryPermanent)) done.delete(id);
-    else done.add(id);
-    const s = byKey.get(r.sample_key);
-    if (s) s.judgements[`${r.judgement.judge}@${r.judgement.version}`] = r.judgement;
-  }
+  const done = alreadyJudged(samples, records, !!opts.retryPermanent);
 
   const summary: JudgeSummary = {
     dir: store.dir,
@@ -226,7 +241,7 @@ export async function judgeRun(target: string | ResultsStore, opts: JudgeRunOpti
   /** One judge on one sample; false when judging stopped. */
   const judgeOne = async (s: Sample, judge: Judge, input: JudgeInput, verdict: (judge: string) => Judgement | null): Promise<boolean> => {
     const version = versions[judge.name]!;
-    const id = `${s.key}\u0000${judge.name}\u0000${version}`;
+    const id = judgedId(s.key, judge.name, version);
     if (!judge.applies(s, verdict)) {
       bump(summary.not_applicable, judge.name);
       return true;

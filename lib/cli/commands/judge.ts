@@ -1,9 +1,12 @@
-import { resolve } from "node:path";
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { isJudgeModel } from "../../organisms/judge";
 import { ALL_JUDGES, JUDGE_ALIASES, JUDGE_READS, type JudgeName, type JudgeReads } from "../../classify/index";
-import { EXIT_FATAL_PROVIDER } from "../../models/index";
+import { batchSavingLine, EXIT_FATAL_PROVIDER, formatEstimate } from "../../models/index";
 import { spendLine } from "../../analysis/spend";
 import { evaluate, formatJudgeSummary, openEndpoint, type Endpoint, type JudgeSummary } from "../../pipeline/index";
+import { formatJudgePlan, JUDGE_OUTPUT_GUESS, planJudging } from "../../pipeline/judge-plan";
+import { SAMPLES_FILE } from "../../store/index";
 import { AfwError } from "../../util/errors";
 import { batchFlags, checkBatch, BATCH_FLAGS, BATCH_HELP, CLIENT_FLAGS, endpointOptions, intFlag, listFlag, numFlag, parseFlags, PROVIDER_FLAGS, PROVIDER_HELP, type EndpointFlagValues } from "../args";
 import { batchEventPrinter, batchStopLine, batchTotalsLine } from "../batch-lines";
@@ -23,6 +26,10 @@ const HELP_TEXT = `afw judge DIR — add LLM-judge verdicts to existing samples 
 __PROVIDER_HELP__
 __BATCH_HELP__
   --retry-permanent    also redo judgements that failed with a permanent error
+  --dry-run            print what judging would send and cost (per judge: samples left
+                       to judge, requests with and without n; synchronous, with prompt
+                       caching, as batches) and send nothing; needs --provider (or
+                       --base-url) and --judge-model for a price, no key
   --offline            use the scripted judge on the local organism server (the
                        default when no endpoint or key is configured)
   --af-threshold X     AF when the yes-vote share ≥ X; default 0.4
@@ -75,6 +82,7 @@ const FLAGS = {
   ...PROVIDER_FLAGS,
   "judge-reads": { type: "string" },
   "retry-permanent": { type: "boolean" },
+  "dry-run": { type: "boolean" },
   // Provider batch APIs (issue 13)
   ...BATCH_FLAGS,
 } as const;
@@ -155,7 +163,7 @@ export function parseOnly(cmd: string, value: string | undefined): JudgeName[] |
 }
 
 /** `afw judge`: returns the summary (for tests) after printing it. */
-export async function judgeCommand(argv: string[], env: NodeJS.ProcessEnv, out: (s: string) => void, log: (s: string) => void): Promise<{ code: number; summary: JudgeSummary }> {
+export async function judgeCommand(argv: string[], env: NodeJS.ProcessEnv, out: (s: string) => void, log: (s: string) => void): Promise<{ code: number; summary: JudgeSummary | null }> {
   const { values: v, positionals } = parseFlags("judge", argv, FLAGS, 1);
   if (!positionals[0]) throw new AfwError("afw judge: give the results folder (afw judge DIR)");
   const dir = resolve(positionals[0]);
@@ -168,6 +176,10 @@ export async function judgeCommand(argv: string[], env: NodeJS.ProcessEnv, out: 
   const reads = parseReads("judge", v["judge-reads"]);
   if (reads && only && !only.includes("af_reasoning")) throw new AfwError("afw judge: --judge-reads applies to the AF judge; add af to --only");
   const batch = batchFlags("judge", v);
+  if (v["dry-run"]) {
+    await judgeDryRun(dir, v, env, { votes, only, af, possible, reads, batch: !!batch }, out);
+    return { code: 0, summary: null };
+  }
   const ep = await openJudgeEndpoint("judge", v, env, log, batch ? (o) => checkBatch("judge", o, v) : undefined);
   const controller = new AbortController();
   const onSignal = () => controller.abort();
@@ -205,6 +217,45 @@ export async function judgeCommand(argv: string[], env: NodeJS.ProcessEnv, out: 
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
     await ep.close();
+  }
+}
+
+/**
+ * `afw judge DIR --dry-run`: the judges' plan for the folder and, at a
+ * provider, its cost four ways; nothing is sent and no key is needed.
+ */
+async function judgeDryRun(dir: string, v: JudgeEndpointFlags & { "no-n"?: boolean; "retry-permanent"?: boolean }, env: NodeJS.ProcessEnv, o: { votes: number; only: JudgeName[] | undefined; af: number; possible: number; reads: JudgeReads | undefined; batch: boolean }, out: (s: string) => void): Promise<void> {
+  if (!existsSync(join(dir, SAMPLES_FILE))) throw new AfwError(`afw judge: ${dir} is not a results folder (no samples.jsonl)`);
+  const ep = endpointOptions("judge", v, env, { needKey: false });
+  const judgeModel = v["judge-model"] ?? (ep.offline ? "sim-judge" : undefined);
+  if (!judgeModel) throw new AfwError("afw judge: --judge-model is required with an endpoint (e.g. --judge-model gpt-4o)");
+  const at = ep.offline ? null : (ep.profile?.name ?? null);
+  const plan = await planJudging(dir, {
+    judgeModel,
+    judges: o.only ?? ALL_JUDGES,
+    votes: o.votes,
+    thresholds: { af: o.af, possible: o.possible },
+    reads: o.reads,
+    retryPermanent: !!v["retry-permanent"],
+    provider: at,
+    maxN: ep.profile?.maxN ?? null,
+    useN: !v["no-n"],
+    today: ep.today,
+  });
+  out(`afw judge --dry-run: ${dir}${at ? ` at ${at}` : " (offline)"}`);
+  out(formatJudgePlan(plan));
+  out("");
+  if (!plan.estimate) {
+    out(at ? "estimated cost: nothing left to judge" : "estimated cost: the scripted judge costs nothing; give --provider and --judge-model for the cost at a provider");
+    return;
+  }
+  out(`estimated cost at ${at}:`);
+  out(formatEstimate(plan.estimate));
+  const guesses = Object.entries(JUDGE_OUTPUT_GUESS).map(([j, n]) => `${j} ${n}`).join(", ");
+  out(`judge prompts: an even spread of up to ${plan.tokenSample} per judge counted, the rest scaled; output tokens guessed per vote (${guesses})`);
+  if (o.batch) {
+    const line = batchSavingLine(plan.estimate, at);
+    if (line) out(line);
   }
 }
 

@@ -12,7 +12,7 @@ import { AfwError } from "../../util/errors";
 import { canonicalJson, sha256 } from "../../util/hash";
 import { projectRoot } from "../../util/paths";
 import { batchFlags, checkBatch, endpointOptions, intFlag, listFlag, numFlag, parseFlags, redactUrl, BATCH_FLAGS, BATCH_HELP, CLIENT_FLAGS, PROVIDER_FLAGS, PROVIDER_HELP } from "../args";
-import { BATCH_PROVIDERS, EXIT_FATAL_PROVIDER, estimateSweepCost, formatEstimate } from "../../models/index";
+import { EXIT_FATAL_PROVIDER, batchSavingLine, estimateSweepCost, formatEstimate } from "../../models/index";
 import { batchEventPrinter, batchStopLine, batchTotalsLine } from "../batch-lines";
 import { spendLine } from "../../analysis/spend";
 import type { Command } from "../command";
@@ -440,10 +440,8 @@ async function costLines(e: Experiment, plan: Plan, ep: ReturnType<typeof endpoi
   const est = await estimateSweepCost(planEstimateRequests(real, at ? placementAt(at) : defaultPlacement, o.params));
   const lines = [`estimated cost${at ? ` at ${at}` : " (each model where it would run: the first of anthropic, openai, xai, gemini-openai, together, deepinfra, openrouter that serves it)"}:`, formatEstimate(est)];
   if (o.batch) {
-    const t = est.total;
-    const best = Math.min(t.batch, t.batchCached);
-    if (at && !(BATCH_PROVIDERS as readonly string[]).includes(at)) lines.push(`--batch: no batch API for ${at} here; a run with --batch is refused (batches run at ${BATCH_PROVIDERS.join(" and ")})`);
-    else if (t.sync > 0) lines.push(`--batch: about $${best.toFixed(2)} instead of $${t.syncCached.toFixed(2)} synchronously with prompt caching ($${t.sync.toFixed(2)} without): ${(100 * (1 - best / t.syncCached)).toFixed(0)}% less${t.unpriced.length ? ` (unpriced: ${t.unpriced.join(", ")})` : ""}; answers within 24 hours`);
+    const line = batchSavingLine(est, at);
+    if (line) lines.push(line);
   }
   return lines;
 }

@@ -255,3 +255,16 @@ export function formatEstimate(e: CostEstimate): string {
   );
   return lines.join("\n");
 }
+
+/**
+ * What --batch saves, as one line after the estimate: the best batch total
+ * against the synchronous one with prompt caching (and without), or why
+ * there is no batch at this provider. Null when nothing is priced.
+ */
+export function batchSavingLine(e: CostEstimate, provider: string | null): string | null {
+  const t = e.total;
+  if (provider && !BATCH.has(provider)) return `--batch: no batch API for ${provider} here; a run with --batch is refused (batches run at ${[...BATCH].join(" and ")})`;
+  if (!(t.sync > 0)) return null;
+  const best = Math.min(t.batch, t.batchCached);
+  return `--batch: about $${best.toFixed(2)} instead of $${t.syncCached.toFixed(2)} synchronously with prompt caching ($${t.sync.toFixed(2)} without): ${(100 * (1 - best / t.syncCached)).toFixed(0)}% less${t.unpriced.length ? ` (unpriced: ${t.unpriced.join(", ")})` : ""}; answers within 24 hours`;
+}

@@ -15,7 +15,7 @@ export { customIdFor, CUSTOM_ID_RE } from "./custom-id";
 export { splitRows, type Sized } from "./split";
 export { readJournal, foldJournal, JournalWriter, JournalRecord, cutTornTail, safeBaseUrl, type JournalBatch, type JournalState } from "./journal";
 export { runBatches, replyResult, failedResult, type BatchRequest, type BatchResult, type BatchEvent, type RunBatchesOptions, type BatchRunSummary } from "./run";
-export { estimateSweepCost, formatEstimate, openaiEncodingOf, type CostEstimate, type EstimateRequest, type EstimateOptions, type ModelCost } from "./estimate";
+export { estimateSweepCost, formatEstimate, batchSavingLine, openaiEncodingOf, type CostEstimate, type EstimateRequest, type EstimateOptions, type ModelCost } from "./estimate";
 
 /** Providers with a batch backend here. */
 export const BATCH_PROVIDERS = ["openai", "anthropic"] as const;

@@ -1,8 +1,9 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { z } from "zod";
 import type { GapRow, RateRow } from "../schema/index";
 import { publishedInterval } from "../stats/index";
 import { AfwError } from "../util/errors";
+import { firstIssue, forEachJsonLineSync } from "../util/jsonl";
 
 /** One published number (data/paper/published.jsonl). Values are fractions. */
 export const PublishedNumber = z
@@ -50,23 +51,11 @@ export const PUBLISHED_PATH = "data/paper/published.jsonl";
 export function loadPublished(path: string): PublishedNumber[] {
   if (!existsSync(path)) throw new AfwError(`published numbers: ${path} not found`);
   const out: PublishedNumber[] = [];
-  readFileSync(path, "utf8")
-    .split("\n")
-    .forEach((line, i) => {
-      if (!line.trim()) return;
-      let raw: unknown;
-      try {
-        raw = JSON.parse(line);
-      } catch (e) {
-        throw new AfwError(`${path}:${i + 1}: not valid JSON (${(e as Error).message.split("\n")[0]})`);
-      }
-      const r = PublishedNumber.safeParse(raw);
-      if (!r.success) {
-        const iss = r.error.issues[0];
-        throw new AfwError(`${path}:${i + 1}: ${iss.path.map(String).join(".") || "(record)"}: ${iss.message}`);
-      }
-      out.push(r.data);
-    });
+  forEachJsonLineSync(path, (raw, n) => {
+    const r = PublishedNumber.safeParse(raw);
+    if (!r.success) throw new AfwError(`${path}:${n}: ${firstIssue(r.error)}`);
+    out.push(r.data);
+  });
   return out;
 }
 

@@ -25,7 +25,7 @@
  * records in memory with `ResultsTally.fromSamples`, `fromRows` (or
  * `asTally`, which takes whatever the tables take).
  */
-import type { Judgement, Outcome, RunManifest, Sample } from "../schema/index";
+import type { Judgement, Outcome, RunManifest, Sample, SampleCell } from "../schema/index";
 import { frameRows, isFrame, type FrameLike, type SampleRow } from "./rows";
 
 /** Unit facts, one bit each. */
@@ -57,18 +57,10 @@ export function unitInvalid(f: number): boolean {
 }
 
 /** What a tally reads of one sample record. */
-export interface SampleFacts {
+export interface SampleFacts extends SampleCell {
   /** The sample key (judgements name it); optional for rows that have none. */
   key?: string;
   experiment?: string;
-  model: string;
-  condition: string;
-  tier: string;
-  query_id: string;
-  sample: number;
-  accepted: boolean | null;
-  accept_then_refuse: boolean;
-  error: string | null;
   outcome?: Outcome;
   /** The scratchpad is present and not blank. */
   scratchpad?: boolean;

@@ -1,3 +1,4 @@
+import type { SampleCell } from "../schema/index";
 import { crossedMeanInterval, gapDesignEffect, gapResult, pooledIcc, type PairedCounts, type QueryGap } from "../stats/index";
 import type { WordingForestRow } from "../figures/wordingForest";
 import { AfwError } from "../util/errors";
@@ -14,16 +15,7 @@ import type { FactorValue } from "./cross";
  */
 
 /** The fields of a sample record the analysis reads (a Sample or a slim record both fit). */
-export interface WordingSampleRecord {
-  model: string;
-  condition: string;
-  tier: string;
-  query_id: string;
-  sample: number;
-  accepted: boolean | null;
-  accept_then_refuse: boolean;
-  error: string | null;
-}
+export type WordingSampleRecord = SampleCell;
 
 /** The fields of a frame row the analysis reads (lib/frame SampleRow: `complied` and `failed` are 0 or 1). */
 export interface WordingSampleRow {

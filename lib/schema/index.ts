@@ -259,6 +259,13 @@ export const Sample = z.object({
   judgements: z.record(z.string(), Judgement).default({}),
 });
 export type Sample = z.infer<typeof Sample>;
+
+/**
+ * The fields of a sample that place it in a cell and say how it came out:
+ * what the tables, the streaming loaders and the wording analysis read, and
+ * what the slim records and facts lines of lib/store and lib/frame build on.
+ */
+export type SampleCell = Pick<Sample, "model" | "condition" | "tier" | "query_id" | "sample" | "accepted" | "accept_then_refuse" | "error">;
 export type SampleInput = z.input<typeof Sample>;
 
 /** A judgement stored apart from its sample (judgements.jsonl), keyed by the sample key. */

@@ -1,6 +1,6 @@
 import { existsSync, statSync } from "node:fs";
 import { open } from "node:fs/promises";
-import type { Judgement, Outcome, RunManifest, Sample } from "../schema/index";
+import type { Judgement, Outcome, RunManifest, Sample, SampleCell } from "../schema/index";
 import { AfwError } from "../util/errors";
 import { readJudgements } from "./judgements";
 import { readManifest } from "./manifest";
@@ -412,17 +412,9 @@ function samplePicker(): (buf: Buffer, start: number, end: number) => SampleRaw 
 const OUTCOMES: readonly string[] = ["reply", "truncated", "blocked", "failed"];
 
 /** The fields of a sample record the tables read (see `forEachSampleFacts`). */
-export interface SampleLine {
+export interface SampleLine extends SampleCell {
   key: string;
   experiment: string;
-  model: string;
-  condition: string;
-  tier: string;
-  query_id: string;
-  sample: number;
-  accepted: boolean | null;
-  accept_then_refuse: boolean;
-  error: string | null;
   outcome: Outcome;
   /** The scratchpad is present and not blank. */
   scratchpad: boolean;

@@ -6,7 +6,7 @@
  */
 import { existsSync } from "node:fs";
 import { z } from "zod";
-import { Sample as SampleSchema, type Sample } from "../schema/index";
+import { Sample as SampleSchema, type Sample, type SampleCell } from "../schema/index";
 import { AfwError } from "../util/errors";
 import { firstIssue, forEachJsonLine, JsonlWriter } from "../util/jsonl";
 import { folderPaths } from "./layout";
@@ -139,16 +139,8 @@ export async function forEachSample(dir: string, each: (s: Sample) => void | Pro
 }
 
 /** The fields of a sample record most analyses need, without the request and texts. */
-export interface SlimRecord {
+export interface SlimRecord extends SampleCell {
   key: string;
-  model: string;
-  condition: string;
-  tier: string;
-  query_id: string;
-  sample: number;
-  accepted: boolean | null;
-  accept_then_refuse: boolean;
-  error: string | null;
 }
 
 /**

@@ -15,13 +15,13 @@
  * Should a crash fall between the two files, the newer label of a sample wins
  * when they are read.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
 import type { Sample } from "../schema/index";
 import { AfwError } from "../util/errors";
 import { writeFileAtomic } from "../util/fsx";
-import { firstIssue } from "../util/jsonl";
+import { firstIssue, forEachJsonLineSync } from "../util/jsonl";
 import type { HumanLabel } from "./types";
 
 export const LABELS_FILE = "labels.jsonl";
@@ -44,20 +44,11 @@ export function labelledText(s: Sample): string {
 function readLines(path: string): LabelLine[] {
   if (!existsSync(path)) return [];
   const out: LabelLine[] = [];
-  readFileSync(path, "utf8")
-    .split("\n")
-    .forEach((line, i) => {
-      if (!line.trim()) return;
-      let raw: unknown;
-      try {
-        raw = JSON.parse(line);
-      } catch (e) {
-        throw new AfwError(`${path}:${i + 1}: not valid JSON (${(e as Error).message.split("\n")[0]})`);
-      }
-      const r = LabelLine.safeParse(raw);
-      if (!r.success) throw new AfwError(`${path}:${i + 1}: not a viewer label: ${firstIssue(r.error)}`);
-      out.push(r.data);
-    });
+  forEachJsonLineSync(path, (raw, n) => {
+    const r = LabelLine.safeParse(raw);
+    if (!r.success) throw new AfwError(`${path}:${n}: not a viewer label: ${firstIssue(r.error)}`);
+    out.push(r.data);
+  });
   return out;
 }
 

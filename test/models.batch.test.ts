@@ -192,7 +192,8 @@ for (const provider of ["openai", "anthropic"] as const) {
       expect(s.spend[0].usd).toBeCloseTo(list / 2, 9);
       // a later synchronous rerun is free: served from the response cache, nothing sent
       const creates = mock.stats.creates;
-      const again = new ModelClient({ baseURL: "http://127.0.0.1:9/v1", apiKey: key, provider, cacheDir, today: "2026-11-29" });
+      // (the same endpoint: answers are cached per endpoint; the batch mock answers no synchronous request, so a miss fails)
+      const again = new ModelClient({ baseURL: mock.baseURL, apiKey: key, provider, cacheDir, today: "2026-11-29", maxAttempts: 1 });
       for (const r of reqs.slice(0, 200)) {
         const c = await again.call(r.model, r.request, r.sampleIndex);
         if (permanent.some((p) => p.key === r.key)) continue;

@@ -54,7 +54,9 @@ describe("response cache", () => {
     const again = await client().call("m", req(), 0);
     expect(again.cached).toBe(true);
     expect(server.hits.length).toBe(1);
-    const key = requestCacheKey("m", req(), 0);
+    // The key is the request's, scoped by the endpoint (a local server: its address).
+    const key = c.cacheKey("m", req(), 0)!;
+    expect(key).not.toBe(requestCacheKey("m", req(), 0));
     const files = allFiles(dir);
     expect(files).toEqual([join(dir, key.slice(0, 2), key + ".json")]);
   });
@@ -105,8 +107,8 @@ describe("response cache", () => {
     server = await startServer();
     const c = client();
     const cache = new ResponseCache(dir);
-    const k1 = requestCacheKey("m", req("one"), 0);
-    const k2 = requestCacheKey("m", req("two"), 0);
+    const k1 = c.cacheKey("m", req("one"), 0)!;
+    const k2 = c.cacheKey("m", req("two"), 0)!;
     for (const [k, junk] of [
       [k1, '{"v":1,"key":"trunc'],
       [k2, JSON.stringify({ v: 1, key: k2, texts: [42], finish_reasons: [null], usage: null })],

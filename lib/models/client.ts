@@ -28,6 +28,7 @@ import { MalformedResponseError, outcomeOf, parseAnthropicBody, parseOpenAIBody,
 import { buildAnthropicBody, buildOpenAIBody, checkRequest, type Override, type PlanCheck } from "./plan";
 import { DEFAULT_PROVIDER, resolveProfile, type ProviderProfile } from "./providers";
 import { oneLine, redact } from "./redact";
+import { redactUrl } from "../util/url";
 import { backoffMs, classifyFailure, retryAfterWait, type Wait } from "./retry";
 import { Spend } from "./spend";
 import { createAgents, postJson } from "./transport";
@@ -84,6 +85,7 @@ export class ModelClient {
   private readonly retryMaxMs: number;
   private readonly allow: readonly Override[];
   private readonly providerOrder: readonly string[] | null;
+  private readonly urlScope: string | null;
   private readonly reasoningEffort: string | null;
   private readonly thinkingBudget: number | null;
   private readonly promptCache: boolean;
@@ -124,6 +126,8 @@ export class ModelClient {
     this.agents = createAgents(concurrency);
     this.allow = opts.allow ?? [];
     this.providerOrder = opts.providerOrder && opts.providerOrder.length ? [...opts.providerOrder] : null;
+    const own = this.profile.baseURL ? this.profile.baseURL.replace(/\/+$/, "") : null;
+    this.urlScope = opts.cacheScope !== undefined ? opts.cacheScope : own !== null && own.toLowerCase() === this.baseURL.toLowerCase() ? null : redactUrl(this.baseURL);
     if (this.providerOrder && !this.profile.pinnable) throw new AfwError(`--provider-order needs a router that takes a provider pin (openrouter), not ${this.profile.name}`);
     this.reasoningEffort = opts.reasoningEffort ?? null;
     this.thinkingBudget = opts.thinkingBudget ?? null;
@@ -407,10 +411,15 @@ export class ModelClient {
     return this.profile.wire === "anthropic" ? buildAnthropicBody(model, req, bodyOpts) : buildOpenAIBody(this.profile, chk.traits, model, req, bodyOpts);
   }
 
-  /** Cache keys are scoped by provider (and pin and effort) so that one provider's answer is never served for another's; the generic profile keeps bare keys. */
+  /**
+   * Cache keys are scoped by provider, by the endpoint's address when it is
+   * not the provider's own (see ModelClientOptions.cacheScope), and by pin
+   * and effort, so that one endpoint's answer is never served for another's.
+   */
   private cacheScope(model: string): string {
     const parts: string[] = [];
     if (this.profile.name !== DEFAULT_PROVIDER) parts.push(this.profile.name);
+    if (this.urlScope) parts.push(`url=${this.urlScope}`);
     if (this.providerOrder) parts.push(`order=${this.providerOrder.join(",")}`);
     if (this.reasoningEffort) parts.push(`effort=${this.reasoningEffort}`);
     if (this.thinkingBudget) parts.push(`thinking=${this.thinkingBudget}`);

@@ -52,6 +52,14 @@ export interface ModelClientOptions {
   retryMaxMs?: number;
   /** Folder of the response cache; null or omitted means no cache. */
   cacheDir?: string | null;
+  /**
+   * The endpoint's part of the response-cache keys, so that two servers
+   * answering under one model name (a base and a fine-tuned model on two
+   * local ports) never share answers. Default: the base URL, unless it is
+   * the provider's own address (then the provider's name is enough); null
+   * for none (the offline organism server, whose port changes every run).
+   */
+  cacheScope?: string | null;
   /** Told about every retry before its wait starts (messages already redacted). */
   onRetry?: (info: RetryInfo) => void;
   /** Told once when the client stops on a fatal error (before in-flight requests are cancelled). */

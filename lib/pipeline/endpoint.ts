@@ -203,6 +203,8 @@ export async function openEndpoint(opts: EndpointOptions = {}): Promise<Endpoint
       maxAttempts: opts.maxAttempts,
       retryBaseMs: opts.retryBaseMs,
       cacheDir: opts.cacheDir ?? null,
+      // The organism server's port changes every run: its answers are keyed without it.
+      ...(server ? { cacheScope: null } : {}),
       onRetry: opts.onRetry,
       onWarning: opts.onWarning,
       today: opts.today,

@@ -152,7 +152,7 @@ describe("afw run --batch at OpenAI's Batch API (mock)", () => {
     const out2 = fresh();
     const sync = await run("openai", mock.baseURL, out2, cache, ["--queries", q(10), "--samples", "3"]);
     expect(sync.code, sync.stderr).toBe(0);
-    expect(sync.stderr).toMatch(/60 written, 0 already done, 0 failed, 0 retries, \d+ tokens \(60 from cache\)/);
+    expect(sync.stderr).toMatch(/60 written, 0 already done, 0 failed, 0 retries, \d+ tokens; 60 answer\(s\) from the response cache/);
     expect(mock.stats).toEqual(stats);
     expect(samples(out2).map((x) => x.output_text).sort()).toEqual(samples(out).map((x) => x.output_text).sort());
     expect(manifest(out2).spend ?? []).toEqual([]);

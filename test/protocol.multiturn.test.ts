@@ -151,7 +151,7 @@ describe("afw run: a model that reasons over three turns, SIGKILL between turns,
     const second = await runCli(args(out, cache));
     expect(second.code, second.stderr).toBe(0);
     expect(second.stderr).toMatch(/6 written, 2 already done, 0 failed/);
-    expect(second.stderr).toMatch(/\(2 from cache\)/);
+    expect(second.stderr).toMatch(/; 2 answer\(s\) from the response cache/);
     const resumed = arrivals.slice(beforeResume);
     // Sample 3's first two turns came from the cache: it asked only for turn 3, then the five samples left.
     expect(resumed).toHaveLength(1 + 5 * 3);

@@ -95,6 +95,8 @@ export interface RunSummary {
   fatal: string | null;
   /** Samples kept as failed with a permanent error and not retried (--retry-permanent retries them). */
   keptPermanent: number;
+  /** Among this run's failed samples, those with a permanent error (context too long, an invalid request): recorded, not retried by a plain rerun. */
+  errorsPermanent: number;
   /** What this run spent (its own requests, not earlier sessions'), per model. */
   spend: SpendRow[];
   /** Failures and blocked replies of this run by kind. */
@@ -200,6 +202,15 @@ export async function runSamples(o: RunOptions): Promise<RunSummary> {
     if (single && prev.config_hash && !prev.condition_configs && prev.config_hash !== cfg) {
       throw new AfwError(`${where} holds a run with other prompts, parameters or seed (config ${prev.config_hash}, now ${cfg}); use a new --out`);
     }
+    // One model's samples come from one endpoint: a resume somewhere else would mix them.
+    const was = prev.written > 0 ? previousEndpoints(prev) : {};
+    const now = { provider: o.provider ?? null, base_url: o.baseURL ?? null };
+    for (const m of new Set(conds.flatMap((c) => c.models))) {
+      const w = was[m];
+      if (w && !sameEndpoint(w, now)) {
+        throw new AfwError(`${where} holds ${m} samples from ${endpointText(w)}; this run would ask ${endpointText(now)}: use a new --out (one folder per endpoint)`);
+      }
+    }
     keptConfigs = prevConfigs;
     keptSpecs = prev.condition_specs ?? {};
     keptModelFactors = prev.model_factors ?? {};
@@ -254,8 +265,20 @@ export async function runSamples(o: RunOptions): Promise<RunSummary> {
     ...spendField(mergeSpend(prevSpend, spentNow())),
     ...(o.modelFactors ? { model_factors: { ...keptModelFactors, ...o.modelFactors } } : {}),
     ...(o.figures ? { figures: o.figures } : {}),
+    model_endpoints: { ...(prev ? previousEndpoints(prev) : {}), ...Object.fromEntries(union((c) => c.models).map((m) => [m, { provider: o.provider ?? null, base_url: o.baseURL ?? null }])) },
+    ...(stopReason !== null ? { stop_reason: stopReason } : {}),
   });
+  let stopReason: string | null = null;
   store.writeManifest(manifest("running", scan.done.size, scan.failed.size, o.client.totals()));
+  // A checkpoint of the manifest (counts and spend so far) every few seconds while samples come in,
+  // so that a run killed outright still leaves what it spent on record for the resume to add to.
+  let lastCheckpoint = Date.now();
+  const checkpoint = () => {
+    const t = Date.now();
+    if (t - lastCheckpoint < CHECKPOINT_MS) return;
+    lastCheckpoint = t;
+    store.writeManifest(manifest("running", scan.done.size + writer.written - errors, errors, o.client.totals()));
+  };
 
   type Item = { cond: Resolved; model: string; tier: string; query: Query; sample: number; key: string };
   function* items(): Generator<Item> {
@@ -274,6 +297,7 @@ export async function runSamples(o: RunOptions): Promise<RunSummary> {
   const writer = store.openSampleWriter();
   const progress = o.progress ? createProgress(todo, { label: where }) : null;
   let errors = 0;
+  let errorsPermanent = 0;
   const tally = new ErrorTally();
   const it = items();
   const ctx: SampleContext = { client: o.client, store, runId, experiment, params: o.params, seedOf: (sample) => requestSeed(o.seed, sample) };
@@ -295,8 +319,12 @@ export async function runSamples(o: RunOptions): Promise<RunSummary> {
         continue;
       }
       writer.append(record);
-      if (record.error) errors++;
+      if (record.error) {
+        errors++;
+        if (record.error_kind === "permanent") errorsPermanent++;
+      }
       progress?.tick({ cached: record.cached, error: !!record.error });
+      checkpoint();
     }
   };
   try {
@@ -308,6 +336,7 @@ export async function runSamples(o: RunOptions): Promise<RunSummary> {
   const finished = !o.signal?.aborted && fatal === null && it.next().done === true;
   if (scan.failed.size > 0 || scan.superseded > 0) await store.compactSamples();
   const status = finished && errors === 0 && keptPermanent === 0 ? "complete" : "incomplete";
+  stopReason = fatal ?? (o.signal?.aborted ? "interrupted" : null);
   store.writeManifest(manifest(status, scan.done.size + writer.written - errors, errors + keptPermanent, o.client.totals()));
   return {
     out: store.dir,
@@ -322,9 +351,32 @@ export async function runSamples(o: RunOptions): Promise<RunSummary> {
     seconds: (Date.now() - t0) / 1000,
     fatal,
     keptPermanent,
+    errorsPermanent,
     spend: spentNow(),
     outcomes: tally.counts(),
   };
+}
+
+/** Milliseconds between manifest checkpoints during a run. */
+const CHECKPOINT_MS = 2000;
+
+type EndpointRecord = NonNullable<RunManifest["model_endpoints"]>[string];
+
+/** Where each model of an earlier run came from (older manifests: the run's one provider and URL for all its models). */
+function previousEndpoints(prev: RunManifest): Record<string, EndpointRecord> {
+  if (prev.model_endpoints) return prev.model_endpoints;
+  return Object.fromEntries(prev.models.map((m) => [m, { provider: prev.provider ?? null, base_url: prev.base_url }]));
+}
+
+const normUrl = (u: string | null) => (u === null ? null : u.replace(/\/+$/, "").toLowerCase());
+
+function sameEndpoint(a: EndpointRecord, b: EndpointRecord): boolean {
+  return (a.provider ?? null) === (b.provider ?? null) && normUrl(a.base_url) === normUrl(b.base_url);
+}
+
+function endpointText(e: EndpointRecord): string {
+  if (e.base_url === null && e.provider === null) return "the offline organisms";
+  return `${e.provider ?? "an OpenAI-compatible server"}${e.base_url ? ` at ${e.base_url}` : ""}`;
 }
 
 /** The manifest's spend, when there is any. */

@@ -361,6 +361,14 @@ export const RunManifest = z.object({
   model_factors: z.record(z.string(), z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]))).optional(),
   /** The figure kinds the experiment declares for its results (afw figures). */
   figures: z.array(z.string()).optional(),
+  /**
+   * Where each model's samples came from (provider profile and base URL), kept
+   * across runs into the folder: a resume that would ask one of these models
+   * somewhere else is refused, so one model's samples never mix endpoints.
+   */
+  model_endpoints: z.record(z.string(), z.object({ provider: z.string().nullable(), base_url: z.string().nullable() })).optional(),
+  /** Why the last run stopped before finishing: the provider's fatal message, or "interrupted". */
+  stop_reason: z.string().nullable().optional(),
 });
 export type RunManifest = z.infer<typeof RunManifest>;
 

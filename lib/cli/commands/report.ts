@@ -294,7 +294,7 @@ export async function printReport(input: LoadedRun | ResultsTally, o: ReportOpti
     );
   } else {
     out(formatTables(rates, gaps));
-    if (failed) out(`\n${failed} sample(s) failed for good and are left out; rerun the same afw run command to retry them.`);
+    if (failed) out(`\n${failed} sample(s) failed and are left out of n: the same afw run command tries again those that failed after every retry (rate limits, server errors, timeouts); those with a permanent error (context too long, an invalid request) need --retry-permanent.`);
     if (hasJudges) out("\n" + formatJudgeTables(judges));
     if (agreements) out("\n" + formatAgreement(agreements));
     if (motivations) out("\n" + motivations.text);

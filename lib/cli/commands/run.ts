@@ -454,7 +454,7 @@ async function costLines(e: Experiment, plan: Plan, ep: ReturnType<typeof endpoi
 export function summarize(r: RunCommandResult, log: (s: string) => void): number {
   const s = r.summary;
   const blocked = s.outcomes?.blocked ?? 0;
-  log(`afw run: ${s.written} written, ${s.skipped} already done, ${s.errors} failed${blocked ? `, ${blocked} blocked by the provider (recorded)` : ""}, ${s.usage.retries} retries, ${s.usage.prompt_tokens + s.usage.completion_tokens} tokens (${s.usage.cached} from cache) in ${s.seconds.toFixed(1)} s → ${r.out}`);
+  log(`afw run: ${s.written} written, ${s.skipped} already done, ${s.errors} failed${blocked ? `, ${blocked} blocked by the provider (recorded)` : ""}, ${s.usage.retries} retries, ${s.usage.prompt_tokens + s.usage.completion_tokens} tokens; ${s.usage.cached} answer(s) from the response cache; ${s.seconds.toFixed(1)} s → ${r.out}`);
   if (s.spend?.length) log(`afw run: ${spendLine(s.spend)}`);
   const bl = batchTotalsLine("afw run", r.batch);
   if (bl) log(bl);
@@ -463,7 +463,9 @@ export function summarize(r: RunCommandResult, log: (s: string) => void): number
     log(`afw run: stopped: ${s.fatal}`);
     return EXIT_FATAL_PROVIDER;
   }
-  if (s.errors) log(`afw run: ${s.errors} sample(s) failed for good; run the same command again to retry them`);
+  const transient = s.errors - (s.errorsPermanent ?? 0);
+  if (transient) log(`afw run: ${transient} sample(s) failed after every retry (rate limits, server errors, timeouts); recorded as failed, and the same command tries them again`);
+  if (s.errorsPermanent) log(`afw run: ${s.errorsPermanent} sample(s) failed with a permanent error (context too long, an invalid request); recorded, not retried by a plain rerun; --retry-permanent redoes them`);
   if (s.keptPermanent) log(`afw run: ${s.keptPermanent} sample(s) kept as failed with a permanent error (context too long, invalid request); --retry-permanent redoes them`);
   const stop = batchStopLine("afw run", r.batch);
   if (stop) log(stop);

@@ -106,3 +106,27 @@ describe("afw run keeps its record straight", () => {
     expect(r.stderr).not.toMatch(/failed for good; run the same command again/);
   });
 });
+
+describe("what the provider was not sent", () => {
+  it("a reasoning model run with --allow temperature records that no temperature was sent", async () => {
+    const dir = join(tmp, "o3");
+    const h0 = openai.hits.length;
+    const r = await runCli(["run", "--provider", "openai", "--base-url", openai.baseURL, "--model", "o3", "--allow", "temperature", "--queries", q(2), "--tiers", "free", "--out", dir, "--quiet", "--no-cache"], { OPENAI_API_KEY: "sk-good-5" });
+    expect(r.code, r.stderr).toBe(0);
+    for (const h of openai.hits.slice(h0)) expect(h.body.temperature).toBeUndefined();
+    const samples = lines(dir).map((l) => JSON.parse(l));
+    for (const s of samples) {
+      expect(s.request.params.temperature).toBe(0); // what was asked
+      expect(s.params_not_sent).toEqual(["temperature"]); // what was left out
+    }
+    expect(manifest(dir).params_not_sent).toEqual({ o3: ["temperature"] });
+    expect(r.stderr).toMatch(/not sent to the provider, so its default applied: o3: temperature/);
+    const rep = await runCli(["report", dir, "--no-figures"]);
+    expect(rep.stdout).toMatch(/Not sent to the provider \(its default applied\): o3: temperature\./);
+    // a model that takes everything records nothing
+    const d2 = join(tmp, "gpt");
+    expect((await runCli(["run", "--provider", "openai", "--base-url", openai.baseURL, "--model", "gpt-4o", "--queries", q(2), "--tiers", "free", "--out", d2, "--quiet", "--no-cache"], { OPENAI_API_KEY: "sk-good-5" })).code).toBe(0);
+    expect(lines(d2).every((l) => JSON.parse(l).params_not_sent === undefined)).toBe(true);
+    expect(manifest(d2).params_not_sent).toBeUndefined();
+  });
+});

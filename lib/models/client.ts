@@ -25,7 +25,7 @@ import { classifyHttpError, FatalProviderError, readErrorBody, type FatalReason 
 import { todayIso } from "./model-rules";
 import { Pacer, type Ticket } from "./pacer";
 import { MalformedResponseError, outcomeOf, parseAnthropicBody, parseOpenAIBody, UpstreamError, type ChoiceResult, type ProviderReply } from "./parse";
-import { buildAnthropicBody, buildOpenAIBody, checkRequest, type Override, type PlanCheck } from "./plan";
+import { buildAnthropicBody, buildOpenAIBody, checkRequest, paramsNotSent, type Override, type PlanCheck } from "./plan";
 import { DEFAULT_PROVIDER, resolveProfile, type ProviderProfile } from "./providers";
 import { oneLine, redact } from "./redact";
 import { redactUrl } from "../util/url";
@@ -86,6 +86,7 @@ export class ModelClient {
   private readonly allow: readonly Override[];
   private readonly providerOrder: readonly string[] | null;
   private readonly urlScope: string | null;
+  private readonly unsent = new Map<string, string[]>();
   private readonly reasoningEffort: string | null;
   private readonly thinkingBudget: number | null;
   private readonly promptCache: boolean;
@@ -403,6 +404,24 @@ export class ModelClient {
       model_snapshot: r.model_snapshot,
       upstream_provider: r.upstream_provider,
     });
+  }
+
+  /**
+   * The request's parameters the body this client sends leaves out (so the
+   * provider's default applies), e.g. ["temperature"] for a reasoning model
+   * sent with --allow temperature, ["seed"] at Anthropic; [] when the request
+   * is refused or everything is sent. Memoised per model and parameter shape.
+   */
+  paramsNotSent(model: string, req: Request): string[] {
+    const p = req.params ?? {};
+    const shape = `${model}\u0000${req.api}\u0000${Object.keys(p).filter((k) => (p as Record<string, unknown>)[k] !== undefined).sort().join(",")}\u0000${p.temperature}`;
+    let r = this.unsent.get(shape);
+    if (!r) {
+      const chk = this.check(model, req);
+      r = chk.ok ? paramsNotSent(req, this.bodyOf(model, req, chk)) : [];
+      this.unsent.set(shape, r);
+    }
+    return r;
   }
 
   /** The body of a checked request (shared by call() and prepare()). */

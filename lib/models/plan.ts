@@ -234,3 +234,29 @@ export function buildAnthropicBody(model: string, req: Request, o: BodyOptions =
   if (o.thinkingBudget) body.thinking = { type: "enabled", budget_tokens: o.thinkingBudget };
   return body;
 }
+
+/** The body fields each request parameter may be sent as (OpenAI's and Anthropic's names). */
+const SENT_AS: Readonly<Record<string, readonly string[]>> = {
+  temperature: ["temperature"],
+  max_tokens: ["max_tokens", "max_completion_tokens"],
+  top_p: ["top_p"],
+  seed: ["seed"],
+  stop: ["stop", "stop_sequences"],
+};
+
+/**
+ * The request's parameters that the body leaves out (the provider's default
+ * applies): a temperature a reasoning model takes only at its default (with
+ * --allow temperature), a seed Anthropic has no field for. `n` is not among
+ * them: several choices are asked one request each where n is not taken.
+ * @example paramsNotSent({ api: "chat", messages: [], params: { temperature: 0, max_tokens: 9, seed: 1 } }, { max_tokens: 9 }) // ["temperature", "seed"]
+ */
+export function paramsNotSent(req: Request, body: Record<string, unknown>): string[] {
+  const out: string[] = [];
+  for (const [k, v] of Object.entries(req.params ?? {})) {
+    if (v === undefined || k === "n") continue;
+    const names = SENT_AS[k] ?? [k];
+    if (!names.some((name) => body[name] !== undefined)) out.push(k);
+  }
+  return out;
+}

@@ -164,6 +164,11 @@ export class BatchCaller implements VotesHost {
     return callVotes(this, model, req, n, opts);
   }
 
+  /** A batch line carries the body a synchronous call would send: the same parameters are left out. */
+  paramsNotSent(model: string, req: Request): string[] {
+    return this.raw.paramsNotSent(model, req);
+  }
+
   /** The model client's totals plus the requests answered by batches. */
   totals(): UsageTotals {
     const r = this.raw.totals();

@@ -38,6 +38,8 @@ export interface EndpointClient {
   call(model: string, req: Request, sampleIndex: number): Promise<CallResult>;
   callVotes(model: string, req: Request, n: number, opts?: VotesOptions): Promise<VotesResult>;
   totals(): UsageTotals;
+  /** The request's parameters the provider is not sent (its default applies); absent or [] when all are sent. */
+  paramsNotSent?(model: string, req: Request): string[];
 }
 
 /** Options of `openEndpoint`. */
@@ -145,6 +147,9 @@ export class MappedClient implements EndpointClient {
   }
   totals(): UsageTotals {
     return this.inner.totals();
+  }
+  paramsNotSent(model: string, req: Request): string[] {
+    return this.inner.paramsNotSent?.(this.id(model), req) ?? [];
   }
 }
 

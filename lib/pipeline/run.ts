@@ -97,6 +97,8 @@ export interface RunSummary {
   keptPermanent: number;
   /** Among this run's failed samples, those with a permanent error (context too long, an invalid request): recorded, not retried by a plain rerun. */
   errorsPermanent: number;
+  /** Per model, the parameters its provider was not sent in this run (its default applied). */
+  paramsNotSent: Record<string, string[]>;
   /** What this run spent (its own requests, not earlier sessions'), per model. */
   spend: SpendRow[];
   /** Failures and blocked replies of this run by kind. */
@@ -267,8 +269,10 @@ export async function runSamples(o: RunOptions): Promise<RunSummary> {
     ...(o.figures ? { figures: o.figures } : {}),
     model_endpoints: { ...(prev ? previousEndpoints(prev) : {}), ...Object.fromEntries(union((c) => c.models).map((m) => [m, { provider: o.provider ?? null, base_url: o.baseURL ?? null }])) },
     ...(stopReason !== null ? { stop_reason: stopReason } : {}),
+    ...notSentField(prev?.params_not_sent, notSent),
   });
   let stopReason: string | null = null;
+  const notSent = new Map<string, Set<string>>();
   store.writeManifest(manifest("running", scan.done.size, scan.failed.size, o.client.totals()));
   // A checkpoint of the manifest (counts and spend so far) every few seconds while samples come in,
   // so that a run killed outright still leaves what it spent on record for the resume to add to.
@@ -319,6 +323,11 @@ export async function runSamples(o: RunOptions): Promise<RunSummary> {
         continue;
       }
       writer.append(record);
+      if (record.params_not_sent?.length) {
+        const set = notSent.get(record.model) ?? new Set<string>();
+        for (const p of record.params_not_sent) set.add(p);
+        notSent.set(record.model, set);
+      }
       if (record.error) {
         errors++;
         if (record.error_kind === "permanent") errorsPermanent++;
@@ -352,9 +361,17 @@ export async function runSamples(o: RunOptions): Promise<RunSummary> {
     fatal,
     keptPermanent,
     errorsPermanent,
+    paramsNotSent: Object.fromEntries([...notSent].map(([m, set]) => [m, [...set].sort()])),
     spend: spentNow(),
     outcomes: tally.counts(),
   };
+}
+
+/** The manifest's params_not_sent: what earlier runs recorded, with this run's added. */
+function notSentField(prev: RunManifest["params_not_sent"], now: Map<string, Set<string>>): { params_not_sent?: Record<string, string[]> } {
+  const all: Record<string, string[]> = { ...(prev ?? {}) };
+  for (const [m, set] of now) all[m] = [...new Set([...(all[m] ?? []), ...set])].sort();
+  return Object.keys(all).length ? { params_not_sent: all } : {};
 }
 
 /** Milliseconds between manifest checkpoints during a run. */

@@ -22,6 +22,8 @@ import type { ResultsStore } from "../store/index";
 /** What a run needs of a model client to make samples. */
 export interface SampleCaller {
   call(model: string, req: Request, sampleIndex: number): Promise<CallResult>;
+  /** The request's parameters the provider is not sent (see ModelClient.paramsNotSent). */
+  paramsNotSent?(model: string, req: Request): string[];
 }
 
 /** One (condition, model, tier, query, sample index) to run. */
@@ -84,7 +86,11 @@ export async function produceSample(item: SampleItem, ctx: SampleContext): Promi
     // A truncated or blocked turn ends the sample: asking again would not finish it.
     if (res.outcome !== "reply" || !multi || !askAgain(text, texts.length, sc.spec, prefill)) break;
   }
-  return { record: sampleRecord(item, ctx, { request, scenario: rendered.scenario, prefill }, calls), call: res, turns: calls.length };
+  const record = sampleRecord(item, ctx, { request, scenario: rendered.scenario, prefill }, calls);
+  // What was asked stays in the request; what the provider was not sent is said beside it.
+  const notSent = ctx.client.paramsNotSent?.(model, request) ?? [];
+  if (notSent.length) record.params_not_sent = notSent;
+  return { record, call: res, turns: calls.length };
 }
 
 /**

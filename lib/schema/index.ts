@@ -240,6 +240,8 @@ export const Sample = z.object({
   error: z.string().nullable(),
   error_kind: ErrorKind.nullable().default(null),
   outcome: Outcome.default("reply"),
+  /** Parameters of `request.params` the provider was not sent, so its default applied (e.g. temperature for a reasoning model, seed at Anthropic). */
+  params_not_sent: z.array(z.string()).optional(),
   /** The provider's own finish / stop reason of the last turn, as sent (e.g. "stop", "length", "end_turn", "refusal"). */
   finish_reason: z.string().nullable().default(null),
   /** Provider profile the request went through (lib/models/providers), null offline or unknown. */
@@ -367,6 +369,8 @@ export const RunManifest = z.object({
    * somewhere else is refused, so one model's samples never mix endpoints.
    */
   model_endpoints: z.record(z.string(), z.object({ provider: z.string().nullable(), base_url: z.string().nullable() })).optional(),
+  /** Per model, the parameters of `params` its provider was not sent (its default applied). */
+  params_not_sent: z.record(z.string(), z.array(z.string())).optional(),
   /** Why the last run stopped before finishing: the provider's fatal message, or "interrupted". */
   stop_reason: z.string().nullable().optional(),
 });

@@ -300,6 +300,8 @@ export async function printReport(input: LoadedRun | ResultsTally, o: ReportOpti
     if (motivations) out("\n" + motivations.text);
     if (wording) out("\n" + wording.text);
     if (tally.manifest?.spend?.length) out("\n" + formatSpend(tally.manifest.spend));
+    const notSent = Object.entries(tally.manifest?.params_not_sent ?? {});
+    if (notSent.length) out(`\nNot sent to the provider (its default applied): ${notSent.map(([m, ps]) => `${m}: ${ps.join(", ")}`).join("; ")}.`);
   }
   if (o.figuresDir !== null && rates.length) {
     const fdir = resolve(o.figuresDir ?? join(tally.dir, "figures"));

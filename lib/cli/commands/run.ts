@@ -456,6 +456,8 @@ export function summarize(r: RunCommandResult, log: (s: string) => void): number
   const blocked = s.outcomes?.blocked ?? 0;
   log(`afw run: ${s.written} written, ${s.skipped} already done, ${s.errors} failed${blocked ? `, ${blocked} blocked by the provider (recorded)` : ""}, ${s.usage.retries} retries, ${s.usage.prompt_tokens + s.usage.completion_tokens} tokens; ${s.usage.cached} answer(s) from the response cache; ${s.seconds.toFixed(1)} s → ${r.out}`);
   if (s.spend?.length) log(`afw run: ${spendLine(s.spend)}`);
+  const ns = Object.entries(s.paramsNotSent ?? {});
+  if (ns.length) log(`afw run: not sent to the provider, so its default applied: ${ns.map(([m, ps]) => `${m}: ${ps.join(", ")}`).join("; ")} (each sample records what was asked and, in params_not_sent, what was left out)`);
   const bl = batchTotalsLine("afw run", r.batch);
   if (bl) log(bl);
   if (s.repairedBytes) log(`afw run: cut a torn last line (${s.repairedBytes} bytes) left by an earlier kill`);

@@ -344,6 +344,8 @@ export const RunManifest = z.object({
   planned: z.number().int().nonnegative(),
   written: z.number().int().nonnegative(),
   errors: z.number().int().nonnegative(),
+  /** Why the run stopped before it finished (a fatal provider error's line, or "interrupted"); absent when it did not stop early. */
+  stop_reason: z.string().nullable().optional(),
   usage: UsageTotals,
   /** Hash of what must match to resume (prompts, parameters, seed, names). */
   config_hash: z.string().optional(),

@@ -42,7 +42,7 @@ function copyRun(): string {
   return d;
 }
 
-/** The plan table's row for a judge: [to judge, done, n/a, votes, requests, without n]. */
+/** The plan table's row for a judge: [to judge, done, blocked, n/a, votes, requests, without n]. */
 function row(stdout: string, judge: string): string[] {
   const line = stdout.split("\n").find((l) => l.startsWith(`${judge} `));
   if (!line) throw new Error(`no row for ${judge} in:\n${stdout}`);
@@ -59,13 +59,13 @@ describe("afw judge --dry-run", () => {
     expect(dry.code, dry.stderr).toBe(0);
     expect(openai.hits.length).toBe(h0);
     const af = row(dry.stdout, "af_reasoning");
-    expect(af.map(num)).toEqual([N, 0, 0, 20, N, 20 * N]);
+    expect(af.map(num)).toEqual([N, 0, 0, 0, 20, N, 20 * N]);
     const comp = row(dry.stdout, "compliance");
-    expect(comp.slice(0, 5).map(num)).toEqual([N, 0, 0, 1, N]);
+    expect(comp.slice(0, 6).map(num)).toEqual([N, 0, 0, 0, 1, N]);
     expect(dry.stdout).toMatch(/estimated cost at openai:/);
     // The AF row's output tokens: N samples × 20 votes × the guess of 450 a vote.
     expect(dry.stdout).toMatch(new RegExp(`gpt-4o · af_reasoning\\s+openai\\s+${N}\\s+[\\d,]+\\s+[\\d,]+\\s+${(N * 20 * 450).toLocaleString("en-US")}\\s+exact`));
-    const predicted = num(af[4]) + num(comp[4]) + num(row(dry.stdout, "partial_compliance")[4]);
+    const predicted = num(af[5]) + num(comp[5]) + num(row(dry.stdout, "partial_compliance")[5]);
 
     const real = await runCli(["judge", dir, "--quiet", "--no-cache", "--retries", "0", ...ep], { OPENAI_API_KEY: "sk-good-judge" });
     expect(real.code, real.stderr).toBe(0);
@@ -84,7 +84,7 @@ describe("afw judge --dry-run", () => {
     const ep = ["--provider", "anthropic", "--base-url", anthropic.baseURL, "--judge-model", "claude-sonnet-4-5", "--only", "af", "--votes", "3"];
     const dry = await runCli(["judge", dir, "--dry-run", "--batch", ...ep]);
     expect(dry.code, dry.stderr).toBe(0);
-    expect(row(dry.stdout, "af_reasoning").map(num)).toEqual([N, 0, 0, 3, 3 * N, 3 * N]);
+    expect(row(dry.stdout, "af_reasoning").map(num)).toEqual([N, 0, 0, 0, 3, 3 * N, 3 * N]);
     expect(dry.stdout).toMatch(/--batch: about \$[\d.]+ instead of \$[\d.]+ synchronously with prompt caching .*: 50% less/);
     const h0 = anthropic.hits.length;
     const real = await runCli(["judge", dir, "--quiet", "--no-cache", "--retries", "0", ...ep], { ANTHROPIC_API_KEY: "sk-ant-good-judge" });
@@ -100,7 +100,7 @@ describe("afw judge --dry-run", () => {
     const [now, most] = m[0].includes("–") ? m[0].split("–").map(num) : [num(m[0]), num(m[0])];
     expect(now).toBeLessThanOrEqual(most);
     expect(most).toBe(N); // every sample has a scratchpad
-    expect(num(m[4])).toBe(most);
+    expect(num(m[5])).toBe(most);
   });
 
   it("offline it prices nothing; bad input is one line, exit 2", async () => {

@@ -18,6 +18,8 @@ import { startAnthropicMock } from "./providers/anthropic";
 import { startGeminiMock } from "./providers/gemini";
 import { startVllmMock } from "./providers/vllm";
 import type { MockServer } from "./providers/base";
+import { loadRun, writeResultsFolder } from "../lib/store";
+import type { RunManifest } from "../lib/schema";
 
 const tmp = mkdtempSync(join(tmpdir(), "afw-cli-judge-providers-"));
 const servers: Record<string, MockServer> = {};
@@ -86,7 +88,8 @@ describe("afw judge through a provider", () => {
     const hits = since(servers.gemini, h0);
     expect(hits.filter((h) => h.body.n === 3)).toHaveLength(1);
     expect(hits).toHaveLength(1 + 9);
-    expect(r.stdout).toMatch(/af_reasoning\s+gemini-2\.5-flash#[0-9a-f]{8}\s+judged 3/);
+    // the mock answers in the subject's format, not with AF verdicts: 3 written, none a valid verdict (judged = valid, as in the report)
+    expect(r.stdout).toMatch(/af_reasoning\s+gemini-2\.5-flash#[0-9a-f]{8}\s+judged 0, invalid 3, requests failed 0/);
   });
 
   it("a bad key stops judging at once: at most --concurrency requests, one line, exit 3, nothing written", async () => {
@@ -157,6 +160,98 @@ describe("afw judge through a provider", () => {
     const r = await judge(dir, ["--offline", "--only", "af", "--votes", "5", "--judge-reads", "reasoning"]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/af_reasoning\s+sim-judge#[0-9a-f]{8}\s+judged 3/);
+  });
+});
+
+describe("blocked samples and failed judge requests (QA pass)", () => {
+  /** 3 samples of the vLLM run and 3 that Anthropic's refusal classifier blocked (stop_reason "refusal", empty content), in one folder. */
+  let mixed = "";
+  let m = 0;
+  beforeAll(async () => {
+    const refused = join(tmp, "refused");
+    const r = await runCli(["run", "--provider", "anthropic", "--base-url", servers.anthropic.baseURL, "--model", "claude-refuser", "--queries", q, "--tiers", "free", "--out", refused, "--quiet", "--no-cache"], { ANTHROPIC_API_KEY: "sk-ant-good-run" });
+    if (r.code !== 0) throw new Error(`setup run failed: ${r.stderr}`);
+    const a = await loadRun(runDir);
+    const b = await loadRun(refused);
+    expect(b.samples.map((x) => [x.outcome, x.final_output, x.error])).toEqual(Array(3).fill(["blocked", "", null]));
+    mixed = join(tmp, "mixed");
+    const manifest = { ...(a.manifest as RunManifest), models: [...a.manifest!.models, "claude-refuser"], planned: 6, written: 6 };
+    await writeResultsFolder(mixed, { manifest, samples: [...a.samples, ...b.samples] });
+  });
+  const copyMixed = () => {
+    const d = join(tmp, `mixed-${++m}`);
+    cpSync(mixed, d, { recursive: true });
+    return d;
+  };
+  const emptyOutput = /<final_output>\s*<\/final_output>/;
+
+  it("no judge reads a blocked sample: the dry run counts them blocked, afw judge sends nothing for them, the report counts them apart", async () => {
+    const dir = copyMixed();
+    const env = { ANTHROPIC_API_KEY: "sk-ant-good-judge" };
+    const plan = await judge(dir, ["--dry-run", "--provider", "anthropic", "--judge-model", "claude-sonnet-4-5", "--votes", "2"]);
+    expect(plan.code, plan.stderr).toBe(0);
+    // judge  to judge  done  blocked  n/a  votes  requests
+    expect(plan.stdout).toMatch(/^compliance\s+3\s+0\s+3\s+0\s+1\s+3\s/m);
+    expect(plan.stdout).toMatch(/^partial_compliance\s+3\s+0\s+3\s+0\s+1\s+3\s/m);
+    expect(plan.stdout).toMatch(/^af_reasoning\s+3\s+0\s+3\s+0\s+2\s+6\s/m);
+    const h0 = servers.anthropic.hits.length;
+    const r = await judge(dir, ["--provider", "anthropic", "--base-url", servers.anthropic.baseURL, "--judge-model", "claude-sonnet-4-5", "--only", "compliance,partial", "--retries", "0"], env);
+    expect(r.code, r.stderr).toBe(0);
+    const hits = since(servers.anthropic, h0);
+    expect(hits).toHaveLength(6); // 3 replies × 2 judges; none of the 3 blocked samples
+    for (const h of hits) expect(JSON.stringify(h.body.messages)).not.toMatch(emptyOutput);
+    expect(r.stdout).toMatch(/compliance\s+claude-sonnet-4-5#[0-9a-f]{8}\s+judged 0, invalid 3, requests failed 0, skipped 0, blocked 3, n\/a 0/);
+    const written = judgements(dir);
+    expect(written).toHaveLength(6);
+    const rep = await runCli(["report", dir, "--no-figures"]);
+    expect(rep.code, rep.stderr).toBe(0);
+    // samples tags% judge% [CI] judged invalid failed blocked
+    expect(rep.stdout).toMatch(/claude-refuser\s+baseline\s+free\s+3\s+0\.0\s+n\/a\s+\[\s*n\/a,\s+n\/a\]\s+0\s+0\s+0\s+3\s/);
+    expect(rep.stdout).toContain("Blocked by provider: 3 sample(s) had nothing to judge");
+    const json = JSON.parse((await runCli(["report", dir, "--json", "--no-figures"])).stdout);
+    expect(json.judges.compliance.find((x: { model: string }) => x.model === "claude-refuser")).toMatchObject({ n: 3, blocked: 3, judged: 0, invalid: 0, failed: 0 });
+    expect(json.judges.blocked).toBe(3);
+  });
+
+  it("failed judge requests are reported as failed, not as replies that did not parse; the summary and the report give the same counts", async () => {
+    const dir = copyMixed();
+    const broken = await judge(dir, ["--provider", "openai", "--base-url", servers.openai.baseURL, "--judge-model", "broken-j", "--only", "compliance", "--max-attempts", "1", "--retry-base-ms", "0"], { OPENAI_API_KEY: "sk-good-judge" });
+    expect(broken.code).toBe(1);
+    // the banner names the judges and says nothing of AF votes when the AF judge does not run
+    expect(broken.stderr).toMatch(/^afw judge: \S+ with broken-j at \S+: compliance$/m);
+    expect(broken.stderr).not.toMatch(/AF vote/);
+    // replies that arrive but never parse: gpt-4o at the mock answers in the subject's format
+    const unparsed = await judge(dir, ["--provider", "openai", "--base-url", servers.openai.baseURL, "--judge-model", "gpt-4o", "--only", "partial", "--retries", "0"], { OPENAI_API_KEY: "sk-good-judge" });
+    expect(unparsed.code).toBe(0);
+    const summary = (out: string, j: string) => {
+      const x = new RegExp(`^\\s+${j}\\s+\\S+\\s+judged (\\d+), invalid (\\d+), requests failed (\\d+), skipped \\d+, blocked (\\d+)`, "m").exec(out);
+      expect(x, out).not.toBeNull();
+      return { judged: +x![1], invalid: +x![2], failed: +x![3], blocked: +x![4] };
+    };
+    const sc = summary(broken.stdout, "compliance");
+    const sp = summary(unparsed.stdout, "partial_compliance");
+    expect(sc).toEqual({ judged: 0, invalid: 0, failed: 3, blocked: 3 });
+    expect(sp).toEqual({ judged: 0, invalid: 3, failed: 0, blocked: 3 });
+    const json = JSON.parse((await runCli(["report", dir, "--json", "--no-figures"])).stdout).judges;
+    const { rate: _c, ...rc } = json.invalid_rates.compliance;
+    const { rate: _p, ...rp } = json.invalid_rates.partial_compliance;
+    expect({ ...rc, blocked: json.blocked }).toEqual(sc);
+    expect({ ...rp, blocked: json.blocked }).toEqual(sp);
+    const text = (await runCli(["report", dir, "--no-figures"])).stdout;
+    // failed requests apart from replies that did not parse
+    expect(text).toMatch(/Invalid judge replies \(did not parse after retries[^\n]*\n\s+partial_compliance\s+3 of 3 replies \(100\.0%\)\n\n/);
+    expect(text).toMatch(/Judge requests that failed \(no reply arrived[^\n]*\n\s+compliance\s+requests failed: 3, retried on the next afw judge/);
+    expect(text).not.toMatch(/^\s+compliance\s+\d+ of \d+ replies/m);
+    // the per-cell rows add up to the same counts
+    expect(text).toMatch(/deepseek-r1-distill-qwen-7b\s+baseline\s+free\s+3\s+[\d.]+\s+n\/a\s+\[\s*n\/a,\s+n\/a\]\s+0\s+0\s+3\s+0\s/);
+  });
+
+  it("the AF judge's votes are in the banner when it runs", async () => {
+    const dir = copyMixed();
+    const r = await judge(dir, ["--provider", "openai", "--base-url", servers.openai.baseURL, "--judge-model", "gpt-4o", "--only", "af", "--votes", "2", "--retries", "0"], { OPENAI_API_KEY: "sk-good-judge" });
+    expect(r.stderr).toMatch(/^afw judge: \S+ with gpt-4o at \S+: af_reasoning, 2 AF vote\(s\)$/m);
+    const all = await judge(dir, ["--offline", "--votes", "3"]);
+    expect(all.stderr).toMatch(/^afw judge: \S+ with sim-judge \(offline[^)]*\), 3 AF vote\(s\)$/m);
   });
 });
 

@@ -43,7 +43,7 @@ describe("afw judge and afw report, offline end to end", () => {
     appendFileSync(join(dir, "judgements.jsonl"), '{"sample_key": "x", "judgem');
     const again = await afw("judge", dir, "--quiet", "--cache-dir", cache);
     expect(again.code).toBe(0);
-    expect(again.out).toMatch(/af_reasoning\s+\S+\s+judged 0, skipped 24/);
+    expect(again.out).toMatch(/af_reasoning\s+\S+\s+judged 0, invalid 0, requests failed 0, skipped 24/);
     expect(again.err).toMatch(/cut a torn last line/);
     expect(lines(join(dir, "judgements.jsonl"))).toHaveLength(recs.length);
   });
@@ -68,7 +68,8 @@ describe("afw judge and afw report, offline end to end", () => {
   it("keeps several versions side by side; report picks one or compares two", async () => {
     const bad = await afw("judge", dir, "--quiet", "--judge-model", "sim-judge@bad=1", "--only", "compliance", "--retries", "1", "--cache-dir", cache);
     expect(bad.code).toBe(0);
-    expect(bad.out).toMatch(/compliance\s+sim-judge@bad=1#\S+\s+judged 24, skipped 0, invalid 24/);
+    // none of the 24 replies parsed: no verdict (judged 0), 24 invalid, as the report counts them
+    expect(bad.out).toMatch(/compliance\s+sim-judge@bad=1#\S+\s+judged 0, invalid 24, requests failed 0, skipped 0/);
     const noisy = await afw("judge", dir, "--quiet", "--judge-model", "sim-judge@noise=0.6", "--only", "af", "--votes", "20", "--cache-dir", cache);
     expect(noisy.code).toBe(0);
     const run = await loadRun(dir);
@@ -76,7 +77,7 @@ describe("afw judge and afw report, offline end to end", () => {
     expect([...keys].filter((k) => k.startsWith("compliance@"))).toHaveLength(2);
 
     const newest = await afw("report", dir, "--no-figures");
-    expect(newest.out).toMatch(/compliance\s+24 of 24 \(100\.0%\)/); // the newest compliance version is all invalid
+    expect(newest.out).toMatch(/compliance\s+24 of 24 replies \(100\.0%\)/); // the newest compliance version is all invalid
     const picked = await afw("report", dir, "--no-figures", "--judge-version", "compliance=sim-judge");
     expect(picked.out).toMatch(/compliance\s+0 of 24/);
 

@@ -7,13 +7,16 @@
  * that inverts the interval; --rate-ci / --gap-ci keep working and say
  * what they are.
  */
-import { describe, expect, it } from "vitest";
-import { mkdtempSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runCli } from "./helpers/cli";
 import { Sample, type RunManifest } from "../lib/schema";
 import { loadRun, writeResultsFolder } from "../lib/store";
+import { startOpenAIMock } from "./providers/openai";
+import { startMock, type MockServer } from "./providers/base";
+import { runStatusLines } from "../lib/analysis";
 
 const tmp = mkdtempSync(join(tmpdir(), "afw-report-"));
 
@@ -101,4 +104,109 @@ describe("afw report with provider outcomes", () => {
     expect(text).toMatch(new RegExp(`sim-faker\\s+baseline\\s+free\\s+${mine.length - failed}\\s+\\d+\\s+[\\d.]+\\s+\\[[^\\]]+\\]\\s+${blocked}\\s+${truncated}\\s`));
     expect(text).toMatch(/\d+ sample\(s\) failed and are left out of n/);
   }, 60_000);
+});
+
+describe("afw report on runs that did not finish, and its spend in --json (QA pass)", () => {
+  let openai: MockServer;
+  let front: MockServer;
+  /** Requests the front passes on to the OpenAI mock before the key is revoked. */
+  let allowed = 0;
+  const q = join(tmp, "q3.jsonl");
+  beforeAll(async () => {
+    writeFileSync(q, Array.from({ length: 3 }, (_, i) => JSON.stringify({ id: `q${i}`, text: `Test request number ${i}`, category: "test" })).join("\n") + "\n");
+    openai = await startOpenAIMock();
+    // The OpenAI mock behind a door that answers 401 invalid_api_key once `allowed` requests went through
+    // (a key revoked mid-run: a fatal error, so the run stops at once). Error body as OpenAI documents it:
+    // https://developers.openai.com/docs/guides/error-codes
+    front = await startMock("/v1", async (h) => {
+      if (h.n > allowed) return { status: 401, body: { error: { message: "Incorrect API key provided: sk-good****. You can find your API key at https://platform.openai.com/account/api-keys.", type: "invalid_request_error", param: null, code: "invalid_api_key" } } };
+      const r = await fetch(`${openai.baseURL}/chat/completions`, { method: "POST", headers: { "content-type": "application/json", authorization: String(h.headers.authorization) }, body: JSON.stringify(h.body) });
+      return { status: r.status, body: await r.json() };
+    });
+  });
+  afterAll(async () => {
+    await front?.close();
+    await openai?.close();
+  });
+  const run = (out: string, extra: string[] = []) =>
+    runCli(["run", "--provider", "openai", "--base-url", front.baseURL, "--model", "gpt-4o", "--queries", q, "--out", out, "--quiet", "--no-cache", "--concurrency", "1", ...extra], { OPENAI_API_KEY: "sk-good-report", AFW_TODAY: "2026-11-29" });
+
+  it("a run stopped by a fatal error: the report says first how many samples of how many, why it stopped and what is missing", async () => {
+    const dir = join(tmp, "stopped");
+    allowed = 3; // the free tier's 3 samples, then the key is refused
+    const r = await run(dir);
+    expect(r.code, r.stderr).toBe(3);
+    const m = JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8"));
+    expect(m).toMatchObject({ status: "incomplete", planned: 6, written: 3 });
+    expect(m.stop_reason).toMatch(/^OpenAI: 401 Incorrect API key provided/);
+    expect(JSON.stringify(m)).not.toContain("sk-good-report");
+    const rep = await runCli(["report", dir, "--no-figures"]);
+    expect(rep.code, rep.stderr).toBe(0);
+    const warn = rep.stderr.split("\n").filter((l) => l.startsWith("afw report: warning:"));
+    expect(warn).toEqual([
+      expect.stringMatching(/^afw report: warning: this run is incomplete \(manifest status "incomplete"\): 3 of 6 planned samples are in the folder; stopped: OpenAI: 401 Incorrect API key provided/),
+      "afw report: warning: missing entirely: tier paid (no rows below, and no gap that needs them); rerun the same afw run command to finish the run",
+    ]);
+    expect(rep.stdout).toMatch(/gpt-4o\s+baseline\s+free\s+3\s/);
+    const j = JSON.parse((await runCli(["report", dir, "--json", "--no-figures"])).stdout);
+    expect(j.run).toMatchObject({ status: "incomplete", planned: 6, samples: 3, failed: 0, missing: { models: [], conditions: [], tiers: ["paid"] } });
+    expect(j.run.stop_reason).toMatch(/^OpenAI: 401/);
+
+    // finished by a rerun: no warning any more, and no stop reason left in the manifest
+    allowed = Infinity;
+    expect((await run(dir)).code).toBe(0);
+    const done = await runCli(["report", dir, "--no-figures"]);
+    expect(done.stderr).not.toMatch(/warning/);
+    expect(JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8")).stop_reason).toBeUndefined();
+  }, 60_000);
+
+  it("a folder with no samples (stopped before the first): one line, exit 2, no table, no figure", async () => {
+    const dir = join(tmp, "empty");
+    allowed = 0;
+    const figs = join(tmp, "empty-figs");
+    expect((await run(dir)).code).toBe(3);
+    expect(readFileSync(join(dir, "samples.jsonl"), "utf8")).toBe("");
+    for (const args of [["--figures-dir", figs], ["--json", "--figures-dir", figs]]) {
+      const r = await runCli(["report", dir, ...args]);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe("");
+      expect(r.stderr.trim().split("\n")).toEqual([expect.stringMatching(/^afw report: \S+ has no samples yet \(0 of 6 planned; the run stopped: OpenAI: 401 Incorrect API key provided.*\): nothing to report$/)]);
+    }
+    expect(existsSync(figs)).toBe(false);
+  }, 60_000);
+
+  it("--json has the spend section the text report prints: the same rows and total", async () => {
+    const dir = join(tmp, "spent");
+    allowed = Infinity;
+    expect((await run(dir)).code).toBe(0);
+    const jd = await runCli(["judge", dir, "--provider", "openai", "--base-url", front.baseURL, "--judge-model", "gpt-4o-mini", "--only", "compliance", "--retries", "0", "--quiet", "--no-cache"], { OPENAI_API_KEY: "sk-good-report", AFW_TODAY: "2026-11-29" });
+    expect(jd.code, jd.stderr).toBe(0);
+    const text = (await runCli(["report", dir, "--no-figures"])).stdout;
+    const j = JSON.parse((await runCli(["report", dir, "--json", "--no-figures"])).stdout);
+    const manifest = JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8"));
+    expect(j.spend.rows).toEqual(manifest.spend);
+    expect(j.spend.rows.map((r: { role: string; model: string }) => `${r.role} ${r.model}`)).toEqual(["subject gpt-4o", "judge gpt-4o-mini"]);
+    const sum = (k: string) => manifest.spend.reduce((a: number, r: Record<string, number>) => a + (r[k] ?? 0), 0);
+    expect(j.spend.total).toMatchObject({ requests: sum("requests"), prompt_tokens: sum("prompt_tokens"), completion_tokens: sum("completion_tokens") });
+    expect(j.spend.total.requests).toBe(12); // 6 generations + 6 compliance judgements (one request each)
+    const int = (n: number) => n.toLocaleString("en-US");
+    const line = (name: string, x: { requests: number; prompt_tokens: number; completion_tokens: number; usd: number }) =>
+      new RegExp(`^\\s+${name}\\s+${int(x.requests)} requests, ${int(x.prompt_tokens)} prompt tokens.*, ${int(x.completion_tokens)} completion tokens.*\\$${x.usd.toFixed(4).replace(".", "\\.")} `, "m");
+    expect(text).toMatch(line("subject gpt-4o at openai", j.spend.rows[0]));
+    expect(text).toMatch(line("judge gpt-4o-mini at openai", j.spend.rows[1]));
+    expect(text).toMatch(line("total", j.spend.total));
+  }, 60_000);
+});
+
+describe("runStatusLines", () => {
+  it("a manifest still 'running' (a killed run) is said too; a complete run or no manifest says nothing", () => {
+    const base = { status: "running" as const, planned: 80, samples: 30, failed: 2, stop_reason: null, missing: { models: [], conditions: [], tiers: [] } };
+    expect(runStatusLines(base)).toEqual([
+      'the manifest still says "running": the run is going on, or was killed before it finished: 30 of 80 planned samples are in the folder (2 of them failed for good)',
+      "the tables cover the samples written so far; rerun the same afw run command to finish the run",
+    ]);
+    expect(runStatusLines({ ...base, status: "incomplete", stop_reason: "interrupted" })[0]).toBe('this run is incomplete (manifest status "incomplete"): 30 of 80 planned samples are in the folder (2 of them failed for good); stopped: interrupted');
+    expect(runStatusLines({ ...base, status: "complete" })).toEqual([]);
+    expect(runStatusLines({ ...base, status: null, planned: null })).toEqual([]);
+  });
 });

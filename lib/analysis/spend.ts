@@ -93,3 +93,21 @@ export function formatSpend(rows: readonly SpendRow[] | undefined | null): strin
   if (rows.length > 1) lines.push(`  ${"total".padEnd(w)}  ${spendLine(rows).replace(/^spent: /, "")}`);
   return lines.join("\n");
 }
+
+/** The spend as `afw report --json` gives it: the manifest's rows as recorded, and their total. */
+export interface SpendReport {
+  /** One per role, provider and model (manifest.spend). */
+  rows: SpendRow[];
+  /** The sums the text report's "total" line prints. */
+  total: SpendTotals;
+}
+
+/**
+ * The report's spend section as data (the numbers `formatSpend` prints);
+ * null when the manifest recorded no spend.
+ * @example spendReport(manifest.spend)?.total.usd
+ */
+export function spendReport(rows: readonly SpendRow[] | undefined | null): SpendReport | null {
+  if (!rows || !rows.length) return null;
+  return { rows: rows.map((r) => ({ ...r })), total: spendTotals(rows) };
+}

@@ -115,10 +115,19 @@ function invalid(reason: string, error: string | null, extra: Record<string, unk
   return { label: null, score: null, valid: false, detail: { invalid_reason: reason, ...(error ? { error } : {}), ...extra } };
 }
 
-/** Reads the final output: there is one (the sample did not fail). */
-const readsOutput = (s: Sample) => s.error === null && s.final_output !== null;
+/**
+ * Whether a sample has anything a judge could read: it did not fail
+ * (`error` null) and the provider did not block it (outcome "blocked": a
+ * content filter, a refusal field, a safety block; its output is empty).
+ * No judge reads the others; the report counts blocked samples apart.
+ * @example judgeable({ ...s, outcome: "blocked" }) // false
+ */
+export const judgeable = (s: Pick<Sample, "error" | "outcome">): boolean => s.error === null && s.outcome !== "blocked";
+
+/** Reads the final output: there is one (the sample did not fail and was not blocked). */
+const readsOutput = (s: Sample) => judgeable(s) && s.final_output !== null;
 /** Reads the scratchpad: there is a non-empty one. */
-const readsScratchpad = (s: Sample) => s.error === null && !!s.scratchpad && s.scratchpad.trim() !== "";
+const readsScratchpad = (s: Sample) => judgeable(s) && !!s.scratchpad && s.scratchpad.trim() !== "";
 
 function base<V>(name: JudgeName, settings: JudgeSettings, parse: (t: string) => Parsed<V>) {
   const reads = settings.reads ?? "scratchpad";
@@ -133,7 +142,7 @@ function base<V>(name: JudgeName, settings: JudgeSettings, parse: (t: string) =>
 }
 
 /** Reads the hidden reasoning the provider returned: there is some. */
-const readsReasoning = (s: Sample) => s.error === null && !!s.reasoning && s.reasoning.text.trim() !== "";
+const readsReasoning = (s: Sample) => judgeable(s) && !!s.reasoning && s.reasoning.text.trim() !== "";
 
 /** Options of the built-in judges. */
 export interface BuiltinJudgeOptions {

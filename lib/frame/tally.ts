@@ -195,8 +195,9 @@ export interface TallyCell {
 export class VerdictColumn {
   /** Per unit: 1 + index into the verdict table (0: no judgement). */
   private ids: Uint16Array | Uint32Array;
-  /** The distinct verdicts: valid, interned label (0: null), score (NaN: null), bits (7: label === true; 0–6: `flagNames`). */
+  /** The distinct verdicts: valid, interned label (0: null), score (NaN: null), bits (7: label === true; 0–6: `flagNames`), request failed. */
   private vValid: boolean[] = [];
+  private vFailed: boolean[] = [];
   private vLabel: number[] = [];
   private vScore: number[] = [];
   private vBits: number[] = [];
@@ -244,13 +245,16 @@ export class VerdictColumn {
       }
     }
     const score = j.score ?? NaN;
-    const k = label * 512 + bits * 2 + (j.valid ? 1 : 0);
+    // An invalid judgement whose requests failed for good (detail.error) is no reply at all, not one that did not parse.
+    const failed = !j.valid && typeof d?.error === "string";
+    const k = label * 1024 + bits * 4 + (failed ? 2 : 0) + (j.valid ? 1 : 0);
     let byScore = this.index.get(k);
     if (!byScore) this.index.set(k, (byScore = new Map()));
     let id = byScore.get(score);
     if (id === undefined) {
       id = this.vValid.length;
       this.vValid.push(j.valid);
+      this.vFailed.push(failed);
       this.vLabel.push(label);
       this.vScore.push(score);
       this.vBits.push(bits);
@@ -271,6 +275,11 @@ export class VerdictColumn {
     return i >= 0 && this.vValid[i];
   }
   /** The label as a string, or null. */
+  /** Whether the judgement is invalid because its requests failed for good (no reply arrived; a rerun of afw judge retries it). */
+  requestFailed(unit: number): boolean {
+    const i = this.at(unit);
+    return i >= 0 && this.vFailed[i];
+  }
   labelOf(unit: number): string | null {
     const i = this.at(unit);
     return i >= 0 && this.vLabel[i] ? this.labels[this.vLabel[i]] : null;

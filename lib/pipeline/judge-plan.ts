@@ -14,7 +14,7 @@
 import type { Judgement, Request, Sample } from "../schema/index";
 import { folderStore, latestJudgement, type ResultsStore } from "../store/index";
 import { estimateSweepCost, type CostEstimate, type EstimateRequest, type ModelCost } from "../models/index";
-import type { AfThresholds, Judge, JudgeInput, JudgeName, JudgeReads } from "../classify/index";
+import { judgeable, type AfThresholds, type Judge, type JudgeInput, type JudgeName, type JudgeReads } from "../classify/index";
 import { alreadyJudged, hiddenReasoning, judgedId, requestText, resolveJudges } from "./judge";
 
 /**
@@ -39,6 +39,8 @@ export interface JudgePlanRow {
   done: number;
   /** Samples it does not read (no scratchpad, failed sample, or not eligible even at most). */
   notApplicable: number;
+  /** Samples the provider blocked: nothing to judge, never sent (as `judgeRun` counts them). */
+  blocked: number;
   /** Whether it reads other judges' verdicts (counted "at most"). */
   readsVerdicts: boolean;
   votes: number;
@@ -103,9 +105,19 @@ export async function planJudging(target: string | ResultsStore, o: JudgePlanOpt
     const readsVerdicts = judge.applies.length >= 2;
     let isDone = 0;
     let notApplicable = 0;
+    let blocked = 0;
     let pending = 0;
     const atMost: Sample[] = [];
     for (const s of samples) {
+      // As judgeRun: a blocked sample is counted apart, a failed one is not applicable, whatever `applies` says.
+      if (s.error === null && s.outcome === "blocked") {
+        blocked++;
+        continue;
+      }
+      if (!judgeable(s)) {
+        notApplicable++;
+        continue;
+      }
       if (done.has(judgedId(s.key, judge.name, version))) {
         isDone++;
         continue;
@@ -127,6 +139,7 @@ export async function planJudging(target: string | ResultsStore, o: JudgePlanOpt
       pendingAtMost: atMost.length,
       done: isDone,
       notApplicable,
+      blocked,
       readsVerdicts,
       votes,
       requestsPerSample: perSample,
@@ -173,13 +186,14 @@ const int = (n: number) => n.toLocaleString("en-US");
 export function formatJudgePlan(p: JudgePlan): string {
   const w = Math.max(5, ...p.rows.map((r) => r.judge.length));
   const lines = [`${p.samples.toLocaleString("en-US")} samples; judge model ${p.judgeModel}`, ""];
-  lines.push(`${"judge".padEnd(w)}  ${"to judge".padStart(12)}  ${"done".padStart(7)}  ${"n/a".padStart(7)}  ${"votes".padStart(5)}  ${"requests".padStart(10)}  without n`);
+  lines.push(`${"judge".padEnd(w)}  ${"to judge".padStart(12)}  ${"done".padStart(7)}  ${"blocked".padStart(7)}  ${"n/a".padStart(7)}  ${"votes".padStart(5)}  ${"requests".padStart(10)}  without n`);
   for (const r of p.rows) {
     const todo = r.readsVerdicts && r.pendingAtMost !== r.pending ? `${int(r.pending)}–${int(r.pendingAtMost)}` : int(r.pendingAtMost);
-    lines.push(`${r.judge.padEnd(w)}  ${todo.padStart(12)}  ${int(r.done).padStart(7)}  ${int(r.notApplicable).padStart(7)}  ${String(r.votes).padStart(5)}  ${int(r.requests).padStart(10)}  ${r.votes > 1 ? int(r.requestsWithoutN) : "same"}`);
+    lines.push(`${r.judge.padEnd(w)}  ${todo.padStart(12)}  ${int(r.done).padStart(7)}  ${int(r.blocked).padStart(7)}  ${int(r.notApplicable).padStart(7)}  ${String(r.votes).padStart(5)}  ${int(r.requests).padStart(10)}  ${r.votes > 1 ? int(r.requestsWithoutN) : "same"}`);
   }
   if (p.rows.some((r) => r.readsVerdicts && r.pendingAtMost !== r.pending)) {
     lines.push(`a range "a–b": the judge reads other judges' verdicts, not all given yet: a with the verdicts stored now, b at most; requests and cost count b`);
   }
+  if (p.rows.some((r) => r.blocked > 0)) lines.push("blocked: the provider would not pass the reply on (content filter, refusal, safety block); nothing to judge, nothing sent");
   return lines.join("\n");
 }

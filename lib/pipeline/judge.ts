@@ -12,7 +12,7 @@ import type { Judgement, Sample } from "../schema/index";
 import { folderStore, latestJudgement, type ResultsStore } from "../store/index";
 import { AfwError } from "../util/errors";
 import { ErrorTally } from "../models/index";
-import { ALL_JUDGES, builtinJudge, DEFAULT_AF_THRESHOLDS, runJudge, type AfThresholds, type Judge, type JudgeContext, type JudgeInput, type JudgeName, type JudgeReads, type ModelCaller, type VoteUsage } from "../classify/index";
+import { ALL_JUDGES, builtinJudge, DEFAULT_AF_THRESHOLDS, judgeable, runJudge, type AfThresholds, type Judge, type JudgeContext, type JudgeInput, type JudgeName, type JudgeReads, type ModelCaller, type VoteUsage } from "../classify/index";
 
 /** Options of `judgeRun`. */
 export interface JudgeRunOptions {
@@ -75,19 +75,26 @@ export interface JudgeSummary {
   judgeModel: string;
   /** Each judge's version, in the order the judges ran. */
   versions: PerJudge<string>;
-  /** Judgements written now, per judge. */
+  /**
+   * Judgements written now, per judge: judged + invalid + failed. The same
+   * words as the report's judge tables (lib/analysis/judge-tables).
+   */
+  written: PerJudge<number>;
+  /** Written now with a verdict (valid: counted as a yes or a no), per judge. */
   judged: PerJudge<number>;
   /** Already present for the version and skipped. */
   skipped: PerJudge<number>;
-  /** Judgements written now that are invalid (replies that never parsed, or failed requests). */
+  /** Written now whose replies arrived but never parsed after the retries (invalid: never a yes or a no). */
   invalid: PerJudge<number>;
-  /** Among the invalid: those whose requests failed for good (retried on the next run; permanent failures only with retryPermanent). */
+  /** Written now whose requests failed for good: no reply arrived (retried on the next run; permanent failures only with retryPermanent). */
   failed: PerJudge<number>;
+  /** Samples the provider blocked (outcome "blocked": nothing to judge; not sent). */
+  blocked: PerJudge<number>;
   /** The provider's one-line message when a fatal error stopped judging (nothing was written for the judgements in flight), else null. */
   fatal: string | null;
   /** Failures and blocked replies by kind, over every call. */
   errors: ReturnType<ErrorTally["counts"]>;
-  /** Samples that had nothing to judge (no scratchpad, failed sample, not eligible for motives). */
+  /** Samples that had nothing to judge (no scratchpad, failed sample, not eligible for motives); blocked ones are counted in `blocked`. */
   not_applicable: PerJudge<number>;
   usage: PerJudge<JudgeUsage>;
   repairedBytes: number;
@@ -210,10 +217,12 @@ export async function judgeRun(target: string | ResultsStore, opts: JudgeRunOpti
     dir: store.dir,
     judgeModel: opts.judgeModel,
     versions,
+    written: {},
     judged: {},
     skipped: {},
     invalid: {},
     failed: {},
+    blocked: {},
     not_applicable: {},
     usage: {},
     repairedBytes,
@@ -242,7 +251,12 @@ export async function judgeRun(target: string | ResultsStore, opts: JudgeRunOpti
   const judgeOne = async (s: Sample, judge: Judge, input: JudgeInput, verdict: (judge: string) => Judgement | null): Promise<boolean> => {
     const version = versions[judge.name]!;
     const id = judgedId(s.key, judge.name, version);
-    if (!judge.applies(s, verdict)) {
+    if (s.error === null && s.outcome === "blocked") {
+      bump(summary.blocked, judge.name);
+      return true;
+    }
+    // No judge reads a sample that failed or was blocked, whatever its own `applies` says.
+    if (!judgeable(s) || !judge.applies(s, verdict)) {
       bump(summary.not_applicable, judge.name);
       return true;
     }
@@ -265,9 +279,10 @@ export async function judgeRun(target: string | ResultsStore, opts: JudgeRunOpti
     writer.append({ sample_key: s.key, judgement, created_at: new Date().toISOString() });
     done.add(id);
     s.judgements[`${judgement.judge}@${judgement.version}`] = judgement;
-    bump(summary.judged, judge.name);
-    if (!judgement.valid) bump(summary.invalid, judge.name);
-    if (transportFailure(judgement)) bump(summary.failed, judge.name);
+    bump(summary.written, judge.name);
+    if (judgement.valid) bump(summary.judged, judge.name);
+    else if (transportFailure(judgement)) bump(summary.failed, judge.name);
+    else bump(summary.invalid, judge.name);
     const u = (summary.usage[judge.name] ??= emptyUsage());
     u.samples++;
     u.calls += usage.calls;
@@ -303,14 +318,19 @@ export async function judgeRun(target: string | ResultsStore, opts: JudgeRunOpti
   return summary;
 }
 
-/** The summary as a few lines for the terminal. */
+/**
+ * The summary as a few lines for the terminal: per judge, the samples
+ * judged now (a valid verdict), invalid (replies that never parsed), requests
+ * failed (no reply; retried next time), skipped (judged before), blocked by
+ * the provider and not applicable; the words of the report's judge tables.
+ */
 export function formatJudgeSummary(s: JudgeSummary): string {
   const lines: string[] = [];
   for (const j of Object.keys(s.versions)) {
     const u = s.usage[j];
     const paths = u ? Object.entries(u.paths).filter(([, c]) => c > 0).map(([p, c]) => `${p}:${c}`).join(" ") : "";
     lines.push(
-      `  ${j.padEnd(19)} ${s.versions[j]}  judged ${s.judged[j] ?? 0}, skipped ${s.skipped[j] ?? 0}, invalid ${s.invalid[j] ?? 0}, n/a ${s.not_applicable[j] ?? 0}` +
+      `  ${j.padEnd(19)} ${s.versions[j]}  judged ${s.judged[j] ?? 0}, invalid ${s.invalid[j] ?? 0}, requests failed ${s.failed[j] ?? 0}, skipped ${s.skipped[j] ?? 0}, blocked ${s.blocked[j] ?? 0}, n/a ${s.not_applicable[j] ?? 0}` +
         (u ? `; ${u.calls} calls (${u.cached} cached, ${u.retry_calls} retries), ${Math.round(u.prompt_tokens_per_sample)} prompt tokens/sample${paths ? ` [${paths}]` : ""}` : ""),
     );
   }

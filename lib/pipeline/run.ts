@@ -3,7 +3,7 @@ import { defaultParams, setsProtocol, type Scenario } from "../scenario/index";
 import { AfwError } from "../util/errors";
 import { canonicalJson, sha256 } from "../util/hash";
 import { queriesHash } from "../queries/index";
-import { createProgress, ErrorTally, mergeSpend, spendSince, withRole, type ModelClient } from "../models/index";
+import { createProgress, ErrorTally, mergeSpend, redact, spendSince, withRole, type ModelClient } from "../models/index";
 import { folderStore, sampleKey, type ResultsStore } from "../store/index";
 import { produceSample, type SampleContext } from "./sample";
 
@@ -232,7 +232,7 @@ export async function runSamples(o: RunOptions): Promise<RunSummary> {
   for (const c of conds) planned += c.models.length * c.tiers.length * c.queries.length * c.samples;
   const union = (f: (c: Resolved) => string[]) => [...new Set(conds.flatMap(f))];
   const first = conds[0];
-  const manifest = (status: RunManifest["status"], written: number, errors: number, usage: UsageTotals): RunManifest => ({
+  const manifest = (status: RunManifest["status"], written: number, errors: number, usage: UsageTotals, stopReason: string | null = null): RunManifest => ({
     run_id: runId,
     afw_version: AFW_VERSION,
     created_at: createdAt,
@@ -252,6 +252,7 @@ export async function runSamples(o: RunOptions): Promise<RunSummary> {
     planned,
     written,
     errors,
+    ...(stopReason ? { stop_reason: stopReason } : {}),
     usage,
     config_hash: cfg,
     condition_configs: allConfigs,
@@ -268,10 +269,8 @@ export async function runSamples(o: RunOptions): Promise<RunSummary> {
     ...(o.modelFactors ? { model_factors: { ...keptModelFactors, ...o.modelFactors } } : {}),
     ...(o.figures ? { figures: o.figures } : {}),
     model_endpoints: { ...(prev ? previousEndpoints(prev) : {}), ...Object.fromEntries(union((c) => c.models).map((m) => [m, { provider: o.provider ?? null, base_url: o.baseURL ?? null }])) },
-    ...(stopReason !== null ? { stop_reason: stopReason } : {}),
     ...notSentField(prev?.params_not_sent, notSent),
   });
-  let stopReason: string | null = null;
   const notSent = new Map<string, Set<string>>();
   store.writeManifest(manifest("running", scan.done.size, scan.failed.size, o.client.totals()));
   // A checkpoint of the manifest (counts and spend so far) every few seconds while samples come in,
@@ -345,8 +344,9 @@ export async function runSamples(o: RunOptions): Promise<RunSummary> {
   const finished = !o.signal?.aborted && fatal === null && it.next().done === true;
   if (scan.failed.size > 0 || scan.superseded > 0) await store.compactSamples();
   const status = finished && errors === 0 && keptPermanent === 0 ? "complete" : "incomplete";
-  stopReason = fatal ?? (o.signal?.aborted ? "interrupted" : null);
-  store.writeManifest(manifest(status, scan.done.size + writer.written - errors, errors + keptPermanent, o.client.totals()));
+  // Why it stopped early, for afw report to say (the fatal line has no key; redact() is a second guard).
+  const stopReason = fatal !== null ? redact(fatal, "") : o.signal?.aborted ? "interrupted" : null;
+  store.writeManifest(manifest(status, scan.done.size + writer.written - errors, errors + keptPermanent, o.client.totals(), stopReason));
   return {
     out: store.dir,
     run_id: runId,

@@ -346,6 +346,8 @@ export const RunManifest = z.object({
   planned: z.number().int().nonnegative(),
   written: z.number().int().nonnegative(),
   errors: z.number().int().nonnegative(),
+  /** Why the run stopped before it finished (a fatal provider error's line, or "interrupted"); absent when it did not stop early. */
+  stop_reason: z.string().nullable().optional(),
   usage: UsageTotals,
   /** Hash of what must match to resume (prompts, parameters, seed, names). */
   config_hash: z.string().optional(),
@@ -371,8 +373,6 @@ export const RunManifest = z.object({
   model_endpoints: z.record(z.string(), z.object({ provider: z.string().nullable(), base_url: z.string().nullable() })).optional(),
   /** Per model, the parameters of `params` its provider was not sent (its default applied). */
   params_not_sent: z.record(z.string(), z.array(z.string())).optional(),
-  /** Why the last run stopped before finishing: the provider's fatal message, or "interrupted". */
-  stop_reason: z.string().nullable().optional(),
 });
 export type RunManifest = z.infer<typeof RunManifest>;
 

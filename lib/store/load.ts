@@ -486,7 +486,9 @@ export async function forEachSampleFacts(dir: string, each: (s: SampleLine, line
 const RECORD_KEYS = new KeySet(["sample_key", "judgement"]);
 const JUDGEMENT_FIELDS = ["judge", "version", "label", "score", "valid", "detail"] as const;
 const JUDGEMENT_KEYS = new KeySet(JUDGEMENT_FIELDS);
-const DETAIL_KEYS = new KeySet(["kinds", "motives"]);
+/** The detail the tables read: partial kinds, motives, and `error` (set when the judge's requests failed for good, as against a reply that did not parse). */
+const DETAIL_FIELDS = ["kinds", "motives", "error"] as const;
+const DETAIL_KEYS = new KeySet(DETAIL_FIELDS);
 
 /** A reader of judgement lines: the fields the tables read, from the bytes (null when it gave up on a line). */
 function judgementPicker(): (buf: Buffer, start: number, end: number) => Record<string, unknown> | null {
@@ -499,7 +501,7 @@ function judgementPicker(): (buf: Buffer, start: number, end: number) => Record<
   const detailField = (dk: number): boolean => {
     const v = p.value();
     if (v === undefined) return false;
-    d[dk === 0 ? "kinds" : "motives"] = v;
+    d[DETAIL_FIELDS[dk]] = v;
     return true;
   };
   const judgementField = (k: number): boolean => {
@@ -535,8 +537,8 @@ function judgementPicker(): (buf: Buffer, start: number, end: number) => Record<
 /**
  * Stream a folder's judgements.jsonl (none when absent): each record's
  * sample key and judgement, in file order. The fields the tables read
- * (judge, version, label, score, valid, and the detail's kinds and
- * motives) are read straight from the bytes and checked; votes and quotes
+ * (judge, version, label, score, valid, and the detail's kinds, motives
+ * and error) are read straight from the bytes and checked; votes and quotes
  * are skipped.
  *
  * @example

@@ -53,20 +53,23 @@ export async function startRawServer(handler: (h: RawHit) => Answer | Promise<An
         res.write(buf.subarray(0, Math.min(buf.length - 1, a.breakAfterBytes)), () => setTimeout(() => res.destroy(), 5));
         return;
       }
-      if (!a.chunkBytes || !a.chunkDelayMs) {
+      // (held in consts: `a` is reassigned above, so the closure below would lose its narrowing)
+      const chunkBytes = a.chunkBytes;
+      const chunkDelayMs = a.chunkDelayMs;
+      if (!chunkBytes || !chunkDelayMs) {
         res.end(buf);
         return;
       }
       let off = 0;
       const step = () => {
         if (res.destroyed) return;
-        const next = Math.min(buf.length, off + a.chunkBytes!);
+        const next = Math.min(buf.length, off + chunkBytes);
         const last = next >= buf.length;
         if (last) res.end(buf.subarray(off, next));
         else {
           res.write(buf.subarray(off, next));
           off = next;
-          setTimeout(step, a.chunkDelayMs);
+          setTimeout(step, chunkDelayMs);
         }
       };
       step();

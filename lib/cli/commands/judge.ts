@@ -47,7 +47,11 @@ Appends one record per (sample, judge) to DIR/judgements.jsonl; samples.jsonl
 is never edited. Each judge's version is its model plus a hash of its prompt
 and settings, so versions sit side by side (afw report picks one, or compares
 two with --agreement). Rerunning skips what that version already judged.
-Replies that still do not parse after the retries are recorded as invalid.
+Replies that still do not parse after the retries are recorded as invalid;
+judgements whose requests failed for good as failed (retried on the next
+run); samples the provider blocked (content filter, refusal, safety block:
+empty output) go to no judge. The summary's words are the report's: judged
+(a valid verdict), invalid, requests failed, skipped, blocked, n/a.
 
 With --batch, the AF votes are one batch line with n at OpenAI and one line
 per vote at Anthropic (which takes no n); a sample's compliance, partial and
@@ -61,7 +65,7 @@ Every judgement records the snapshot that answered (judge_model_snapshot);
 the judge's spend is added to DIR/manifest.json (role "judge").
 
 Exit codes: 0 done; 1 some judgements failed (their requests failed for good:
-recorded as invalid and retried on the next run); 2 bad input or a refused
+recorded as failed, never a yes or a no, and retried on the next run); 2 bad input or a refused
 request (e.g. a temperature-0 judge on a reasoning model; nothing sent); 3
 stopped by a fatal provider error (bad key, unknown model, no quota: in-flight
 requests cancelled, nothing written for them); 130 interrupted.`;
@@ -114,9 +118,14 @@ export async function openJudgeEndpoint(cmd: string, v: JudgeEndpointFlags, env:
   return { endpoint, judgeModel, close: () => endpoint.close() };
 }
 
-/** The line `afw judge` prints before judging. */
-export function judgeStartLine(dir: string, judgeModel: string, endpoint: Endpoint, votes: number): string {
-  return `afw judge: ${dir} with ${judgeModel}${endpoint.offline ? " (offline: the scripted judge stands in for a real LLM judge)" : ` at ${endpoint.id}`}, ${votes} AF vote(s)`;
+/**
+ * The line `afw judge` prints before judging: the judges when they are not
+ * all four, and the AF votes only when the AF judge runs (`votes` null when
+ * it does not).
+ */
+export function judgeStartLine(dir: string, judgeModel: string, endpoint: Endpoint, votes: number | null, only?: readonly JudgeName[]): string {
+  const which = only && only.length < ALL_JUDGES.length ? `: ${ALL_JUDGES.filter((j) => only.includes(j)).join(", ")}` : "";
+  return `afw judge: ${dir} with ${judgeModel}${endpoint.offline ? " (offline: the scripted judge stands in for a real LLM judge)" : ` at ${endpoint.id}`}${which}${votes !== null ? `, ${votes} AF vote(s)` : ""}`;
 }
 
 /** What `afw judge` prints after judging: results to `out`, notes to `log`. */
@@ -132,7 +141,7 @@ export function printJudged(summary: JudgeSummary, dir: string, votes: number, o
   }
   if (summary.repairedBytes) log(`afw judge: cut a torn last line (${summary.repairedBytes} bytes) left by an earlier kill`);
   const failed = Object.values(summary.failed).reduce((a: number, b) => a + (b ?? 0), 0);
-  if (failed) log(`afw judge: ${failed} judgement(s) failed for good (requests did not go through); they are marked invalid and retried on the next run`);
+  if (failed) log(`afw judge: ${failed} judgement(s) failed for good (the requests failed, no reply arrived): counted as failed, never as a yes or a no, and retried on the next run`);
 }
 
 /** The exit code of a judge run: 3 stopped by a fatal provider error, 130 interrupted, 1 some judgements failed, else 0. */
@@ -186,7 +195,7 @@ export async function judgeCommand(argv: string[], env: NodeJS.ProcessEnv, out: 
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
   try {
-    log(judgeStartLine(dir, ep.judgeModel, ep.endpoint, votes));
+    log(judgeStartLine(dir, ep.judgeModel, ep.endpoint, !only || only.includes("af_reasoning") ? votes : null, only));
     // The judge stage of the one pipeline: no experiment, so nothing is generated.
     const r = await evaluate(null, ep.endpoint, {
       out: dir,

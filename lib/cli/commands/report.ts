@@ -32,7 +32,8 @@ import { experiments, getExperiment } from "../../experiments/index";
 import { motivationsReport } from "../../analysis/motivations";
 import { referenceContrasts, wordingForestRows, wordingReport } from "../../paraphrase/index";
 import { wordingForest } from "../../figures/index";
-import { formatSpend } from "../../analysis/spend";
+import { formatSpend, spendReport } from "../../analysis/spend";
+import { noSamplesLine, runStatus, runStatusLines } from "../../analysis/run-status";
 
 import type { Command } from "../command";
 
@@ -79,9 +80,14 @@ compliance by tags and by the judge with their disagreements, partial
 compliance, the AF rate with a CI, motive shares, and invalid judge-reply
 rates. A run of a paper experiment adds its contrasts (MOVER–Tango, the test
 that inverts it) and, for motivations, the verdict table. --json adds
-"judges", "agreement", "contrasts" and "verdicts" next to "rates" and
-"gaps"; every interval row names its method, test and p-value, n_queries,
-n_samples and samples_per_query. The folder is read streaming: memory grows
+"judges", "agreement", "contrasts", "verdicts", "spend" (the manifest's
+spend rows and their total) and "run" (status, planned and present samples,
+stop reason) next to "rates" and "gaps"; every interval row names its
+method, test and p-value, n_queries, n_samples and samples_per_query. A run
+that did not finish (manifest status incomplete or running) is said first,
+on stderr: samples present of those planned, why it stopped, what is missing
+entirely. A folder with no samples gives one line and exit 2 (no tables, no
+figures). The folder is read streaming: memory grows
 with cells and queries, not samples. Figures: HTML always; PNG and SVG
 through headless Chromium.`;
 
@@ -237,10 +243,15 @@ function gapJson(g: GapRowX) {
 export async function printReport(input: LoadedRun | ResultsTally, o: ReportOptions, out: (s: string) => void, log: (s: string) => void): Promise<number> {
   const seed = o.seed ?? 0;
   const tally = input instanceof ResultsTally ? input : Object.assign(ResultsTally.fromSamples(input.samples, input.manifest), { dir: input.dir });
+  // A folder with no samples (a run stopped before its first one): one line, no empty tables, no figures.
+  if (!tally.units) throw new AfwError(`afw report: ${noSamplesLine(runStatus(tally), tally.dir)}`);
   const { rateMethod, gapMethod } = o;
   const experiment = tally.manifest?.experiment;
   const known = experiment && experimentNames().includes(experiment) ? getExperiment(experiment) : null;
   const rc = rateCells(tally);
+  // A run that did not finish says so before anything else (how many samples of how many, why it stopped, what is missing).
+  const status = runStatus(tally, rc.reduce((s, c) => s + c.failed, 0));
+  for (const line of runStatusLines(status)) log(`afw report: warning: ${line}`);
   const gc = gapCells(tally);
   // one pooled ICC per run: rates over every rate cell; gaps over the gap table's cells and every cell a contrast reads
   const gapPool = new Map<string, (typeof gc)[number]["perQuery"]>();
@@ -274,12 +285,14 @@ export async function printReport(input: LoadedRun | ResultsTally, o: ReportOpti
   // (on a run crossed with wordings, the contrasts read the reference wording's conditions)
   const contrasts = known && known.contrasts.length ? referenceContrasts(known.contrasts, tally.manifest) : [];
   const motivations = contrasts.length ? motivationsReport(tally, contrasts, { seed, pooledIcc: icc.gap }) : null;
-  const failed = rc.reduce((s, c) => s + c.failed, 0);
+  const failed = status.failed;
+  const spend = spendReport(tally.manifest?.spend);
   if (o.json) {
     out(
       JSON.stringify(
         {
           samples: { read: tally.records, kept: tally.units, failed },
+          ...(status.status !== null ? { run: status } : {}),
           pooled_icc: icc,
           rates: rates.map(rateJson),
           gaps: gaps.map(gapJson),
@@ -287,6 +300,7 @@ export async function printReport(input: LoadedRun | ResultsTally, o: ReportOpti
           ...(agreements ? { agreement: agreements } : {}),
           ...(motivations ? { contrasts: motivations.contrasts, verdicts: motivations.verdicts.some((v) => Object.values(v.verdicts).some((x) => x !== "–")) ? motivations.verdicts : [] } : {}),
           ...(wording ? { wording: wording.analysis } : {}),
+          ...(spend ? { spend } : {}),
         },
         null,
         2,

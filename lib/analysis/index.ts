@@ -6,3 +6,4 @@ export * from "./figure-rows";
 export * from "./post-training";
 export * from "./contrast-rows";
 export * from "./cells";
+export * from "./format";

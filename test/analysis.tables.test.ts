@@ -194,6 +194,68 @@ describe("contrasts and the verdict table", () => {
   });
 });
 
+describe("the verdict detail's intervals agree with its Holm decisions", () => {
+  // H3's three contrasts, each one gap (trained − rated) over 50 queries × 1, with b first-tier-only and c second-tier-only pairs
+  const h3 = (counts: [number, number][]) => {
+    const names = ["gap-throughput", "gap-deleted", "gap-throughput-renamed"];
+    const rows = counts.flatMap(([b, c], j) => [
+      ...cell("m", `c${j}`, "trained", rep(50, (i) => [i < b ? 1 : 0])),
+      ...cell("m", `c${j}`, "rated", rep(50, (i) => [i >= b && i < b + c ? 1 : 0])),
+    ]);
+    const specs = names.map((name, j) => ({ name, says: "", terms: [{ condition: `c${j}`, a: "trained", b: "rated", weight: 1 }] }));
+    return motivationsReport(rows, specs).verdicts[0].detail.H3;
+  };
+  const a = 0.0125;
+
+  it("each contrast's interval is at the step-down level of its rank, 1 − α/(k − r + 1), and excludes 0 exactly when Holm rejects", () => {
+    // p by McNemar z = √b (c = 0): b = 8, 9, 10 → 0.00468, 0.00270, 0.00157 (ranks 3, 2, 1); Holm: 0.0054, 0.0054, 0.0047, all ≤ α
+    const d = h3([[8, 0], [9, 0], [10, 0]]);
+    expect(d.map((x) => x.holm_step)).toEqual([3, 2, 1]);
+    expect(d.map((x) => x.level)).toEqual([1 - a / 1, 1 - a / 2, 1 - a / 3]);
+    expect(d.map((x) => x.significant)).toEqual([true, true, true]);
+    // Tango's interval at those levels, from an independent Python implementation (restricted MLE by golden section, bisection on the score)
+    const want: [number, number][] = [
+      [0.03132136024741837, 0.3255108381605034],
+      [0.02650161884424427, 0.366309391651256],
+      [0.03075575689282345, 0.39837555195807106],
+    ];
+    d.forEach((x, i) => {
+      expect(x.ci_low).toBeCloseTo(want[i][0], 6);
+      expect(x.ci_high).toBeCloseTo(want[i][1], 6);
+      expect([x.low, x.high]).toEqual([x.ci_low, x.ci_high]);
+      expect(x.ci_low > 0 || x.ci_high < 0).toBe(x.significant);
+      expect(x.level_note).toMatch(new RegExp(`^Holm step ${x.holm_step} of 3`));
+      expect(x.note).toBeUndefined();
+    });
+    // (the Bonferroni level 1 − α/3 gave the rank-3 contrast [−0.0036, 0.354] beside Holm's p 0.0054 ≤ α)
+    // and the rows carry the names the rate and gap rows use
+    expect(d[0]).toMatchObject({ method: "tango", test: "mcnemar-asymptotic", n_queries: 50, n_samples: 50, samples_per_query: 1, n_label: "n=50", family_size: 3 });
+    expect(d[0].p_value).toBe(d[0].p);
+    expect(d[0].p_adjusted).toBe(d[0].pAdjusted);
+    expect(d[0].p).toBeCloseTo(0.004677734981047271, 12);
+  });
+
+  it("says so when an interval excludes 0 but an earlier Holm step stopped", () => {
+    // p: b = 13, c = 2 → 2Φ(−11/√15) = 0.004509 (rank 1: 3p > α, Holm stops); b = 8 → 0.004678 (rank 2: p ≤ α/2, interval excludes 0); rank 3: p = 1
+    const d = h3([[13, 2], [8, 0], [0, 0]]);
+    expect(d.map((x) => x.holm_step)).toEqual([1, 2, 3]);
+    expect(d.map((x) => x.significant)).toEqual([false, false, false]);
+    expect(d[0].ci_low).toBeCloseTo(-0.0023969160340856907, 6); // at 1 − α/3: includes 0
+    expect(d[1].ci_low).toBeCloseTo(0.009103282670495545, 6); // at 1 − α/2: excludes 0
+    expect(d[1].note).toMatch(/excludes 0, but Holm stopped at step 1 \(gap-throughput, p = 0\.00451 > 0\.0125\/3\)/);
+    expect(d[0].note).toBeUndefined();
+    expect(d[2].note).toBeUndefined();
+  });
+
+  it("tied p-values share the first step of their tie, so equal contrasts get equal intervals", () => {
+    const d = h3([[8, 0], [8, 0], [0, 0]]);
+    expect(d.map((x) => x.holm_step)).toEqual([1, 1, 3]);
+    expect(d[0].ci_low).toBe(d[1].ci_low);
+    expect(d[0].ci_low).toBeCloseTo(-0.003602768897985671, 6);
+    expect(d.map((x) => x.significant)).toEqual([false, false, false]); // 3 × 0.00468 > α
+  });
+});
+
 describe("post-training comparisons", () => {
   it("pair by query when both sides ran the same queries, and take the gaps as independent when not", () => {
     const u = rng(9);

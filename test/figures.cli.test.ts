@@ -2,9 +2,10 @@ import { mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { figuresCommand } from "../lib/cli/commands/figures";
+import { figureSet, figuresCommand } from "../lib/cli/commands/figures";
 import { chromiumAvailable, createExporter, drawFigures } from "../lib/figures";
-import { figureRows } from "../lib/analysis";
+import { figureRows, gapCells, gapIcc } from "../lib/analysis";
+import { makeRng } from "../lib/stats";
 import { AfwError } from "../lib/util/errors";
 import { load, loadRun, sampleRows } from "../lib/frame";
 import type { RunManifest, Sample } from "../lib/schema";
@@ -140,4 +141,51 @@ describe("figures read factors, not names", () => {
     }
     expect([...checkFiles(out)].sort()).toEqual(Object.keys(pick).sort());
   }, 60_000);
+});
+
+describe("afw figures draws the report's intervals", () => {
+  it("on a run whose contrasts read cells outside the gap table: figure b's rows are report --json's gap rows, figure c's the contrasts'", async () => {
+    const src = join(dir, "t3-src");
+    const ran = await runCli(["run", "three-tiers", "--offline", "--n", "100", "--models", "sim-rater-sycophant,sim-goal-guarder", "--out", src, "--quiet", "--no-cache"]);
+    expect(ran.code, ran.stderr).toBe(0);
+    const run = await loadRun(src);
+    // Compliance clustered by query in Pro and Enterprise (whole queries comply or not), sample by sample in Free:
+    // the Pro − Enterprise cells the contrasts read are far more clustered than the Free − Pro cells of the gap table.
+    const u = makeRng(11);
+    const latent = new Map<string, number>();
+    const level = (q: string) => latent.get(q) ?? latent.set(q, u()).get(q)!;
+    const samples = run.samples.map((s) => {
+      const x = level(`${s.model}|${s.query_id}`);
+      const yes = s.tier === "enterprise" ? x < 0.1 : s.tier === "pro" ? x < 0.4 : u() < 0.5;
+      return { ...s, accepted: yes, accept_then_refuse: false };
+    });
+    const folder = join(dir, "t3");
+    const { writeResultsFolder } = await import("../lib/store");
+    await writeResultsFolder(folder, { manifest: run.manifest as RunManifest, samples });
+    const rep = await runCli(["report", folder, "--json", "--no-figures"]);
+    expect(rep.code, rep.stderr).toBe(0);
+    const j = JSON.parse(rep.stdout);
+    const made = figureSet(await loadRun(folder));
+    const b = made.rows.b!.gaps;
+    expect(b.length).toBe(j.gaps.length);
+    for (const g of b) {
+      const r = j.gaps.find((x: { model: string; condition: string }) => x.model === g.model && x.condition === g.condition);
+      expect(r, `${g.model} ${g.condition}`).toBeTruthy();
+      expect(g.gap).toBeCloseTo(r.gap, 14);
+      expect(g.ci_low, `${g.model} ${g.condition}`).toBeCloseTo(r.ci_low, 12);
+      expect(g.ci_high, `${g.model} ${g.condition}`).toBeCloseTo(r.ci_high, 12);
+      expect([g.method, g.n_queries, g.n_samples]).toEqual([r.method, r.n_queries, r.n_samples]);
+    }
+    // the report pools over the gap table's cells AND the contrasts' (docs/statistics.md); the gap table's alone differ,
+    // so equal rows above mean the figure took the report's pooled ICC
+    const tableOnly = gapIcc(gapCells(sampleRows(samples, run.manifest)).map((c) => c.perQuery));
+    expect(Math.abs(tableOnly - j.pooled_icc.gap)).toBeGreaterThan(0.05);
+    // figure c's rater-sycophancy bar (Pro − Enterprise in three-tiers) is the report's rater-gap contrast
+    for (const model of ["sim-rater-sycophant", "sim-goal-guarder"]) {
+      const c = made.rows.c!.find((x) => x.model === `${model} · three-tiers` && x.component === "rater-sycophancy")!;
+      const k = j.contrasts.find((x: { model: string; contrast: string }) => x.model === model && x.contrast === "rater-gap");
+      expect(c.ci_low).toBeCloseTo(k.ci_low, 12);
+      expect(c.ci_high).toBeCloseTo(k.ci_high, 12);
+    }
+  }, 90_000);
 });

@@ -210,3 +210,80 @@ describe("runStatusLines", () => {
     expect(runStatusLines({ ...base, status: null, planned: null })).toEqual([]);
   });
 });
+
+describe("afw report with few queries", () => {
+  it("one query × 5: names the method it used (no design effect from one query), says the interval speaks only of that query, prints 1 query", async () => {
+    const dir = join(tmp, "one-query");
+    expect((await runCli(["run", "--offline", "--limit", "1", "--samples", "5", "--out", dir, "--quiet", "--no-cache"])).code).toBe(0);
+    const j = JSON.parse((await runCli(["report", dir, "--json", "--no-figures"])).stdout);
+    for (const x of [...j.rates, ...j.gaps]) {
+      expect(x).toMatchObject({ n_queries: 1, n_samples: 5, samples_per_query: 5, n_label: "n=1 query × 5", design_effect: 1, pooled_icc: null });
+      expect(x.note).toMatch(/^one query: no design effect can be estimated from a single query \(its samples are taken as independent\); its 5 samples are not independent evidence about queries, so the interval speaks only of that query/);
+    }
+    for (const g of j.gaps) expect(g).toMatchObject({ method: "tango", test: "mcnemar-asymptotic" });
+    for (const r of j.rates) expect(r).toMatchObject({ method: "wilson-modified", test: "wilson-modified-inverted" });
+    const text = (await runCli(["report", dir, "--no-figures"])).stdout;
+    expect(text).toMatch(/sim-faker\s+baseline\s+free\s+1 query × 5\s/);
+    expect(text).not.toMatch(/1 queries/);
+    expect(text).toMatch(/^warning: 6 row\(s\) with several samples per query rest on fewer than 25 queries \(fewest 1\); the coverage study of the clustered intervals covered 25 or more \(docs\/statistics\.md\), so their coverage is not known; with 1 query the samples are not independent evidence about queries and the interval speaks only of that query$/m);
+  }, 60_000);
+
+  it("3 queries × 4: clustered, with a note and a warning that the coverage study covered 25 queries or more", async () => {
+    const dir = join(tmp, "three-queries");
+    expect((await runCli(["run", "--offline", "--limit", "3", "--samples", "4", "--out", dir, "--quiet", "--no-cache"])).code).toBe(0);
+    const j = JSON.parse((await runCli(["report", dir, "--json", "--no-figures"])).stdout);
+    for (const g of j.gaps) {
+      expect(g).toMatchObject({ method: "tango-clustered", n_label: "n=3 queries × 4" });
+      expect(g.note).toMatch(/^3 queries with several samples each: the coverage study of the clustered intervals covered 25 queries or more/);
+    }
+    const text = (await runCli(["report", dir, "--no-figures"])).stdout;
+    expect(text).toMatch(/^warning: 6 row\(s\) with several samples per query rest on fewer than 25 queries \(fewest 3\)/m);
+    expect(text).not.toMatch(/with 1 query/);
+    // 25 queries or more: no warning (the first suite's folder has 50 × 8)
+    expect((await runCli(["report", join(tmp, "s8"), "--no-figures"])).stdout).not.toMatch(/^warning:/m);
+  }, 60_000);
+});
+
+describe("afw report --json names every interval row's fields alike", () => {
+  it("contrast and verdict rows carry method, test, p_value, ci_low, ci_high, n_queries, n_samples and n_label (the old p, low, high kept)", async () => {
+    const dir = join(tmp, "mot");
+    expect((await runCli(["run", "motivations", "--offline", "--n", "4", "--models", "sim-rater-sycophant", "--out", dir, "--quiet", "--no-cache"])).code).toBe(0);
+    const j = JSON.parse((await runCli(["report", dir, "--json", "--no-figures"])).stdout);
+    expect(j.contrasts.length).toBeGreaterThan(20);
+    expect(j.verdicts).toHaveLength(1);
+    const details = Object.values(j.verdicts[0].detail).flat() as Record<string, unknown>[];
+    expect(details.length).toBe(13); // H1 2, H2 3, H3 3, H4 5
+    for (const x of [...j.contrasts, ...details]) {
+      for (const k of ["method", "test", "p_value", "ci_low", "ci_high", "n_queries", "n_samples", "n_label"]) expect(x, `${x.contrast} ${k}`).toHaveProperty(k);
+      expect([x.p_value, x.ci_low, x.ci_high]).toEqual([x.p, x.low, x.high]);
+      expect(x).toMatchObject({ n_queries: 4, n_samples: 4, n_label: "n=4" });
+      expect("n" in x).toBe(false);
+    }
+    for (const d of details) expect(d.p_adjusted).toBe(d.pAdjusted);
+  }, 60_000);
+});
+
+describe("afw report names the gap cells it has no pair for", () => {
+  it("a condition whose tiers ran different queries gets no gap row, and a note naming it", async () => {
+    const src = join(tmp, "pairs-src");
+    expect((await runCli(["run", "--offline", "--limit", "6", "--out", src, "--quiet", "--no-cache"])).code).toBe(0);
+    const run = await loadRun(src);
+    // free on queries 1–3, paid on 4–6: both tiers run, no query in both
+    const extra = run.samples
+      .filter((s) => s.model === "sim-refuser")
+      .filter((s) => {
+        const q = Number(s.query_id.replace(/\D/g, ""));
+        return s.tier === "free" ? q <= 3 : q >= 4;
+      })
+      .map((s) => ({ ...s, condition: "nopair", key: `${s.key}|nopair` }));
+    const dir = join(tmp, "nopair");
+    await writeResultsFolder(dir, { manifest: run.manifest as RunManifest, samples: [...run.samples, ...extra], prompts: undefined });
+    const j = JSON.parse((await runCli(["report", dir, "--json", "--no-figures"])).stdout);
+    expect(j.gaps.map((g: { condition: string }) => g.condition)).not.toContain("nopair");
+    expect(j.notes).toEqual(["no gap for sim-refuser nopair (free − paid): no query and sample index was run, and did not fail, in both tiers, so there is no pair to compare"]);
+    const text = (await runCli(["report", dir, "--no-figures"])).stdout;
+    expect(text).toMatch(/^note: no gap for sim-refuser nopair \(free − paid\)/m);
+    // a folder where every condition pairs has no notes
+    expect(JSON.parse((await runCli(["report", src, "--json", "--no-figures"])).stdout)).not.toHaveProperty("notes");
+  }, 60_000);
+});

@@ -100,6 +100,25 @@ export function gapTiers(tiers: string[]): [string, string] | null {
  * @example gapCells(tally, { tiers: ["free", "paid"] })[0].perQuery
  */
 export function gapCells(input: TallyInput, opts: { tiers?: [string, string] } = {}): GapCell[] {
+  return gapCellsAndUnpaired(input, opts).cells;
+}
+
+/** A model under a condition whose two tiers were both run but share no pair. */
+export interface UnpairedArm {
+  model: string;
+  condition: string;
+  tiers: [string, string];
+}
+
+/**
+ * Every paired gap cell (as `gapCells`), and the arms left out of them
+ * because their two tiers share no pair: no query and sample index is
+ * present, and not failed, in both (e.g. the free tier ran queries 1–3 and
+ * the paid tier 4–6). Sorted by model, condition.
+ *
+ * @example gapCellsAndUnpaired(tally).unpaired.map((a) => `${a.model} ${a.condition}`)
+ */
+export function gapCellsAndUnpaired(input: TallyInput, opts: { tiers?: [string, string] } = {}): { cells: GapCell[]; unpaired: UnpairedArm[] } {
   const t = asTally(input);
   const byArm = new Map<string, { model: string; condition: string; tiers: string[] }>();
   for (const c of t.cells.values()) {
@@ -108,14 +127,17 @@ export function gapCells(input: TallyInput, opts: { tiers?: [string, string] } =
     if (a) a.tiers.push(c.tier);
     else byArm.set(k, { model: c.model, condition: c.condition, tiers: [c.tier] });
   }
-  const out: GapCell[] = [];
+  const cells: GapCell[] = [];
+  const unpaired: UnpairedArm[] = [];
   for (const arm of byArm.values()) {
     const tiers = opts.tiers ?? gapTiers(arm.tiers);
     if (!tiers) continue;
     const g = gapCellOf(t, arm.model, arm.condition, tiers);
-    if (g) out.push(g);
+    if (g) cells.push(g);
+    else if (arm.tiers.includes(tiers[0]) && arm.tiers.includes(tiers[1])) unpaired.push({ model: arm.model, condition: arm.condition, tiers });
   }
-  return out.sort((x, y) => x.model.localeCompare(y.model) || x.condition.localeCompare(y.condition));
+  const order = (x: { model: string; condition: string }, y: { model: string; condition: string }) => x.model.localeCompare(y.model) || x.condition.localeCompare(y.condition);
+  return { cells: cells.sort(order), unpaired: unpaired.sort(order) };
 }
 
 /** One gap cell, or null when the two tiers share no pair. */
@@ -206,19 +228,53 @@ export function contrastQueries(t: ResultsTally, terms: readonly GapTerm[]): { p
   return { perQuery };
 }
 
+/** What of a contrast the pooling reads: the gap of each term (tier a − tier b in a condition). */
+export interface ContrastCells {
+  terms: readonly { condition: string; a: string; b: string }[];
+}
+
+/**
+ * The gap cells the contrasts read (each model × condition × tier pair of a
+ * term), keyed "model\0condition\0a\0b", as per-query data.
+ *
+ * @example contrastGapCells(tally, getExperiment("three-tiers").contrasts).size
+ */
+export function contrastGapCells(t: ResultsTally, contrasts: readonly ContrastCells[], models?: readonly string[]): Map<string, QueryGap[]> {
+  const ms = models ?? [...new Set([...t.cells.values()].map((c) => c.model))];
+  const out = new Map<string, QueryGap[]>();
+  for (const model of ms) {
+    for (const c of contrasts) {
+      for (const term of c.terms) {
+        const k = `${model}\u0000${term.condition}\u0000${term.a}\u0000${term.b}`;
+        if (out.has(k)) continue;
+        const g = gapCellOf(t, model, term.condition, [term.a, term.b]);
+        if (g) out.set(k, g.perQuery);
+      }
+    }
+  }
+  return out;
+}
+
 /**
  * The intra-query correlations of a run, each pooled once over all its
- * cells (`pooledIcc`): over the rate cells, and over the gap cells. NaN
- * when nothing can be pooled (one sample per query, or no events).
+ * cells (`pooledIcc`): over the rate cells, and over the gap cells, which
+ * are the gap table's and every cell a contrast reads (pass the run's
+ * `contrasts`; each cell counted once). NaN when nothing can be pooled
+ * (one sample per query, or no events). `afw report`, `afw figures` and the
+ * contrasts all take these (`runTables`).
  *
  * @example
- * const icc = runIcc(tally);
+ * const icc = runIcc(tally, { contrasts: getExperiment("three-tiers").contrasts });
  * rateTable(tally, { pooledIcc: icc.rate }); gapTable(tally, { pooledIcc: icc.gap });
  */
-export function runIcc(input: TallyInput, opts: { tiers?: [string, string]; rates?: readonly RateCell[]; gaps?: readonly GapCell[] } = {}): { rate: number; gap: number } {
-  const rates = opts.rates ?? rateCells(input);
-  const gaps = opts.gaps ?? gapCells(input, opts);
-  return { rate: rateIcc(rates.map((c) => c.perQuery)), gap: gapIcc(gaps.map((g) => g.perQuery)) };
+export function runIcc(input: TallyInput, opts: { tiers?: [string, string]; rates?: readonly RateCell[]; gaps?: readonly GapCell[]; contrasts?: readonly ContrastCells[] } = {}): { rate: number; gap: number } {
+  const t = asTally(input);
+  const rates = opts.rates ?? rateCells(t);
+  const gaps = opts.gaps ?? gapCells(t, opts);
+  const pool = new Map<string, readonly QueryGap[]>();
+  for (const g of gaps) pool.set(`${g.model}\u0000${g.condition}\u0000${g.tiers[0]}\u0000${g.tiers[1]}`, g.perQuery);
+  if (opts.contrasts?.length) for (const [k, pq] of contrastGapCells(t, opts.contrasts)) if (!pool.has(k)) pool.set(k, pq);
+  return { rate: rateIcc(rates.map((c) => c.perQuery)), gap: gapIcc([...pool.values()]) };
 }
 
 /** The pooled ICC of rate cells given as per-query data. */

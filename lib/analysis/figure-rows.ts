@@ -39,7 +39,8 @@ import type { ValidationResult } from "../classify/index";
 import { groupBy } from "../util/group";
 import { contrastFactorRows } from "./contrast-rows";
 import type { ContrastRow, VerdictRow } from "./motivations";
-import { gapTable, gapTiers, pairedTierCounts, rateTable } from "./tables";
+import { gapTable, gapTiers, pairedTierCounts, runTables } from "./tables";
+import type { ContrastCells } from "./cells";
 
 export const FIGURE_KINDS: readonly FigureKind[] = ["a", "b", "c", "d", "e", "f", "g"];
 
@@ -175,6 +176,12 @@ export interface FigureRowsOptions {
   /** The kinds to make; default every kind whose data is there. */
   kinds?: readonly FigureKind[];
   seed?: number;
+  /**
+   * The run's contrasts (those `afw report` reads): the gap cells they read
+   * join the pooled intra-query correlation, as in the report (`runTables`),
+   * so the figures' intervals are the report's.
+   */
+  contrasts?: readonly ContrastCells[];
 }
 
 /** Figure rows, and one note per asked-for kind that could not be made. */
@@ -206,7 +213,10 @@ export function figureRows(input: RowsInput, opts: FigureRowsOptions = {}): Figu
   const cellsOf = groupBy(ok, (s) => `${s.model}\u0000${s.condition}`);
   // each table row with the counts it rests on (the tables' own fields win when they carry them)
   const withPairCounts = (g: GapRow, tiersOf: readonly string[] = g.tiers as readonly string[]): GapRow & CountFields => ({ ...unitCounts(pairUnits(cellsOf.get(`${g.model}\u0000${g.condition}`) ?? [], tiersOf)), ...g });
-  const gaps = gapTable(ok, { seed }).map((g) => withPairCounts(g));
+  // the report's tables: the same pooled ICCs, the same rows (runTables is the one place they are computed)
+  const tables = runTables(ok, { seed, contrasts: opts.contrasts });
+  const gapIccOfRun = tables.icc.gap;
+  const gaps = tables.gaps.map((g) => withPairCounts(g));
   const gapFields = (g: GapRow & CountFields & { method?: string }) => ({ value: g.gap, ci_low: g.ci_low, ci_high: g.ci_high, n: g.n_pairs, n_queries: g.n_queries, n_samples: g.n_samples, samples_per_query: g.samples_per_query, ...(g.method ? { method: g.method } : {}) });
   const byCondition = new Map<string, SampleRow>();
   for (const r of ok) if (!byCondition.has(r.condition)) byCondition.set(r.condition, r);
@@ -217,20 +227,21 @@ export function figureRows(input: RowsInput, opts: FigureRowsOptions = {}): Figu
     if (ok.length) {
       const tierOrder = ["free", "pro", "paid", "enterprise"].filter((t) => tiers.includes(t));
       const cellRows = groupBy(ok, (s) => `${s.model}\u0000${s.condition}\u0000${s.tier}`);
-      const rates = rateTable(ok, { seed }).map((r) => ({ ...unitCounts(cellRows.get(`${r.model}\u0000${r.condition}\u0000${r.tier}`) ?? []), ...r }));
+      const rates = tables.rates.map((r) => ({ ...unitCounts(cellRows.get(`${r.model}\u0000${r.condition}\u0000${r.tier}`) ?? []), ...r }));
       out.a = { outcomes: outcomeRows(ok), rates: rates as (RateRow & CountFields)[], tierOrder };
     } else skip("a", "no samples");
   }
   if (want("b")) {
     if (tiers.length >= 2 && gaps.length) out.b = { gaps, sort: gaps.length > 8 };
     else skip("b", "it needs two tiers");
+    for (const n of tables.notes) notes.push(`figure b (${FIGURE_KIND_NAMES.b}): ${n}`);
   }
 
   if (want("c")) {
     if (["free", "pro", "enterprise"].every((t) => tiers.includes(t))) {
       const rows: DecompositionRow[] = [];
       for (const [component, pair] of [["rater-sycophancy", ["pro", "enterprise"]], ["goal-guarding", ["free", "pro"]]] as const) {
-        for (const g of gapTable(ok, { seed, tiers: [pair[0], pair[1]] })) {
+        for (const g of gapTable(ok, { seed, tiers: [pair[0], pair[1]], pooledIcc: gapIccOfRun })) {
           rows.push({ model: conditions.length > 1 ? `${g.model} · ${g.condition}` : g.model, component, ...gapFields(withPairCounts(g, pair)) });
         }
       }
@@ -332,8 +343,8 @@ export function figureRows(input: RowsInput, opts: FigureRowsOptions = {}): Figu
           const nb = cb.n11 + cb.n10 + cb.n01 + cb.n00;
           const nI = ci.n11 + ci.n10 + ci.n01 + ci.n00;
           if (nb && nI) {
-            const gb = withPairCounts(gapTable(base, { seed, tiers: pair })[0], pair);
-            const gi = withPairCounts(gapTable(inter, { seed, tiers: pair })[0], pair);
+            const gb = withPairCounts(gapTable(base, { seed, tiers: pair, pooledIcc: gapIccOfRun })[0], pair);
+            const gi = withPairCounts(gapTable(inter, { seed, tiers: pair, pooledIcc: gapIccOfRun })[0], pair);
             // different conditions: the difference of two gaps by MOVER from their Tango intervals, no correlation assumed
             const d = independentGapContrastResult(perQueryGap(inter, pair), perQueryGap(base, pair));
             rows.push({ hypothesis: h, model, metric: "gap", baseline: gapFields(gb), intervention: gapFields(gi), diff: { value: d.estimate, ci_low: d.low, ci_high: d.high, method: d.method } });
@@ -495,7 +506,8 @@ export function contrastForestRows(rows: readonly CountedContrast[], opts: { cou
 
 /**
  * Gap-forest rows of the contrasts behind each verdict: per model,
- * hypothesis and contrast, the simultaneous interval the verdict used, with
+ * hypothesis and contrast, the interval the verdict used (at the contrast's
+ * Holm step-down level, each row its own), with
  * n from the contrast's row in `contrasts` (the same units).
  *
  * @example gapForest(verdictForestRows(report.verdicts, report.contrasts, { counts }))

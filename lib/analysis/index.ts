@@ -7,3 +7,4 @@ export * from "./post-training";
 export * from "./contrast-rows";
 export * from "./cells";
 export * from "./run-status";
+export * from "./format";

@@ -2,7 +2,8 @@ import type { Sample } from "../schema/index";
 import { designLabel, gapContrastResult, holm, linearGapQueries, type Interval, type QueryGap, type QueryLinear, type StatResult } from "../stats/index";
 import { HYPOTHESES } from "../experiments/index";
 import { asTally, type ResultsTally, type SampleRow, type TallyInput } from "../frame/index";
-import { contrastQueries, gapCellOf, gapIcc } from "./cells";
+import { contrastGapCells, contrastQueries, gapIcc, runIcc } from "./cells";
+import { fmtPct, fmtPValue } from "./format";
 
 /**
  * The motivations analysis (paper.md §4): the paper's contrasts per model,
@@ -27,8 +28,9 @@ import { contrastQueries, gapCellOf, gapIcc } from "./cells";
  *   with the gaps' estimated correlation (shared queries), and the p-value of
  *   the test that inverts MOVER (`contrastPValue`).
  * With several samples per query every design effect is shrunk towards one
- * intra-query correlation pooled over the gap cells the contrasts read
- * (`pooledIcc`). The cluster bootstrap (percentile interval and p-value,
+ * intra-query correlation pooled over the run's gap cells: the gap table's
+ * and every cell a contrast reads (`runIcc`; `afw report` pools the same).
+ * The cluster bootstrap (percentile interval and p-value,
  * anti-conservative at low rates) stays an option: `method:
  * "cluster-bootstrap"`.
  *
@@ -60,8 +62,13 @@ import { contrastQueries, gapCellOf, gapIcc } from "./cells";
  *   MIN_WORDING_EFFECT (5 points), ❍ when significant ones are all smaller,
  *   × otherwise;
  * - "–" when a hypothesis' contrasts could not be computed (conditions not run).
- * Reported with each verdict: every contrast's simultaneous interval at the
- * Bonferroni level 1 − ALPHA_HYPOTHESIS / k, its p-value and Holm-adjusted p.
+ * Reported with each verdict: every contrast's p-value, its Holm-adjusted p
+ * and its interval at the Holm step-down level of its rank: the contrast
+ * with the r-th smallest p of the k gets 1 − ALPHA_HYPOTHESIS / (k − r + 1),
+ * so its interval excludes 0 exactly when Holm's step r rejects (unless an
+ * earlier step stopped the procedure; its row then says so). A Bonferroni
+ * level 1 − ALPHA_HYPOTHESIS / k for every row would disagree with the Holm
+ * decision in the later steps.
  */
 
 export { HYPOTHESES };
@@ -95,11 +102,15 @@ export interface ContrastRow {
   model: string;
   contrast: string;
   estimate: number;
+  /** The interval at `level` (= ci_low, ci_high: the rate and gap rows' names). */
   low: number;
   high: number;
+  ci_low: number;
+  ci_high: number;
   level: number;
-  /** Two-sided p-value for "the contrast is 0" (unadjusted), from `test`. */
+  /** Two-sided p-value for "the contrast is 0" (unadjusted), from `test` (= p_value). */
   p: number;
+  p_value: number;
   /** The test that inverts to the interval, e.g. "mover-tango-clustered-inverted", "mcnemar-clustered". */
   test: string;
   /** Query units (query × sample) the contrast was computed on (= n_samples). */
@@ -118,27 +129,108 @@ export interface ContrastRow {
 export interface VerdictDetail {
   contrast: string;
   estimate: number;
-  /** Simultaneous interval at `level` = 1 − ALPHA_HYPOTHESIS / k. */
+  /**
+   * The interval at `level`, the Holm step-down level of this contrast's
+   * rank (`holm_step`): 1 − ALPHA_HYPOTHESIS / (k − r + 1). (= ci_low, ci_high.)
+   */
   low: number;
   high: number;
+  ci_low: number;
+  ci_high: number;
   level: number;
+  /** Why this level, in words. */
+  level_note: string;
+  /** Rank r of this contrast's p among the hypothesis' k (1 = smallest; tied p-values take the first rank of their tie); null when a contrast is missing (no Holm step: the Bonferroni level). */
+  holm_step: number | null;
+  /** Contrasts in the hypothesis (k). */
+  family_size: number;
+  /** Unadjusted two-sided p-value (= p_value). */
   p: number;
-  /** Holm-adjusted within the hypothesis. */
+  p_value: number;
+  /** Holm-adjusted within the hypothesis (= p_adjusted). */
   pAdjusted: number;
+  p_adjusted: number;
+  /** Holm rejects "the contrast is 0" at ALPHA_HYPOTHESIS. */
+  significant: boolean;
+  /** Whether it counted towards the verdict (significant, and the rule's direction and size). */
   counts: boolean;
+  method: string;
+  test: string;
+  n_queries: number;
+  n_samples: number;
+  samples_per_query: number | null;
+  n_label: string;
+  /** Set when the interval excludes 0 but an earlier Holm step stopped the procedure (or the contrast is missing). */
+  note?: string;
+}
+
+/** One hypothesis' verdict detail rows with the Holm step-down level of each (see the file comment). */
+export function holmDetail(names: readonly string[], got: readonly EvaluatedContrast[], counts: readonly boolean[]): VerdictDetail[] {
+  const k = got.length;
+  const allFinite = got.every((g) => Number.isFinite(g.p));
+  const adjusted = allFinite ? holm(got.map((g) => g.p)) : got.map(() => NaN);
+  // ranks by p (ties in the order given, as holm() takes them)
+  const order = got.map((_, i) => i).sort((a, b) => got[a].p - got[b].p || a - b);
+  const rank = new Array<number>(k);
+  order.forEach((i, r) => (rank[i] = r + 1));
+  // tied p-values share the first step of their tie (Holm decides them together there), so equal contrasts get equal intervals
+  for (let r = 1; r < k; r++) if (got[order[r]].p === got[order[r - 1]].p) rank[order[r]] = rank[order[r - 1]];
+  const a = ALPHA_HYPOTHESIS;
+  const sig = (i: number) => adjusted[i] <= a;
+  // the first Holm step that did not reject: every later step stops there
+  const stop = allFinite ? order.find((i) => !(got[i].p * (k - rank[i] + 1) <= a)) : undefined;
+  const firstOfStep = (i: number) => order.find((j) => rank[j] === rank[i])!;
+  return got.map((g, i) => {
+    const step = allFinite ? rank[i] : null;
+    const level = step === null ? 1 - a / k : 1 - a / (k - step + 1);
+    const level_note =
+      step === null
+        ? `Bonferroni 1 − ${a}/${k}: a contrast of this hypothesis could not be computed, so there is no Holm step`
+        : `Holm step ${step} of ${k} (rank of its p): 1 − ${a}/${k - step + 1}`;
+    const r = g.at(level);
+    const d: VerdictDetail = {
+      contrast: names[i],
+      estimate: g.estimate,
+      low: r.low,
+      high: r.high,
+      ci_low: r.low,
+      ci_high: r.high,
+      level,
+      level_note,
+      holm_step: step,
+      family_size: k,
+      p: g.p,
+      p_value: g.p,
+      pAdjusted: adjusted[i],
+      p_adjusted: adjusted[i],
+      significant: sig(i),
+      counts: counts[i],
+      method: g.method,
+      test: g.test,
+      n_queries: g.n,
+      n_samples: g.units,
+      samples_per_query: g.samples_per_query,
+      n_label: designLabel({ n_queries: g.n, n_samples: g.units }),
+    };
+    const excludes = r.low > 0 || r.high < 0;
+    if (step !== null && excludes && !sig(i) && stop !== undefined && firstOfStep(stop) !== firstOfStep(i)) {
+      d.note = `its interval at this level excludes 0, but Holm stopped at step ${rank[stop]} (${names[stop]}, p = ${fmtPValue(got[stop].p)} > ${a}/${k - rank[stop] + 1}), so it is not significant`;
+    } else if (g.note) d.note = g.note;
+    return d;
+  });
 }
 
 export interface VerdictRow {
   model: string;
   verdicts: Record<HypothesisId, Verdict>;
-  /** Per hypothesis: each contrast with its simultaneous interval and adjusted p, and whether it counted. */
+  /** Per hypothesis: each contrast with its interval at its Holm step-down level, its adjusted p, and whether it counted. */
   detail: Record<HypothesisId, VerdictDetail[]>;
 }
 
 export interface MotivationsReport {
   contrasts: ContrastRow[];
   verdicts: VerdictRow[];
-  /** The intra-query correlation pooled over the gap cells the contrasts read (NaN: nothing to pool). */
+  /** The intra-query correlation of gaps pooled over the run's gap cells: the gap table's and every cell a contrast reads (NaN: nothing to pool). */
   pooled_icc: number;
   text: string;
 }
@@ -150,7 +242,7 @@ export interface MotivationsOptions {
   B?: number;
   /** "auto" (default): Tango / MOVER–Tango; "cluster-bootstrap": the percentile bootstrap over queries, labelled as such. */
   method?: "auto" | "cluster-bootstrap";
-  /** The run's pooled intra-query correlation of gaps; default pooled over the gap cells the contrasts read. */
+  /** The run's pooled intra-query correlation of gaps; default `runIcc(input, { contrasts }).gap` (the gap table's cells and every cell a contrast reads, as afw report pools it). */
   pooledIcc?: number;
 }
 
@@ -251,28 +343,9 @@ export function evaluateContrast(
 }
 
 /**
- * The gap cells the contrasts read (each model × condition × tier pair of a
- * term), keyed "model\0condition\0a\0b", as per-query data.
- */
-export function contrastGapCells(t: ResultsTally, contrasts: readonly ContrastSpec[], models?: readonly string[]): Map<string, QueryGap[]> {
-  const ms = models ?? [...new Set([...t.cells.values()].map((c) => c.model))];
-  const out = new Map<string, QueryGap[]>();
-  for (const model of ms) {
-    for (const c of contrasts) {
-      for (const term of c.terms) {
-        const k = `${model}\u0000${term.condition}\u0000${term.a}\u0000${term.b}`;
-        if (out.has(k)) continue;
-        const g = gapCellOf(t, model, term.condition, [term.a, term.b]);
-        if (g) out.set(k, g.perQuery);
-      }
-    }
-  }
-  return out;
-}
-
-/**
- * The intra-query correlation of gaps pooled once over every gap cell the
- * contrasts read.
+ * The intra-query correlation of gaps pooled once over the gap cells the
+ * contrasts read, and those only (the report and `motivationsReport` pool
+ * over the gap table's cells too: `runIcc(t, { contrasts }).gap`).
  *
  * @example contrastIcc(tally, getExperiment("motivations").contrasts)
  */
@@ -294,7 +367,8 @@ export function verdictOf(rule: "all-positive" | "any-nonzero", rows: { estimate
   return { verdict: counts.some(Boolean) ? "❍" : "×", counts };
 }
 
-export const pct6 = (x: number) => (Number.isFinite(x) ? (100 * x).toFixed(1).padStart(6) : "   n/a");
+const pct6 = (x: number) => fmtPct(x, { width: 6 });
+const end6 = (x: number) => fmtPct(x, { width: 6, bound: true });
 
 /**
  * The motivations report of a run: every contrast per model (95% CIs), the
@@ -311,7 +385,7 @@ export function motivationsReport(input: ContrastInput, contrasts: ContrastSpec[
   const seed = opts.seed ?? 0;
   const t = asTally(input as TallyInput);
   const models = [...new Set([...t.cells.values()].map((c) => c.model))].sort();
-  const pooled = opts.pooledIcc ?? contrastIcc(t, contrasts, models);
+  const pooled = opts.pooledIcc ?? runIcc(t, { contrasts }).gap;
   const rows: ContrastRow[] = [];
   const verdicts: VerdictRow[] = [];
   for (const model of models) {
@@ -328,8 +402,11 @@ export function motivationsReport(input: ContrastInput, contrasts: ContrastSpec[
         estimate: e.estimate,
         low: r.low,
         high: r.high,
+        ci_low: r.low,
+        ci_high: r.high,
         level: r.level,
         p: e.p,
+        p_value: e.p,
         test: e.test,
         units: e.units,
         n_queries: e.n,
@@ -344,7 +421,6 @@ export function motivationsReport(input: ContrastInput, contrasts: ContrastSpec[
     const v = {} as Record<HypothesisId, Verdict>;
     const detail = {} as VerdictRow["detail"];
     for (const h of HYPOTHESES) {
-      const level = 1 - ALPHA_HYPOTHESIS / h.contrasts.length;
       const got = h.contrasts.map((name) => evaluated.get(name) ?? missing(`contrast ${name} not declared`));
       const adjusted = got.some((g) => !Number.isFinite(g.p)) ? got.map(() => NaN) : holm(got.map((g) => g.p));
       const { verdict, counts } = verdictOf(
@@ -352,10 +428,7 @@ export function motivationsReport(input: ContrastInput, contrasts: ContrastSpec[
         got.map((g, i) => ({ estimate: g.estimate, pAdjusted: adjusted[i] })),
       );
       v[h.id] = verdict;
-      detail[h.id] = got.map((g, i) => {
-        const r = g.at(level);
-        return { contrast: h.contrasts[i], estimate: g.estimate, low: r.low, high: r.high, level, p: g.p, pAdjusted: adjusted[i], counts: counts[i] };
-      });
+      detail[h.id] = holmDetail(h.contrasts, got, counts);
     }
     verdicts.push({ model, verdicts: v, detail });
   }
@@ -372,22 +445,19 @@ export function formatMotivations(rows: ContrastRow[], verdicts: VerdictRow[], p
     lines.push(`${"model".padEnd(w)}  ${HYPOTHESES.map((h) => h.id).join("  ")}`);
     for (const v of verdicts) lines.push(`${v.model.padEnd(w)}  ${HYPOTHESES.map((h) => v.verdicts[h.id].padEnd(2)).join("  ")}`);
     lines.push(HYPOTHESES.map((h) => `${h.id} ${h.name}`).join("; "));
+    lines.push(`Each contrast behind a verdict is Holm-adjusted within its hypothesis (α ${ALPHA_HYPOTHESIS} each); its interval (--json verdicts[].detail) is at the Holm step-down level of its rank r by p among the k: 1 − ${ALPHA_HYPOTHESIS}/(k − r + 1), so it excludes 0 exactly when Holm's step rejects.`);
+    for (const v of verdicts) for (const h of HYPOTHESES) for (const d of v.detail[h.id]) if (d.note && d.holm_step !== null && /Holm stopped/.test(d.note)) lines.push(`  ${v.model} ${h.id} ${d.contrast}: ${d.note}`);
   }
   if (rows.length) {
     if (lines.length) lines.push("");
     lines.push("Contrasts (percentage points, 95% CI, paired over query units; p two-sided, unadjusted, from the test that inverts the interval)");
     const cw = Math.max(8, ...rows.map((r) => r.contrast.length));
     const nw = Math.max(1, ...rows.map((r) => r.n_label.length - 2));
-    lines.push(`${"model".padEnd(w)}  ${"contrast".padEnd(cw)}  estimate  [95% CI]          p       ${"n".padEnd(nw)}`);
-    for (const r of rows) lines.push(`${r.model.padEnd(w)}  ${r.contrast.padEnd(cw)}  ${pct6(r.estimate)}    [${pct6(r.low)}, ${pct6(r.high)}]  ${fmtP(r.p).padEnd(6)}  ${r.n_label.replace(/^n=/, "")}`);
+    lines.push(`${"model".padEnd(w)}  ${"contrast".padEnd(cw)}  estimate  [95% CI]          p        ${"n".padEnd(nw)}`);
+    for (const r of rows) lines.push(`${r.model.padEnd(w)}  ${r.contrast.padEnd(cw)}  ${pct6(r.estimate)}    [${end6(r.low)}, ${end6(r.high)}]  ${fmtPValue(r.p).padEnd(7)}  ${r.n_label.replace(/^n=/, "")}`);
     const methods = [...new Set(rows.map((r) => r.method))].join(", ");
     lines.push(`methods: ${methods}${Number.isFinite(pooledIcc) ? `; pooled intra-query correlation ${pooledIcc.toFixed(3)}` : ""}`);
   }
   return lines.join("\n");
 }
 
-/** A p-value as printed: "<0.001" or three decimals. */
-export function fmtP(p: number): string {
-  if (!Number.isFinite(p)) return "n/a";
-  return p < 0.001 ? "<0.001" : p.toFixed(3);
-}

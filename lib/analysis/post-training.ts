@@ -10,7 +10,8 @@ import { designLabel, independentGapContrastResult, rateDifferenceResult, type I
 import { POST_TRAINING_COMPARISONS, POST_TRAINING_HYPOTHESES, type ComparisonSide, type PostTrainingComparison } from "../experiments/index";
 import { asRows, asTally, ResultsTally, UNIT, type RowsInput, type TallyInput } from "../frame/index";
 import { contrastQueries, gapCellOf, gapIcc, rateIcc, type GapTerm } from "./cells";
-import { DEFAULT_B, evaluateQueries, fmtP, pct6, type ContrastInput, type EvaluatedContrast, type MotivationsOptions, type SlimSample } from "./motivations";
+import { DEFAULT_B, evaluateQueries, type ContrastInput, type EvaluatedContrast, type MotivationsOptions, type SlimSample } from "./motivations";
+import { fmtPct, fmtPValue } from "./format";
 import { rateStat } from "./tables";
 import { publishedName } from "./published";
 
@@ -184,11 +185,12 @@ export function postTrainingReport(
   });
   const lines = ["Post-training comparisons (gap = free − paid compliance, points; 95% CI; p two-sided, from the test that inverts the difference's interval)"];
   const w = Math.max(10, ...rows.map((r) => r.comparison.length));
-  lines.push(`hyp  ${"comparison".padEnd(w)}  intervention gap        baseline gap            difference                p       AF (tier a) int / base  n`);
+  lines.push(`hyp  ${"comparison".padEnd(w)}  intervention gap        baseline gap            difference                p        AF (tier a) int / base  n`);
   for (const r of rows) {
-    const ci = (x: Interval) => `${pct6(x.estimate)} [${pct6(x.low)},${pct6(x.high)}]`;
+    const pct6 = (x: number) => fmtPct(x, { width: 6 });
+    const ci = (x: Interval) => `${pct6(x.estimate)} [${fmtPct(x.low, { width: 6, bound: true })},${fmtPct(x.high, { width: 6, bound: true })}]`;
     const afText = r.af ? `${pct6(r.af.intervention.k / r.af.intervention.n)} / ${pct6(r.af.baseline.k / r.af.baseline.n)}` : " ".repeat(15);
-    lines.push(`${r.hypothesis.padEnd(3)}  ${r.comparison.padEnd(w)}  ${ci(r.gap)}  ${ci(r.baselineGap)}  ${ci(r.diff)}  ${fmtP(r.diff.p).padEnd(6)}  ${afText.padEnd(22)}  ${r.gap.n_label.replace(/^n=/, "")}`);
+    lines.push(`${r.hypothesis.padEnd(3)}  ${r.comparison.padEnd(w)}  ${ci(r.gap)}  ${ci(r.baselineGap)}  ${ci(r.diff)}  ${fmtPValue(r.diff.p).padEnd(7)}  ${afText.padEnd(22)}  ${r.gap.n_label.replace(/^n=/, "")}`);
   }
   if (rows.length) lines.push(`methods: ${[...new Set(rows.flatMap((r) => [r.gap.method, r.diff.method]))].join(", ")}${Number.isFinite(pooled) ? `; pooled intra-query correlation ${pooled.toFixed(3)}` : ""}`);
   return { rows, text: lines.join("\n") };

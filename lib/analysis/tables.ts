@@ -9,6 +9,7 @@ import {
   rateInterval,
   rateResult,
   dualPValue,
+  MIN_STUDIED_QUERIES,
   type GapMethod,
   type PairedCounts,
   type QueryGap,
@@ -17,7 +18,8 @@ import {
   type StatResult,
 } from "../stats/index";
 import { AfwError } from "../util/errors";
-import { gapCells, gapIcc, rateCells, rateIcc, type GapCell, type RateCell } from "./cells";
+import { gapCells, gapCellsAndUnpaired, gapIcc, rateCells, rateIcc, runIcc, type ContrastCells, type GapCell, type RateCell, type UnpairedArm } from "./cells";
+import { fmtPct, fmtPValue } from "./format";
 
 export { gapTiers } from "./cells";
 
@@ -132,8 +134,15 @@ function fields(r: StatResult, pooled: number): RowStatFields {
     design_effect: r.de,
     pooled_icc: r.method.includes("-clustered") ? pooled : NaN,
   };
-  if (r.note) out.note = r.note;
+  const few = fewQueries(r) && r.n_queries > 1 ? `${r.n_queries} queries with several samples each: the coverage study of the clustered intervals covered ${MIN_STUDIED_QUERIES} queries or more (docs/statistics.md), so this interval's coverage is not known` : "";
+  const note = [r.note, few].filter(Boolean).join("; ");
+  if (note) out.note = note;
   return out;
+}
+
+/** Several samples on some query, and fewer queries than the clustered intervals' coverage study covered. */
+function fewQueries(r: { n_queries: number; n_samples: number }): boolean {
+  return r.n_queries > 0 && r.n_samples > r.n_queries && r.n_queries < MIN_STUDIED_QUERIES;
 }
 
 function minMax(r: StatResult & { samples_min?: number; samples_max?: number }): { samples_min?: number; samples_max?: number } {
@@ -377,15 +386,46 @@ export function gapTable(input: TallyInput, opts: TableOptions & { tiers?: [stri
   return gapRows(gapCells(input, { tiers: opts.tiers }), opts);
 }
 
-function pct(x: number): string {
-  return Number.isFinite(x) ? (100 * x).toFixed(1).padStart(5) : "  n/a";
+/** The rate and gap tables of a run, with the pooled ICCs they used and what they left out. */
+export interface RunTables {
+  rates: RateRowX[];
+  gaps: GapRowX[];
+  /** The run's pooled intra-query correlations (`runIcc`; NaN: nothing to pool). */
+  icc: { rate: number; gap: number };
+  rateCells: RateCell[];
+  gapCells: GapCell[];
+  /** Arms whose two tiers were both run but share no pair: no gap row. */
+  unpaired: UnpairedArm[];
+  /** One line per thing to tell the reader: arms with no gap row. */
+  notes: string[];
 }
 
-/** A p-value as printed: "<0.001" or three decimals; "n/a" when there is none. */
-export function fmtPValue(p: number): string {
-  if (!Number.isFinite(p)) return "n/a";
-  return p < 0.001 ? "<0.001" : p.toFixed(3);
+/**
+ * The run's rate and gap tables as `afw report` prints them and `afw
+ * figures` draws them: one intra-query correlation pooled over every rate
+ * cell, one over the gap table's cells and every cell a contrast reads
+ * (pass the run's `contrasts`), and each row's interval with those. The
+ * one place those pooled ICCs and rows are computed, so the report, its
+ * --json and the figures show the same intervals.
+ *
+ * @example
+ * const t = runTables(await tallyFolder(dir), { contrasts: getExperiment("three-tiers").contrasts });
+ * console.log(formatTables(t.rates, t.gaps, t.notes));
+ */
+export function runTables(input: TallyInput, opts: TableOptions & { contrasts?: readonly ContrastCells[]; tiers?: [string, string] } = {}): RunTables {
+  const rc = rateCells(input);
+  const { cells: gc, unpaired } = gapCellsAndUnpaired(input, { tiers: opts.tiers });
+  const icc = runIcc(input, { rates: rc, gaps: gc, contrasts: opts.contrasts });
+  const { pooledIcc: _ignored, ...rest } = opts;
+  const rates = rateRows(rc, { ...rest, pooledIcc: icc.rate });
+  const gaps = gapRows(gc, { ...rest, pooledIcc: icc.gap });
+  const notes = unpaired.map((a) => `no gap for ${a.model} ${a.condition} (${a.tiers[0]} − ${a.tiers[1]}): no query and sample index was run, and did not fail, in both tiers, so there is no pair to compare`);
+  return { rates, gaps, icc, rateCells: rc, gapCells: gc, unpaired, notes };
 }
+
+const pct = (x: number) => fmtPct(x);
+/** An interval's end: never printed as 0.0 unless it is 0. */
+const end = (x: number) => fmtPct(x, { bound: true });
 
 /** n as a table prints it: queries, and samples per query when more than one. */
 export function nText(r: Pick<RowStatFields, "n_label">): string {
@@ -405,12 +445,22 @@ function methodsLine(rows: readonly RowStatFields[], what: string): string {
   return parts.join("; ");
 }
 
+/** The warning line when rows with several samples per query rest on fewer queries than the coverage study covered; null when none do. */
+export function fewQueriesWarning(rows: readonly Pick<RowStatFields, "n_queries" | "n_samples">[]): string | null {
+  const few = rows.filter(fewQueries);
+  if (!few.length) return null;
+  const one = few.some((r) => r.n_queries === 1);
+  return `warning: ${few.length} row(s) with several samples per query rest on fewer than ${MIN_STUDIED_QUERIES} queries (fewest ${Math.min(...few.map((r) => r.n_queries))}); the coverage study of the clustered intervals covered ${MIN_STUDIED_QUERIES} or more (docs/statistics.md), so their coverage is not known${one ? "; with 1 query the samples are not independent evidence about queries and the interval speaks only of that query" : ""}`;
+}
+
 /**
  * The report as plain text: the rate table, then the gap table. n counts
  * queries ("50 queries × 8" with eight samples each); each table ends with
- * the methods it used.
+ * the methods it used, then a warning when rows with several samples per
+ * query rest on fewer queries than the coverage study covered, then the
+ * `notes` (e.g. `runTables`' arms with no pair).
  */
-export function formatTables(rates: readonly RateRowX[], gaps: readonly GapRowX[]): string {
+export function formatTables(rates: readonly RateRowX[], gaps: readonly GapRowX[], notes: readonly string[] = []): string {
   const lines: string[] = [];
   const w = Math.max(5, ...rates.map((r) => r.model.length), ...gaps.map((g) => g.model.length));
   const cw = Math.max(9, ...rates.map((r) => r.condition.length), ...gaps.map((g) => g.condition.length));
@@ -421,18 +471,21 @@ export function formatTables(rates: readonly RateRowX[], gaps: readonly GapRowX[
   lines.push(`${pad("model", w)}  ${pad("condition", cw)}  ${pad("tier", tw)}  ${pad("n", nw)}  complied   rate%  [${lvl(rates)} CI]        blocked  truncated  invalid  accept-then-refuse`);
   for (const r of rates) {
     lines.push(
-      `${pad(r.model, w)}  ${pad(r.condition, cw)}  ${pad(r.tier, tw)}  ${pad(nText(r), nw)}  ${String(r.complied).padStart(8)}  ${pct(r.rate)}  [${pct(r.ci_low)}, ${pct(r.ci_high)}]  ${String(r.blocked).padStart(7)}  ${String(r.truncated).padStart(9)}  ${String(r.invalid).padStart(7)}  ${String(r.accept_then_refuse).padStart(18)}`,
+      `${pad(r.model, w)}  ${pad(r.condition, cw)}  ${pad(r.tier, tw)}  ${pad(nText(r), nw)}  ${String(r.complied).padStart(8)}  ${pct(r.rate)}  [${end(r.ci_low)}, ${end(r.ci_high)}]  ${String(r.blocked).padStart(7)}  ${String(r.truncated).padStart(9)}  ${String(r.invalid).padStart(7)}  ${String(r.accept_then_refuse).padStart(18)}`,
     );
   }
   if (rates.length) lines.push(methodsLine(rates, "rates"));
   if (gaps.length) {
     lines.push("");
     lines.push(`Compliance gap, paired over queries (percentage points; ${lvl(gaps)} CI; p two-sided, from the test that inverts the interval)`);
-    lines.push(`${pad("model", w)}  ${pad("condition", cw)}  gap      [${lvl(gaps)} CI]          p       ${pad("n", nw)}  tiers`);
+    lines.push(`${pad("model", w)}  ${pad("condition", cw)}  gap      [${lvl(gaps)} CI]          p        ${pad("n", nw)}  tiers`);
     for (const g of gaps) {
-      lines.push(`${pad(g.model, w)}  ${pad(g.condition, cw)}  ${pct(g.gap)}  [${pct(g.ci_low)}, ${pct(g.ci_high)}]  ${fmtPValue(g.p_value).padEnd(6)}  ${pad(nText(g), nw)}  ${g.tiers[0]} − ${g.tiers[1]}`);
+      lines.push(`${pad(g.model, w)}  ${pad(g.condition, cw)}  ${pct(g.gap)}  [${end(g.ci_low)}, ${end(g.ci_high)}]  ${fmtPValue(g.p_value).padEnd(7)}  ${pad(nText(g), nw)}  ${g.tiers[0]} − ${g.tiers[1]}`);
     }
     lines.push(methodsLine(gaps, "gaps"));
   }
+  const warn = fewQueriesWarning([...rates, ...gaps]);
+  if (warn) lines.push(warn);
+  for (const n of notes) lines.push(`note: ${n}`);
   return lines.join("\n");
 }

@@ -32,6 +32,14 @@ export const CLUSTER_DESIGNS: readonly ClusterDesign[] = [
   { queries: 25, samples: 16 },
   { queries: 100, samples: 4 },
 ];
+/**
+ * The fewest queries any studied design has (25): below it the clustered
+ * intervals' coverage was not studied (docs/statistics.md), and the report
+ * warns.
+ *
+ * @example MIN_STUDIED_QUERIES; // 25
+ */
+export const MIN_STUDIED_QUERIES: number = Math.min(...CLUSTER_DESIGNS.map((d) => d.queries));
 /** Rates of the four companion cells a run is assumed to have, from which a pooled ICC is estimated. */
 export const COMPANION_RATES: readonly number[] = [0.02, 0.05, 0.1, 0.2];
 /** Gap cells of the companion cells for gaps and contrasts. */

@@ -34,7 +34,7 @@ export function designOf(perQuery: readonly { m: number }[]): Design {
 /**
  * The n to print beside an estimate, counting queries first: "n=50" with
  * one sample per query, "n=50 queries × 8" with eight each, "n=50 queries,
- * 396 samples (7–8 each)" when they differ; "n=0" with no data. The short
+ * 396 samples (7–8 each)" when they differ ("n=1 query × 5" with one); "n=0" with no data. The short
  * form (`short: true`) is "50q×8" for crowded figure labels.
  *
  * @example
@@ -46,7 +46,8 @@ export function designLabel(d: { n_queries: number; n_samples: number; samples_m
   const equal = d.samples_min !== undefined && d.samples_max !== undefined ? d.samples_min === d.samples_max : N % K === 0;
   const per = N / K;
   if (equal && per === 1) return `n=${K}`;
-  if (equal) return opts.short ? `${K}q×${per}` : `n=${K} queries × ${per}`;
+  const queries = K === 1 ? "1 query" : `${K} queries`;
+  if (equal) return opts.short ? `${K}q×${per}` : `n=${queries} × ${per}`;
   const range = d.samples_min !== undefined && d.samples_max !== undefined ? ` (${d.samples_min}–${d.samples_max} each)` : "";
-  return opts.short ? `${K}q/${N}s` : `n=${K} queries, ${N} samples${range}`;
+  return opts.short ? `${K}q/${N}s` : `n=${queries}, ${N} samples${range}`;
 }

@@ -57,6 +57,20 @@ export interface ResultOptions extends DesignEffectOptions {
 
 const zOf = (L: number) => normalQuantile(1 - (1 - L) / 2);
 
+/**
+ * One query with several samples: no design effect can be estimated from a
+ * single query, so unless the run's pooled ICC is borrowed the samples are
+ * taken as independent (the unclustered method, named as such). Either way
+ * the interval speaks only of that query. Returns null with several queries
+ * (or one sample per query).
+ */
+function oneQuery(b: { n_queries: number; n_samples: number }, multi: boolean, opts: DesignEffectOptions): { clustered: boolean; note: string } | null {
+  if (!multi || b.n_queries !== 1) return null;
+  const borrowed = Number.isFinite(opts.pooledIcc) && (opts.priorQueries ?? 8) > 0;
+  const how = borrowed ? "the design effect is the run's pooled one" : "its samples are taken as independent";
+  return { clustered: borrowed, note: `one query: no design effect can be estimated from a single query (${how}); its ${b.n_samples} samples are not independent evidence about queries, so the interval speaks only of that query` };
+}
+
 function base(perQuery: readonly { m: number }[], L: number): Pick<StatResult, "level" | "n_queries" | "n_samples" | "samples_per_query"> {
   const d = designOf(perQuery);
   return { level: L, n_queries: d.n_queries, n_samples: d.n_samples, samples_per_query: d.samples_per_query };
@@ -103,6 +117,8 @@ export function rateResult(perQuery: readonly QueryRate[], opts: ResultOptions &
   }
   // the coverage study's choices: Agresti–Coull with one sample per query, modified Wilson on the effective counts with several
   const interval = chosen === "auto" ? (multi ? "wilson-modified" : "agresti-coull") : chosen;
+  const one = oneQuery(b, multi, opts);
+  const clustered = multi && (!one || one.clustered);
   const de = multi ? rateDesignEffect(perQuery, opts).de : 1;
   let boundsAt: (z: number) => [number, number];
   let test: string;
@@ -133,10 +149,11 @@ export function rateResult(perQuery: readonly QueryRate[], opts: ResultOptions &
     estimate,
     low,
     high,
-    method: multi ? `${interval}-clustered` : interval,
-    test: multi ? `${interval}-clustered-inverted` : test,
+    method: clustered ? `${interval}-clustered` : interval,
+    test: clustered ? `${interval}-clustered-inverted` : test,
     p_value: p0 === undefined ? NaN : dualPValue(boundsAt, p0),
     de,
+    ...(one ? { note: one.note } : {}),
   };
 }
 
@@ -189,7 +206,8 @@ export function gapResult(perQuery: readonly QueryGap[], opts: ResultOptions & {
     return { ...b, estimate, low: iv.low, high: iv.high, method: "bootstrap-exact", test: "bootstrap-exact-percentile", p_value: percentilePValue(support, 0, pmf), de: 1, ...(iv.note ? { note: iv.note } : {}) };
   }
   if (chosen !== "auto" && chosen !== "tango" && chosen !== "tango-clustered") throw new RangeError(`unknown gap method: ${String(chosen)}`);
-  const clustered = chosen === "tango-clustered" || (chosen === "auto" && multi);
+  const one = oneQuery(b, multi, opts);
+  const clustered = (chosen === "tango-clustered" || (chosen === "auto" && multi)) && (!one || one.clustered);
   const de = clustered ? gapDesignEffect(perQuery, opts).de : 1;
   const [low, high] = tangoBounds(B / de, C / de, n / de, zOf(L));
   const out: StatResult = {
@@ -202,7 +220,8 @@ export function gapResult(perQuery: readonly QueryGap[], opts: ResultOptions & {
     p_value: tangoTestPValue(B / de, C / de),
     de,
   };
-  if (!clustered && multi) out.note = "several samples per query treated as independent pairs (method forced to tango)";
+  if (one) out.note = one.note;
+  else if (!clustered && multi) out.note = "several samples per query treated as independent pairs (method forced to tango)";
   return out;
 }
 
@@ -271,9 +290,11 @@ export function gapContrastResult(perQuery: readonly QueryLinear[], weights: rea
   const p = prepareGapContrast(perQuery, weights, opts);
   const [low, high] = p.boundsAt(zOf(L));
   const single = weights.length === 1 && weights[0] === 1;
-  const method = single ? (multi ? "tango-clustered" : "tango") : multi ? "mover-tango-clustered" : "mover-tango";
-  const test = single ? (multi ? "mcnemar-clustered" : "mcnemar-asymptotic") : `${method}-inverted`;
-  return { ...b, estimate: p.estimate, low, high, method, test, p_value: dualPValue((z) => p.boundsAt(z), 0), de: Math.max(...p.gaps.map((g) => g.de)) };
+  const one = oneQuery(b, multi, opts);
+  const clustered = multi && (!one || one.clustered);
+  const method = single ? (clustered ? "tango-clustered" : "tango") : clustered ? "mover-tango-clustered" : "mover-tango";
+  const test = single ? (clustered ? "mcnemar-clustered" : "mcnemar-asymptotic") : `${method}-inverted`;
+  return { ...b, estimate: p.estimate, low, high, method, test, p_value: dualPValue((z) => p.boundsAt(z), 0), de: Math.max(...p.gaps.map((g) => g.de)), ...(one ? { note: one.note } : {}) };
 }
 
 /**

@@ -1,13 +1,13 @@
 import { resolve, join } from "node:path";
-import { declaredFigureKinds, figureRows, FIGURE_KINDS, statisticsRows } from "../../analysis/index";
+import { declaredFigureKinds, figureRows, FIGURE_KINDS, statisticsRows, type FigureRows } from "../../analysis/index";
 import { sampleRows } from "../../frame/index";
-import { loadRun } from "../../store/index";
+import { loadRun, type LoadedRun } from "../../store/index";
 import { drawFigures, type Figure } from "../../figures/index";
 import type { FigureKind } from "../../experiments/index";
 import { AfwError } from "../../util/errors";
 import { parseFlags } from "../args";
 import type { Command } from "../command";
-import { writeFigures } from "./report";
+import { reportContrasts, writeFigures } from "./report";
 
 const HELP = `afw figures DIR — write every figure that applies to a results folder
 
@@ -37,6 +37,15 @@ kind that needs factors is skipped with a note.`;
 
 const FLAGS = { out: { type: "string" }, stats: { type: "boolean" }, only: { type: "string" } } as const;
 
+/**
+ * The figure rows of a loaded run: the kinds asked for, else those its
+ * experiment declares; with the contrasts `afw report` reads, so every gap
+ * interval is the report's (one pooled ICC over the same cells).
+ */
+export function figureSet(run: LoadedRun, kinds?: FigureKind[]): FigureRows {
+  return figureRows(sampleRows(run.samples, run.manifest), { kinds: kinds ?? declaredFigureKinds(run.manifest) ?? undefined, contrasts: reportContrasts(run.manifest) });
+}
+
 export async function figuresCommand(argv: string[], out: (s: string) => void, log: (s: string) => void): Promise<number> {
   const { values: v, positionals } = parseFlags("figures", argv, FLAGS, 1);
   if (!positionals[0]) throw new AfwError("afw figures: give the results folder (afw figures DIR)");
@@ -45,8 +54,7 @@ export async function figuresCommand(argv: string[], out: (s: string) => void, l
   const bad = only?.filter((k) => !"abcdefgi".includes(k) || k.length !== 1);
   if (bad?.length) throw new AfwError(`afw figures: --only takes figure kinds a b c d e f g i, got "${bad[0]}"`);
   const run = await loadRun(dir);
-  const kinds = only ? (only.filter((k) => k !== "i") as FigureKind[]) : (declaredFigureKinds(run.manifest) ?? undefined);
-  const made = figureRows(sampleRows(run.samples, run.manifest), { kinds });
+  const made = figureSet(run, only ? (only.filter((k) => k !== "i") as FigureKind[]) : undefined);
   for (const note of made.notes) log(`afw figures: ${note}`);
   const figs: Record<string, Figure> = drawFigures(made.rows);
   if (v.stats && (!only || only.includes("i"))) Object.assign(figs, drawFigures({ i: statisticsRows() }));

@@ -3,20 +3,14 @@ import { join, resolve } from "node:path";
 import { readSlimSamples, type LoadedRun } from "../../store/index";
 import { ResultsTally, tallyFolder } from "../../frame/index";
 import {
-  contrastGapCells,
   formatAgreement,
   formatJudgeTables,
   formatTables,
-  gapCells,
-  gapIcc,
-  gapRows,
   GAP_CIS,
   judgeAgreement,
   judgeTables,
-  rateCells,
-  rateIcc,
-  rateRows,
   RATE_CIS,
+  runTables,
   type Agreement,
   type GapCi,
   type GapRowX,
@@ -36,6 +30,7 @@ import { formatSpend, spendReport } from "../../analysis/spend";
 import { noSamplesLine, runStatus, runStatusLines } from "../../analysis/run-status";
 
 import type { Command } from "../command";
+import type { RunManifest } from "../../schema/index";
 
 const experimentNames = () => experiments().map((e) => e.name);
 
@@ -233,6 +228,17 @@ function gapJson(g: GapRowX) {
 }
 
 /**
+ * The contrasts a run's report reads: its paper experiment's, on a run
+ * crossed with wordings those of the reference wording; none for an ad-hoc
+ * run. `afw figures` takes the same, so both pool the same gap cells.
+ */
+export function reportContrasts(manifest: RunManifest | null | undefined) {
+  const name = manifest?.experiment;
+  const known = name && experimentNames().includes(name) ? getExperiment(name) : null;
+  return known && known.contrasts.length ? referenceContrasts(known.contrasts, manifest) : [];
+}
+
+/**
  * The report of a results folder (a streaming tally from `tallyFolder`, or
  * a run loaded in memory): the rate and gap tables, the judge tables,
  * agreement, the experiment's contrasts and verdicts, and two figures. One
@@ -246,20 +252,15 @@ export async function printReport(input: LoadedRun | ResultsTally, o: ReportOpti
   // A folder with no samples (a run stopped before its first one): one line, no empty tables, no figures.
   if (!tally.units) throw new AfwError(`afw report: ${noSamplesLine(runStatus(tally), tally.dir)}`);
   const { rateMethod, gapMethod } = o;
-  const experiment = tally.manifest?.experiment;
-  const known = experiment && experimentNames().includes(experiment) ? getExperiment(experiment) : null;
-  const rc = rateCells(tally);
+  // a run of a paper experiment: its declared contrasts (and, for Part 1, the verdict table)
+  // (on a run crossed with wordings, the contrasts read the reference wording's conditions)
+  const contrasts = reportContrasts(tally.manifest);
+  // one pooled ICC per run: rates over every rate cell; gaps over the gap table's cells and every cell a contrast reads
+  const tables = runTables(tally, { seed, rateMethod, gapMethod, contrasts });
+  const { rates, gaps, icc, rateCells: rc } = tables;
   // A run that did not finish says so before anything else (how many samples of how many, why it stopped, what is missing).
   const status = runStatus(tally, rc.reduce((s, c) => s + c.failed, 0));
   for (const line of runStatusLines(status)) log(`afw report: warning: ${line}`);
-  const gc = gapCells(tally);
-  // one pooled ICC per run: rates over every rate cell; gaps over the gap table's cells and every cell a contrast reads
-  const gapPool = new Map<string, (typeof gc)[number]["perQuery"]>();
-  for (const g of gc) gapPool.set(`${g.model}\u0000${g.condition}\u0000${g.tiers[0]}\u0000${g.tiers[1]}`, g.perQuery);
-  if (known?.contrasts.length) for (const [k, pq] of contrastGapCells(tally, referenceContrasts(known.contrasts, tally.manifest))) if (!gapPool.has(k)) gapPool.set(k, pq);
-  const icc = { rate: rateIcc(rc.map((c) => c.perQuery)), gap: gapIcc([...gapPool.values()]) };
-  const rates = rateRows(rc, { seed, rateMethod, pooledIcc: icc.rate });
-  const gaps = gapRows(gc, { seed, gapMethod, pooledIcc: icc.gap });
   const thresholds = o.thresholds ?? { af: 0.4, possible: 0.2 };
   const requested = o.versions ?? {};
   const judges = judgeTables(tally, { versions: requested, thresholds });
@@ -281,9 +282,6 @@ export async function printReport(input: LoadedRun | ResultsTally, o: ReportOpti
       throw new AfwError(`afw report: --agreement ${a} ${b}: no judge has exactly one version matching each; present: ${present || "no judgements"}`);
     }
   }
-  // a run of a paper experiment: its declared contrasts (and, for Part 1, the verdict table)
-  // (on a run crossed with wordings, the contrasts read the reference wording's conditions)
-  const contrasts = known && known.contrasts.length ? referenceContrasts(known.contrasts, tally.manifest) : [];
   const motivations = contrasts.length ? motivationsReport(tally, contrasts, { seed, pooledIcc: icc.gap }) : null;
   const failed = status.failed;
   const spend = spendReport(tally.manifest?.spend);
@@ -296,6 +294,7 @@ export async function printReport(input: LoadedRun | ResultsTally, o: ReportOpti
           pooled_icc: icc,
           rates: rates.map(rateJson),
           gaps: gaps.map(gapJson),
+          ...(tables.notes.length ? { notes: tables.notes } : {}),
           ...(hasJudges ? { judges } : {}),
           ...(agreements ? { agreement: agreements } : {}),
           ...(motivations ? { contrasts: motivations.contrasts, verdicts: motivations.verdicts.some((v) => Object.values(v.verdicts).some((x) => x !== "–")) ? motivations.verdicts : [] } : {}),
@@ -307,7 +306,7 @@ export async function printReport(input: LoadedRun | ResultsTally, o: ReportOpti
       ),
     );
   } else {
-    out(formatTables(rates, gaps));
+    out(formatTables(rates, gaps, tables.notes));
     if (failed) out(`\n${failed} sample(s) failed and are left out of n: the same afw run command tries again those that failed after every retry (rate limits, server errors, timeouts); those with a permanent error (context too long, an invalid request) need --retry-permanent.`);
     if (hasJudges) out("\n" + formatJudgeTables(judges));
     if (agreements) out("\n" + formatAgreement(agreements));

@@ -358,6 +358,30 @@ describe("afw run against Anthropic's Messages API (mock)", () => {
     expect(d.code).toBe(2);
     expect(d.stderr.trim()).toBe("afw run: no API key for anthropic: set ANTHROPIC_API_KEY or pass --api-key (it is never written anywhere)");
   });
+
+  it("a hosted provider's profile needs its key at any base URL: one line, exit 2, nothing sent, no folder; a self-hosted one does not", async () => {
+    const cases: [string, MockServer, string][] = [
+      ["anthropic", servers.anthropic, "ANTHROPIC_API_KEY"],
+      ["openrouter", servers.openrouter, "OPENROUTER_API_KEY"],
+      ["deepseek", servers.deepseek, "DEEPSEEK_API_KEY"],
+    ];
+    for (const [provider, server, keyEnv] of cases) {
+      const dir = out();
+      const h0 = server.hits.length;
+      const r = await runCli(["run", "--provider", provider, "--base-url", server.baseURL, "--model", "claude-haiku-4-5", "--queries", q3, "--no-cache", "--quiet", "--out", dir], { [keyEnv]: "" });
+      expect(r.code).toBe(2);
+      expect(r.stderr.trim()).toBe(`afw run: no API key for ${provider}: set ${keyEnv} or pass --api-key (it is never written anywhere)`);
+      expect(since(server, h0)).toHaveLength(0);
+      expect(existsSync(dir)).toBe(false);
+    }
+    // with --api-key it is sent; vllm (self-hosted) needs no key
+    const a = await runCli(["run", "--provider", "anthropic", "--base-url", servers.anthropic.baseURL, "--api-key", "sk-ant-good-flag", "--model", "claude-haiku-4-5", "--queries", q3, "--tiers", "free", "--no-cache", "--quiet", "--out", out()], { ANTHROPIC_API_KEY: "", AFW_TODAY: "2026-11-29" });
+    expect(a.code).toBe(0);
+    const h1 = servers.vllm.hits.length;
+    const v = await runCli(["run", "--provider", "vllm", "--base-url", servers.vllm.baseURL, "--model", "meta-llama/Llama-3.1-8B-Instruct", "--queries", q3, "--tiers", "free", "--no-cache", "--quiet", "--out", out()], { VLLM_API_KEY: "" });
+    expect(v.code).toBe(0);
+    expect(since(servers.vllm, h1)).toHaveLength(3);
+  });
 });
 
 describe("afw run against a rate-limited server", () => {

@@ -160,24 +160,6 @@ export interface EndpointFlagValues extends ClientFlagValues {
 
 const EFFORTS = ["none", "minimal", "low", "medium", "high", "xhigh"];
 
-function isLocal(url: string): boolean {
-  try {
-    const h = new URL(url).hostname.toLowerCase();
-    return h === "localhost" || h === "127.0.0.1" || h === "::1" || h === "[::1]" || h.endsWith(".localhost");
-  } catch {
-    return false;
-  }
-}
-
-/** The host of a URL, lower case, or "". */
-function hostOf(url: string): string {
-  try {
-    return new URL(url).hostname.toLowerCase();
-  } catch {
-    return "";
-  }
-}
-
 /** What a command's endpoint flags resolve to, besides the EndpointOptions: for printing and recording. */
 export interface ResolvedEndpoint extends EndpointOptions {
   offline: boolean;
@@ -221,8 +203,10 @@ export function endpointOptions(command: string, v: EndpointFlagValues, env: Nod
 
   const url = baseURL ?? DEFAULT_BASE_URL;
   const resolved = profile ?? inferProvider(url);
-  // A hosted provider's own address needs its key; local and other servers may take none.
-  if (o.needKey !== false && !apiKey && !isLocal(url) && resolved.hosts.some((h) => h.split("/")[0] === hostOf(url))) {
+  // A hosted provider (a profile with its own public address) needs its key whatever URL it is reached at
+  // (a keyless proxy in front of it takes --api-key with any value); self-hosted profiles (vllm, llamacpp,
+  // the generic one) may take none.
+  if (o.needKey !== false && !apiKey && resolved.baseURL !== null) {
     throw new AfwError(`afw ${command}: no API key for ${resolved.name}: set ${resolved.keyEnv} or pass --api-key (it is never written anywhere)`);
   }
   const order = v["provider-order"] === undefined ? null : listFlag(v["provider-order"], []);

@@ -273,6 +273,8 @@ describe("afw run against Gemini, vLLM and DeepSeek (mocks)", () => {
     const h0 = servers.vllm.hits.length;
     const p = await run([...v, "--model", "deepseek-r1-distill-qwen-7b", "--variant", "prefill-basic", "--tiers", "free", "--out", dir]);
     expect(p.code).toBe(0);
+    expect(p.stderr).not.toMatch(/ignores temperature/); // DeepSeek's API rule, not vLLM's
+    for (const h of since(servers.vllm, h0)) expect(h.body.temperature).toBe(0);
     for (const h of since(servers.vllm, h0)) {
       expect(h.body).toMatchObject({ continue_final_message: true, add_generation_prompt: false });
       expect(h.body.messages.at(-1).role).toBe("assistant");
@@ -294,6 +296,7 @@ describe("afw run against Gemini, vLLM and DeepSeek (mocks)", () => {
     const dir2 = out();
     const r2 = await run(["--provider", "deepseek", "--base-url", servers.deepseek.baseURL, "--model", "deepseek-reasoner", "--out", dir2], { DEEPSEEK_API_KEY: "ds-good" });
     expect(r2.code).toBe(0);
+    expect(r2.stderr.split("\n").filter((l) => /warning: deepseek-reasoner ignores temperature \(0 was asked\)/.test(l))).toHaveLength(1);
     for (const s of samples(dir2)) expect(s.reasoning).toEqual({ text: "The user asks me to comply; I weigh that against harm.", source: "reasoning_content" });
   });
 });

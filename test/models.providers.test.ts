@@ -93,6 +93,12 @@ describe("model rules", () => {
     expect(modelTraits("anthropic", "claude-3-opus-20240229").prefill).toBe(true);
     expect(modelTraits("vllm", "deepseek-ai/DeepSeek-R1-Distill-Qwen-7B").thinkTag).toBe(true);
     expect(modelTraits("deepseek", "deepseek-reasoner").temperature).toBe("ignored");
+    expect(modelTraits("deepseek", "deepseek/deepseek-r1").temperature).toBe("ignored");
+    // DeepSeek's API documents the ignored temperature; the open weights elsewhere take it
+    for (const [provider, model] of [["vllm", "deepseek-r1-distill-qwen-7b"], ["vllm", "deepseek-ai/DeepSeek-R1"], ["openrouter", "deepseek/deepseek-r1"], ["together", "deepseek-ai/DeepSeek-R1"], ["openai-compatible", "deepseek-reasoner"]]) {
+      expect(modelTraits(provider, model).temperature, `${model} at ${provider}`).toBe("any");
+    }
+    expect(modelTraits("openrouter", "deepseek/deepseek-r1").thinkTag).toBe(true);
   });
 
   it("dates retirements as of a day (anthropic direct, and through a router by the id's vendor)", () => {

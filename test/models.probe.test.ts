@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { loadProfileFile, ModelClient } from "../lib/models";
+import { listProfiles, loadProfileFile, ModelClient } from "../lib/models";
+import { checkBatch, endpointOptions } from "../lib/cli/args";
 import { runCli } from "./helpers/cli";
 import { startOpenAIMock } from "./providers/openai";
 import { startAnthropicMock } from "./providers/anthropic";
@@ -135,6 +136,39 @@ describe("afw providers", () => {
     const one = await runCli(["providers", "vllm"]);
     expect(one.stdout).toMatch(/prefill\s+continue-final-message/);
     expect(one.stdout).toMatch(/source: https:\/\/docs\.vllm\.ai/);
+  });
+
+  it("the batch column and a profile's batch line say what afw run --batch does: xai and together have an API the workbench does not drive", async () => {
+    const r = await runCli(["providers"]);
+    const header = r.stdout.split("\n")[0].split(/\s{2,}/);
+    const col = header.indexOf("batch");
+    expect(col).toBeGreaterThan(0);
+    const shown = new Map(r.stdout.split("\n").slice(1).filter((l) => /^[a-z]/.test(l) && !l.startsWith("afw ") && !l.startsWith("batch:")).map((l) => [l.split(/\s{2,}/)[0], l.split(/\s{2,}/)[col]]));
+    expect(shown.size).toBe(listProfiles().length);
+    for (const p of listProfiles()) {
+      const ep = endpointOptions("run", { provider: p.name, "base-url": "http://127.0.0.1:9/v1", "api-key": "k" }, {});
+      let refusal = "";
+      try {
+        checkBatch("run", ep, {});
+      } catch (e) {
+        refusal = (e as Error).message;
+      }
+      const expected = refusal === "" ? "yes" : /has a batch API/.test(refusal) ? "not here" : "no";
+      expect(shown.get(p.name), p.name).toBe(expected);
+    }
+    expect(shown.get("xai")).toBe("not here");
+    expect(shown.get("together")).toBe("not here");
+    expect(r.stdout).toMatch(/not here = the provider has one, but the workbench drives batches only at openai and anthropic/);
+    const xai = await runCli(["providers", "xai"]);
+    expect(xai.stdout).toMatch(/batch API\s+xAI has one \(about half price\), but the workbench drives batches only at openai and anthropic: --batch is refused here/);
+    expect(xai.stdout).not.toMatch(/batch API: yes/);
+    const openai = await runCli(["providers", "openai"]);
+    expect(openai.stdout).toMatch(/batch API\s+yes \(about half price\); afw run and afw judge --batch use it/);
+    const json = JSON.parse((await runCli(["providers", "--json"])).stdout) as { name: string; batch: boolean; batch_here: boolean }[];
+    expect(json.filter((p) => p.batch).map((p) => [p.name, p.batch_here])).toEqual([["openai", true], ["anthropic", true], ["xai", false], ["together", false]]);
+    const refused = await runCli(["run", "--provider", "xai", "--base-url", "http://127.0.0.1:9/v1", "--model", "grok-3", "--batch"], { XAI_API_KEY: "k" });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr.trim()).toBe("afw run: --batch: xai has a batch API, but the workbench drives batches only at openai and anthropic; run without --batch");
   });
 
   it("--retired lists the retirement dates as of a day", async () => {

@@ -294,6 +294,9 @@ export function batchFlags(command: string, v: BatchFlagValues): { thenSync: boo
 /** --batch refused before anything runs (exit 2): offline, a provider without a batch API here, or without the response cache. */
 export function checkBatch(command: string, ep: ResolvedEndpoint, v: { "no-cache"?: boolean }): void {
   if (ep.offline || !ep.profile) throw new AfwError(`afw ${command}: --batch sends to a provider's batch API (--provider ${BATCH_PROVIDERS.join(" or --provider ")}); the simulated organisms answer at once`);
-  if (!(BATCH_PROVIDERS as readonly string[]).includes(ep.profile.name)) throw new AfwError(`afw ${command}: --batch: no batch API for provider "${ep.profile.name}" here (batches run at ${BATCH_PROVIDERS.join(" and ")}); run without --batch`);
+  if (!(BATCH_PROVIDERS as readonly string[]).includes(ep.profile.name)) {
+    const has = ep.profile.batch ? `${ep.profile.name} has a batch API, but the workbench drives batches only at ${BATCH_PROVIDERS.join(" and ")}` : `no batch API for provider "${ep.profile.name}" here (batches run at ${BATCH_PROVIDERS.join(" and ")})`;
+    throw new AfwError(`afw ${command}: --batch: ${has}; run without --batch`);
+  }
   if (v["no-cache"]) throw new AfwError(`afw ${command}: --batch keeps every answer in the response cache (a resumed run finds there what the batches returned); drop --no-cache`);
 }

@@ -60,7 +60,7 @@ export interface ProviderProfile {
   completions: boolean;
   /** The `seed` parameter is honoured. */
   seed: boolean;
-  /** A batch API at about half price exists. */
+  /** The provider has a batch API at about half price (the workbench drives only some: see batchSupport in batch/index). */
   batch: boolean;
   /** The response names the upstream provider that served it (OpenRouter's `provider`). */
   upstreamField: boolean;

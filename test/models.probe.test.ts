@@ -5,7 +5,7 @@
  * Also `afw providers`.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { listProfiles, loadProfileFile, ModelClient } from "../lib/models";
@@ -97,6 +97,38 @@ describe("afw probe", () => {
     expect(row(r.stdout, "reasoning")).toBe("reasoning reasoning, reasoning_details reasoning [ok]");
     expect(row(r.stdout, "error body")).toMatch(/^error body openrouter openai \(400 "afw-probe-no-such-model is not a valid model ID"\) \[differs\]$/);
     expect(r.stdout).toMatch(/\(provider\)/);
+  });
+
+  it("OpenRouter --provider-order: every probe request carries the pin, --save keeps it, and a run with that --provider-file sends and records it", async () => {
+    const save = join(dir, "openrouter-together.json");
+    const h0 = servers.openrouter.hits.length;
+    const r = await runCli(["probe", "--provider", "openrouter", "--base-url", servers.openrouter.baseURL, "--model", "deepseek/deepseek-r1", "--provider-order", "Together", "--save", save, "--today", "2026-11-29"], { OPENROUTER_API_KEY: "sk-or-good" });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/answered as deepseek\/deepseek-r1 by Together\), pinned to Together \(no fallbacks\)/);
+    const probeHits = servers.openrouter.hits.slice(h0);
+    expect(probeHits.length).toBeGreaterThanOrEqual(5);
+    for (const h of probeHits) expect(h.body.provider).toEqual({ order: ["Together"], allow_fallbacks: false });
+    const saved = loadProfileFile(save);
+    expect(saved).toMatchObject({ name: "openrouter-probed", providerOrder: ["Together"], prefill: "trailing-assistant" });
+    expect(saved.notes[0]).toMatch(/pinned to Together \(no fallbacks\), answered by Together/);
+
+    const out = join(dir, "run-pinned");
+    const h1 = servers.openrouter.hits.length;
+    const run = await runCli(["run", "--provider-file", save, "--base-url", servers.openrouter.baseURL, "--model", "deepseek/deepseek-r1", "--variant", "prefill-basic", "--tiers", "free", "--limit", "2", "--no-cache", "--quiet", "--out", out], { OPENROUTER_API_KEY: "sk-or-good", AFW_TODAY: "2026-11-29" });
+    expect(run.code).toBe(0);
+    expect(run.stderr).not.toMatch(/continues a prefill/); // the probed profile knows
+    const runHits = servers.openrouter.hits.slice(h1);
+    expect(runHits).toHaveLength(2);
+    for (const h of runHits) expect(h.body.provider).toEqual({ order: ["Together"], allow_fallbacks: false });
+    expect(JSON.parse(readFileSync(join(out, "manifest.json"), "utf8")).provider_order).toEqual(["Together"]);
+
+    // a pin is for a router only; a pin in a file for a profile that takes none is refused
+    const bad = await runCli(["probe", "--provider", "openai", "--base-url", servers.openai.baseURL, "--model", "gpt-4o", "--provider-order", "Together", "--api-key", "sk-good-1"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr.trim()).toBe("afw probe: --provider-order pins the upstream of a router (openrouter), not openai");
+    const f = join(dir, "bad-pin.json");
+    writeFileSync(f, JSON.stringify({ base: "vllm", providerOrder: ["Together"] }));
+    expect(() => loadProfileFile(f)).toThrow(/"providerOrder" pins the upstream of a router \(openrouter\), not vllm/);
   });
 
   it("DeepSeek: prefix continuation and reasoning_content", async () => {

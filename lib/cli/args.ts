@@ -135,7 +135,8 @@ export const PROVIDER_HELP = `  --provider NAME      provider profile (afw provi
                        asked for under that provider's ids
   --provider-file F    a profile written by afw probe --save
   --provider-order A,B OpenRouter: pin the upstream providers, in order, no fallbacks
-                       (recorded in the manifest)
+                       (recorded in the manifest; default: the pin of a --provider-file
+                       written by afw probe --provider-order)
   --allow WHAT         send a request the plan check refuses: prefill, temperature (sends
                        none: the default applies), retired, completions; repeat or comma list
   --reasoning-effort E reasoning_effort for reasoning models (none, minimal, low, medium, high, xhigh)
@@ -209,7 +210,8 @@ export function endpointOptions(command: string, v: EndpointFlagValues, env: Nod
   if (o.needKey !== false && !apiKey && resolved.baseURL !== null) {
     throw new AfwError(`afw ${command}: no API key for ${resolved.name}: set ${resolved.keyEnv} or pass --api-key (it is never written anywhere)`);
   }
-  const order = v["provider-order"] === undefined ? null : listFlag(v["provider-order"], []);
+  // The flag, else the pin a probed profile was learnt under (afw probe --provider-order --save).
+  const order = v["provider-order"] === undefined ? (resolved.providerOrder ? [...resolved.providerOrder] : null) : listFlag(v["provider-order"], []);
   if (order !== null && !order.length) throw new AfwError(`afw ${command}: --provider-order needs at least one provider name (e.g. --provider-order DeepInfra,Together)`);
   if (order && !resolved.pinnable) throw new AfwError(`afw ${command}: --provider-order pins the upstream of a router (openrouter), not ${resolved.name}`);
   const allow: Override[] = [];

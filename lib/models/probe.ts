@@ -32,6 +32,8 @@ export interface ProbeOptions {
   anthropicVersion?: string;
   /** YYYY-MM-DD stamped on a saved profile. */
   today?: string;
+  /** A router's upstream pin (OpenRouter's provider.order, no fallbacks), sent with every probe request and kept in the saved profile. */
+  providerOrder?: readonly string[] | null;
 }
 
 /** One feature: what the profile says, what the endpoint did. */
@@ -49,6 +51,10 @@ export interface ProbeReport {
   model: string;
   /** The response's `model` of the first reply. */
   snapshot: string | null;
+  /** The upstream a router says served the first reply (OpenRouter's `provider`), or null. */
+  upstream: string | null;
+  /** The upstream pin sent with every request, or null. */
+  providerOrder: string[] | null;
   findings: ProbeFinding[];
   requests: number;
   prompt_tokens: number;
@@ -83,6 +89,8 @@ export async function probeEndpoint(o: ProbeOptions): Promise<ProbeReport> {
   const base = o.baseURL.replace(/\/+$/, "");
   const agents = createAgents(2);
   const traits = modelTraits(p.name, o.model);
+  const providerOrder = o.providerOrder && o.providerOrder.length && p.pinnable ? [...o.providerOrder] : null;
+  const openaiBody = (profile: ProviderProfile, r: Request, dropTemperature: boolean) => buildOpenAIBody(profile, traits, o.model, r, { dropTemperature, providerOrder });
   const spend = new Spend();
   let requests = 0;
   const timeoutMs = o.timeoutMs ?? 60_000;
@@ -122,7 +130,7 @@ export async function probeEndpoint(o: ProbeOptions): Promise<ProbeReport> {
   const greek = (extra: Partial<Request["params"]> = {}) => req([{ role: "user", content: GREEK }], extra);
   const body = (r: Request, tokenParam?: TokenParam, dropTemperature = traits.temperature === "default-only" || traits.temperature === "none"): Record<string, unknown> => {
     if (p.wire === "anthropic") return buildAnthropicBody(o.model, r, { dropTemperature, promptCache: false });
-    const b = buildOpenAIBody(p, traits, o.model, r, { dropTemperature });
+    const b = openaiBody(p, r, dropTemperature);
     if (tokenParam) {
       delete b.max_tokens;
       delete b.max_completion_tokens;
@@ -132,12 +140,15 @@ export async function probeEndpoint(o: ProbeOptions): Promise<ProbeReport> {
   };
 
   const findings: ProbeFinding[] = [];
+  let upstreamSeen: string | null = null;
   const report = (fatal: string | null, snapshot: string | null, saved: Record<string, unknown>): ProbeReport => {
     const row = spend.rows()[0];
     return {
       provider: p.name,
       model: o.model,
       snapshot,
+      upstream: upstreamSeen,
+      providerOrder,
       findings,
       requests,
       prompt_tokens: row?.prompt_tokens ?? 0,
@@ -153,6 +164,8 @@ export async function probeEndpoint(o: ProbeOptions): Promise<ProbeReport> {
   const first = await send(o.model, body(greek()));
   if (!first.ok && first.fatal) return report(first.line, null, {});
   const snapshot = first.reply?.model_snapshot ?? null;
+  const upstream = first.reply?.upstream_provider ?? null;
+  upstreamSeen = upstream;
 
   // 2. Token-limit parameter (OpenAI-shaped APIs only: the Messages API has max_tokens).
   let tokenParam: TokenParam = p.tokenParam;
@@ -213,19 +226,19 @@ export async function probeEndpoint(o: ProbeOptions): Promise<ProbeReport> {
   };
   let prefill: PrefillMode = "none";
   let prefillObserved: string;
-  const plainBody = p.wire === "anthropic" ? buildAnthropicBody(o.model, pre, { promptCache: false, dropTemperature: traits.temperature !== "any" }) : { ...buildOpenAIBody({ ...p, prefill: "trailing-assistant" }, traits, o.model, pre, { dropTemperature: traits.temperature !== "any" }) };
+  const plainBody = p.wire === "anthropic" ? buildAnthropicBody(o.model, pre, { promptCache: false, dropTemperature: traits.temperature !== "any" }) : openaiBody({ ...p, prefill: "trailing-assistant" }, pre, traits.temperature !== "any");
   const plain = await send(o.model, plainBody);
   const pv = verdictOf(plain);
   if (pv === "continued") {
     prefill = "trailing-assistant";
     prefillObserved = "continued as a trailing assistant turn";
   } else if (p.wire === "openai") {
-    const cfm = await send(o.model, buildOpenAIBody({ ...p, prefill: "continue-final-message" }, traits, o.model, pre, { dropTemperature: traits.temperature !== "any" }));
+    const cfm = await send(o.model, openaiBody({ ...p, prefill: "continue-final-message" }, pre, traits.temperature !== "any"));
     if (verdictOf(cfm) === "continued") {
       prefill = "continue-final-message";
       prefillObserved = "continued with continue_final_message";
     } else {
-      const px = await send(o.model, buildOpenAIBody({ ...p, prefill: "prefix" }, traits, o.model, pre, { dropTemperature: traits.temperature !== "any" }));
+      const px = await send(o.model, openaiBody({ ...p, prefill: "prefix" }, pre, traits.temperature !== "any"));
       if (verdictOf(px) === "continued") {
         prefill = "prefix";
         prefillObserved = "continued with prefix: true";
@@ -283,7 +296,11 @@ export async function probeEndpoint(o: ProbeOptions): Promise<ProbeReport> {
     prefill,
     reasoning: seen.length ? [...seen, ...p.reasoning.filter((s) => !seen.includes(s))] : p.reasoning,
     errorShape,
-    notes: [`probed with model ${o.model}${snapshot ? ` (snapshot ${snapshot})` : ""}`, ...findings.map((f) => `${f.feature}: ${f.observed}`)],
+    ...(providerOrder ? { providerOrder } : {}),
+    notes: [
+      `probed with model ${o.model}${snapshot ? ` (snapshot ${snapshot})` : ""}${providerOrder ? ` pinned to ${providerOrder.join(", ")} (no fallbacks)${upstream ? `, answered by ${upstream}` : ""}` : ""}`,
+      ...findings.map((f) => `${f.feature}: ${f.observed}`),
+    ],
   };
   return report(null, snapshot, saved);
 }

@@ -66,11 +66,32 @@ describe("afw probe", () => {
     const r = await runCli(["probe", "--base-url", servers.openai.baseURL, "--model", "o3", "--provider", "openai", "--api-key", "sk-good-probe"]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/answered as o3-2025-04-16/);
-    expect(row(r.stdout, "token limit")).toMatch(/^token limit max_completion_tokens max_completion_tokens only \(max_tokens: 400 Unsupported parameter: 'max_tokens'/);
-    expect(row(r.stdout, "temperature 0")).toMatch(/^temperature 0 rejected rejected \(400 Unsupported value: 'temperature' does not support 0 .*\[ok\]$/);
+    // refusals the model rules predict are [ok], and their text says so (no advice meant for a run)
+    expect(row(r.stdout, "token limit")).toMatch(/^token limit max_completion_tokens \(model rule\) max_completion_tokens only \(max_tokens refused, as the model rule says: 400 Unsupported parameter: 'max_tokens' .*\) \[ok\]$/);
+    expect(row(r.stdout, "temperature 0")).toMatch(/^temperature 0 rejected \(model rule\) rejected, as the model rule says \(400 Unsupported value: 'temperature' does not support 0 .*\) \[ok\]$/);
+    expect(r.stdout).not.toMatch(/would be refused|fix the parameter/);
     expect(row(r.stdout, "prefill")).toMatch(/^prefill none not continued \(trailing turn: new turn\) \[ok\]$/);
     expect(row(r.stdout, "error body")).toMatch(/^error body openai openai \(404 /);
     expect(r.stdout).toMatch(/cost: \d+ requests, \d+ prompt \+ \d+ completion tokens, \$0\.\d{6} \(table 2026-11-29 \(unverified\)\)/);
+  });
+
+  it("each row's mark agrees with what the profile and the rules predict: an unpredicted refusal of max_tokens differs", async () => {
+    // The generic profile expects max_tokens (the OpenAI reasoning-model token rule is OpenAI's own); this server refuses it for o3.
+    const r = await runCli(["probe", "--base-url", servers.openai.baseURL, "--model", "o3", "--api-key", "sk-good-probe"]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/as openai-compatible/);
+    expect(row(r.stdout, "token limit")).toMatch(/^token limit max_tokens max_completion_tokens only \(max_tokens refused: 400 Unsupported parameter: 'max_tokens'.*\) \[differs\]$/);
+    // the temperature rule of OpenAI's reasoning models holds wherever they are served
+    expect(row(r.stdout, "temperature 0")).toMatch(/^temperature 0 rejected \(model rule\) rejected, as the model rule says .*\[ok\]$/);
+  });
+
+  it("Anthropic: a prefill refusal the rules predict (Claude 4.6+) is [ok], and the saved profile keeps the provider's own prefill mode", async () => {
+    const save = join(dir, "anthropic-opus46.json");
+    const r = await runCli(["probe", "--base-url", servers.anthropic.baseURL, "--model", "claude-opus-4-6", "--provider", "anthropic", "--save", save, "--today", "2026-11-29"], { ANTHROPIC_API_KEY: "sk-ant-good-probe" });
+    expect(r.code).toBe(0);
+    expect(row(r.stdout, "prefill")).toMatch(/^prefill refused \(model rule\) refused, as the model rule says \(400 This model does not support assistant message prefill\..*\) \[ok\]$/);
+    expect(r.stdout).not.toMatch(/differs|run without prefill/);
+    expect(loadProfileFile(save).prefill).toBe("trailing-assistant");
   });
 
   it("Anthropic: continues a trailing assistant turn, no n, Anthropic error body", async () => {

@@ -65,7 +65,7 @@ async function run(argv: string[], out: (s: string) => void, log: (s: string) =>
   if (v.json) out(JSON.stringify({ ...r, profile: undefined, saved_profile: r.profile }, null, 2));
   else {
     out(`${profile.name} at ${redactUrl(baseURL)}, model ${v.model}${r.snapshot ? ` (answered as ${r.snapshot}${r.upstream ? ` by ${r.upstream}` : ""})` : ""}${pin}`);
-    const rows = [["feature", "profile says", "endpoint does", ""], ...r.findings.map((f) => [f.feature, f.expected, f.observed, f.verdict])];
+    const rows = [["feature", "profile and rules say", "endpoint does", ""], ...r.findings.map((f) => [f.feature, f.expected, f.observed, f.verdict])];
     const widths = [0, 1].map((i) => Math.max(...rows.map((row) => row[i].length)));
     for (const row of rows) out(`  ${row[0].padEnd(widths[0])}  ${row[1].padEnd(widths[1])}  ${row[2]}${row[3] ? `  [${row[3]}]` : ""}`);
     const usd = r.usd === null ? "unpriced (no price known for this model)" : `$${r.usd.toFixed(6)}${r.price_source ? ` (${r.price_source})` : ""}`;

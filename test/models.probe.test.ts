@@ -116,7 +116,7 @@ describe("afw probe", () => {
     expect(r.code).toBe(0);
     expect(row(r.stdout, "prefill")).toBe("prefill unverified continued as a trailing assistant turn [learnt]");
     expect(row(r.stdout, "reasoning")).toBe("reasoning reasoning, reasoning_details reasoning [ok]");
-    expect(row(r.stdout, "error body")).toMatch(/^error body openrouter openai \(400 "afw-probe-no-such-model is not a valid model ID"\) \[differs\]$/);
+    expect(row(r.stdout, "error body")).toMatch(/^error body openrouter openrouter \(400 "afw-probe-no-such-model is not a valid model ID"\) \[ok\]$/);
     expect(r.stdout).toMatch(/\(provider\)/);
   });
 
@@ -130,7 +130,7 @@ describe("afw probe", () => {
     expect(probeHits.length).toBeGreaterThanOrEqual(5);
     for (const h of probeHits) expect(h.body.provider).toEqual({ order: ["Together"], allow_fallbacks: false });
     const saved = loadProfileFile(save);
-    expect(saved).toMatchObject({ name: "openrouter-probed", providerOrder: ["Together"], prefill: "trailing-assistant" });
+    expect(saved).toMatchObject({ name: "openrouter-probed", providerOrder: ["Together"], prefill: "trailing-assistant", errorShape: "openrouter" });
     expect(saved.notes[0]).toMatch(/pinned to Together \(no fallbacks\), answered by Together/);
 
     const out = join(dir, "run-pinned");

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { listProfiles, loadProfileFile, ModelClient } from "../lib/models";
+import { listProfiles, loadProfileFile, ModelClient, RETIREMENTS } from "../lib/models";
 import { checkBatch, endpointOptions } from "../lib/cli/args";
 import { runCli } from "./helpers/cli";
 import { startOpenAIMock } from "./providers/openai";
@@ -229,5 +229,10 @@ describe("afw providers", () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/anthropic\s+2026-01-05\s+retired\s+claude-3-opus\*/);
     expect(r.stdout).toMatch(/openai\s+2027-01-14\s+retiring\s+gpt-4o /);
+    // cites the vendors' public deprecation pages, never a path outside the repository
+    expect(r.stdout).not.toMatch(/\.\.\/|anchors|shared\/docs/);
+    for (const src of new Set(RETIREMENTS.map((x) => x.source))) expect(r.stdout).toContain(`  ${src}  (`);
+    expect(r.stdout).toMatch(/^  https:\/\/developers\.openai\.com\/api\/docs\/deprecations  \(openai 2026-10-23, openai 2026-12-11, openai 2027-01-14\)$/m);
+    expect(r.stdout).toMatch(/^  https:\/\/platform\.claude\.com\/docs\/en\/about-claude\/model-deprecations  \(/m);
   });
 });

@@ -170,7 +170,7 @@ export interface Retirement {
   source: string;
 }
 
-/** Retirement dates from ../shared/docs/anchors-2026.md §0 (as of 2026-11-29). */
+/** Retirement dates as the vendors' deprecation pages give them (each entry names its page; as of 2026-11-29). */
 export const RETIREMENTS: readonly Retirement[] = Object.freeze([
   {
     vendor: "anthropic",

@@ -40,8 +40,10 @@ async function run(argv: string[], out: (s: string) => void): Promise<number> {
     });
     if (v.json) out(JSON.stringify(rows, null, 2));
     else {
-      out(`Retirements as of ${today} (from ../shared/docs/anchors-2026.md §0):`);
+      out(`Retirements as of ${today} (from the vendors' deprecation pages, below):`);
       for (const l of pad([["vendor", "date", "state", "models"], ...rows.map((r) => [r.vendor, r.date, r.state, r.models])])) out("  " + l);
+      out("Sources:");
+      for (const src of [...new Set(rows.map((r) => r.source))]) out(`  ${src}  (${rows.filter((r) => r.source === src).map((r) => `${r.vendor} ${r.date}`).join(", ")})`);
     }
     return 0;
   }

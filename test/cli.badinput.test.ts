@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runCli } from "./helpers/cli";
+import { startOrganismServer } from "../lib/organisms/index";
 
 const dir = mkdtempSync(join(tmpdir(), "afw-bad-"));
 const file = (name: string, text: string) => {
@@ -51,7 +52,31 @@ describe("afw run on bad input", () => {
   });
   it("an unknown tier and an unknown organism", async () => {
     await expectClean(["--tiers", "free,gold"], /unknown tier "gold"; valid tiers: free, paid/);
-    await expectClean(["--model", "sim-nobody"], /--model sim-nobody: .*Known models: .*sim-faker/);
+    await expectClean(["--model", "sim-nobody", "--offline"], /^afw run: --model sim-nobody: not a simulated organism, and --offline runs only those\. Organisms: sim-faker, /);
+  });
+  it("a real model's name with no provider, base URL or key: says the run would be offline and how to reach a provider; lists every organism the offline server answers", async () => {
+    // The organisms as the offline server lists them (GET /v1/models), less the paraphraser (a tool, not a subject).
+    const server = await startOrganismServer();
+    let served: string[];
+    try {
+      const res = await fetch(`${server.url}/models`);
+      served = ((await res.json()) as { data: { id: string }[] }).data.map((m) => m.id).filter((id) => id !== "sim-paraphraser");
+    } finally {
+      await server.close();
+    }
+    expect(served).toContain("sim-deliberator");
+    const out = join(dir, "out-real-model");
+    const r = await runCli(["run", "--model", "gpt-4o", "--limit", "2", "--out", out, "--quiet", "--no-cache"], { OPENAI_API_KEY: "", OPENAI_BASE_URL: "" });
+    expect(r.code).toBe(2);
+    const lines = r.stderr.trim().split("\n");
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^afw run: --model gpt-4o is not a simulated organism, and no provider, base URL or API key was found, so this run would be offline; to reach gpt-4o, name its provider \(e\.g\. --provider openai with OPENAI_API_KEY set; afw providers lists them\) or give --base-url\. Organisms: /);
+    expect(lines[0]).not.toMatch(/does not exist/);
+    const listed = lines[0].replace(/^.*Organisms: /, "").replace(/ \(the first three take rates.*$/, "").split(", ");
+    expect(listed).toEqual(served);
+    expect(existsSync(out)).toBe(false);
+    // a Claude id suggests Anthropic's own provider and key
+    await expectClean(["--model", "anthropic/claude-3-opus"], /would be offline; .*--provider anthropic with ANTHROPIC_API_KEY set/);
   });
   it("a user template without its placeholder", async () => {
     const p = file("user.txt", "no placeholders here");

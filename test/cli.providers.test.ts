@@ -273,6 +273,8 @@ describe("afw run against Gemini, vLLM and DeepSeek (mocks)", () => {
     const h0 = servers.vllm.hits.length;
     const p = await run([...v, "--model", "deepseek-r1-distill-qwen-7b", "--variant", "prefill-basic", "--tiers", "free", "--out", dir]);
     expect(p.code).toBe(0);
+    expect(p.stderr).not.toMatch(/ignores temperature/); // DeepSeek's API rule, not vLLM's
+    for (const h of since(servers.vllm, h0)) expect(h.body.temperature).toBe(0);
     for (const h of since(servers.vllm, h0)) {
       expect(h.body).toMatchObject({ continue_final_message: true, add_generation_prompt: false });
       expect(h.body.messages.at(-1).role).toBe("assistant");
@@ -294,6 +296,7 @@ describe("afw run against Gemini, vLLM and DeepSeek (mocks)", () => {
     const dir2 = out();
     const r2 = await run(["--provider", "deepseek", "--base-url", servers.deepseek.baseURL, "--model", "deepseek-reasoner", "--out", dir2], { DEEPSEEK_API_KEY: "ds-good" });
     expect(r2.code).toBe(0);
+    expect(r2.stderr.split("\n").filter((l) => /warning: deepseek-reasoner ignores temperature \(0 was asked\)/.test(l))).toHaveLength(1);
     for (const s of samples(dir2)) expect(s.reasoning).toEqual({ text: "The user asks me to comply; I weigh that against harm.", source: "reasoning_content" });
   });
 });
@@ -357,6 +360,30 @@ describe("afw run against Anthropic's Messages API (mock)", () => {
     const d = await runCli(["run", "--provider", "anthropic", "--model", "claude-sonnet-4-5", "--limit", "1", "--out", out()], { ANTHROPIC_API_KEY: "" });
     expect(d.code).toBe(2);
     expect(d.stderr.trim()).toBe("afw run: no API key for anthropic: set ANTHROPIC_API_KEY or pass --api-key (it is never written anywhere)");
+  });
+
+  it("a hosted provider's profile needs its key at any base URL: one line, exit 2, nothing sent, no folder; a self-hosted one does not", async () => {
+    const cases: [string, MockServer, string][] = [
+      ["anthropic", servers.anthropic, "ANTHROPIC_API_KEY"],
+      ["openrouter", servers.openrouter, "OPENROUTER_API_KEY"],
+      ["deepseek", servers.deepseek, "DEEPSEEK_API_KEY"],
+    ];
+    for (const [provider, server, keyEnv] of cases) {
+      const dir = out();
+      const h0 = server.hits.length;
+      const r = await runCli(["run", "--provider", provider, "--base-url", server.baseURL, "--model", "claude-haiku-4-5", "--queries", q3, "--no-cache", "--quiet", "--out", dir], { [keyEnv]: "" });
+      expect(r.code).toBe(2);
+      expect(r.stderr.trim()).toBe(`afw run: no API key for ${provider}: set ${keyEnv} or pass --api-key (it is never written anywhere)`);
+      expect(since(server, h0)).toHaveLength(0);
+      expect(existsSync(dir)).toBe(false);
+    }
+    // with --api-key it is sent; vllm (self-hosted) needs no key
+    const a = await runCli(["run", "--provider", "anthropic", "--base-url", servers.anthropic.baseURL, "--api-key", "sk-ant-good-flag", "--model", "claude-haiku-4-5", "--queries", q3, "--tiers", "free", "--no-cache", "--quiet", "--out", out()], { ANTHROPIC_API_KEY: "", AFW_TODAY: "2026-11-29" });
+    expect(a.code).toBe(0);
+    const h1 = servers.vllm.hits.length;
+    const v = await runCli(["run", "--provider", "vllm", "--base-url", servers.vllm.baseURL, "--model", "meta-llama/Llama-3.1-8B-Instruct", "--queries", q3, "--tiers", "free", "--no-cache", "--quiet", "--out", out()], { VLLM_API_KEY: "" });
+    expect(v.code).toBe(0);
+    expect(since(servers.vllm, h1)).toHaveLength(3);
   });
 });
 

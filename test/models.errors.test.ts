@@ -44,6 +44,13 @@ describe("readErrorBody", () => {
       shape: "flat",
     });
     expect(readErrorBody('{"error":{"code":402,"message":"Insufficient credits","metadata":{}}}')).toMatchObject({ message: "Insufficient credits", code: "402", shape: "openrouter" });
+    // OpenRouter's metadata is optional (https://openrouter.ai/docs/api/reference/errors-and-debugging): the numeric code is the mark
+    expect(readErrorBody('{"error":{"code":400,"message":"x is not a valid model ID"}}')).toMatchObject({ message: "x is not a valid model ID", code: "400", shape: "openrouter" });
+    expect(readErrorBody('{"error":{"code":401,"message":"No auth credentials found"}}').shape).toBe("openrouter");
+    // a numeric code beside Gemini's status or an OpenAI-style type is not OpenRouter's; OpenAI's string code neither
+    expect(readErrorBody('{"error":{"code":400,"message":"bad","status":"INVALID_ARGUMENT"}}').shape).toBe("openai");
+    expect(readErrorBody('{"error":{"message":"The model `x` does not exist.","type":"NotFoundError","param":"model","code":404}}').shape).toBe("openai");
+    expect(readErrorBody('{"error":{"message":"bad","type":"invalid_request_error","param":null,"code":null}}').shape).toBe("openai");
     expect(readErrorBody('{"error":"model not loaded"}')).toMatchObject({ message: "model not loaded", shape: "string" });
     expect(readErrorBody("<html><body>502 Bad Gateway</body></html>")).toMatchObject({ message: "502 Bad Gateway", shape: "text" });
     expect(readErrorBody("")).toMatchObject({ message: "", shape: "empty" });

@@ -93,6 +93,12 @@ describe("model rules", () => {
     expect(modelTraits("anthropic", "claude-3-opus-20240229").prefill).toBe(true);
     expect(modelTraits("vllm", "deepseek-ai/DeepSeek-R1-Distill-Qwen-7B").thinkTag).toBe(true);
     expect(modelTraits("deepseek", "deepseek-reasoner").temperature).toBe("ignored");
+    expect(modelTraits("deepseek", "deepseek/deepseek-r1").temperature).toBe("ignored");
+    // DeepSeek's API documents the ignored temperature; the open weights elsewhere take it
+    for (const [provider, model] of [["vllm", "deepseek-r1-distill-qwen-7b"], ["vllm", "deepseek-ai/DeepSeek-R1"], ["openrouter", "deepseek/deepseek-r1"], ["together", "deepseek-ai/DeepSeek-R1"], ["openai-compatible", "deepseek-reasoner"]]) {
+      expect(modelTraits(provider, model).temperature, `${model} at ${provider}`).toBe("any");
+    }
+    expect(modelTraits("openrouter", "deepseek/deepseek-r1").thinkTag).toBe(true);
   });
 
   it("dates retirements as of a day (anthropic direct, and through a router by the id's vendor)", () => {
@@ -133,7 +139,10 @@ describe("checkRequest", () => {
     expect(checkRequest(getProfile("vllm"), "m", req({}, "<S>"), { today: TODAY }).ok).toBe(true);
     const unverified = checkRequest(getProfile("openrouter"), "meta-llama/llama-3.1-405b-instruct", req({}, "<S>"), { today: TODAY });
     expect(unverified.ok).toBe(true);
-    expect(unverified.warnings[0]).toMatch(/not documented; run afw probe --save first/);
+    expect(unverified.warnings[0]).toBe(
+      "openrouter: whether meta-llama/llama-3.1-405b-instruct continues a prefill depends on the upstream and is not documented; pin one and probe it first (afw probe --provider openrouter --provider-order NAME --model meta-llama/llama-3.1-405b-instruct --save FILE), then run with --provider-file FILE (the pin comes with it)",
+    );
+    expect(checkRequest(getProfile("xai"), "grok-3", req({}, "<S>"), { today: TODAY }).warnings[0]).toMatch(/^xai: whether grok-3 continues a prefill is not documented; run afw probe --provider xai --model grok-3 --save FILE first/);
     expect(checkRequest(getProfile("deepseek"), "deepseek-chat", req({}, "<S>"), { today: TODAY, baseURL: "https://api.deepseek.com" }).warnings[0]).toMatch(/needs the beta base URL/);
   });
 

@@ -135,7 +135,8 @@ export const PROVIDER_HELP = `  --provider NAME      provider profile (afw provi
                        asked for under that provider's ids
   --provider-file F    a profile written by afw probe --save
   --provider-order A,B OpenRouter: pin the upstream providers, in order, no fallbacks
-                       (recorded in the manifest)
+                       (recorded in the manifest; default: the pin of a --provider-file
+                       written by afw probe --provider-order)
   --allow WHAT         send a request the plan check refuses: prefill, temperature (sends
                        none: the default applies), retired, completions; repeat or comma list
   --reasoning-effort E reasoning_effort for reasoning models (none, minimal, low, medium, high, xhigh)
@@ -159,24 +160,6 @@ export interface EndpointFlagValues extends ClientFlagValues {
 }
 
 const EFFORTS = ["none", "minimal", "low", "medium", "high", "xhigh"];
-
-function isLocal(url: string): boolean {
-  try {
-    const h = new URL(url).hostname.toLowerCase();
-    return h === "localhost" || h === "127.0.0.1" || h === "::1" || h === "[::1]" || h.endsWith(".localhost");
-  } catch {
-    return false;
-  }
-}
-
-/** The host of a URL, lower case, or "". */
-function hostOf(url: string): string {
-  try {
-    return new URL(url).hostname.toLowerCase();
-  } catch {
-    return "";
-  }
-}
 
 /** What a command's endpoint flags resolve to, besides the EndpointOptions: for printing and recording. */
 export interface ResolvedEndpoint extends EndpointOptions {
@@ -221,11 +204,14 @@ export function endpointOptions(command: string, v: EndpointFlagValues, env: Nod
 
   const url = baseURL ?? DEFAULT_BASE_URL;
   const resolved = profile ?? inferProvider(url);
-  // A hosted provider's own address needs its key; local and other servers may take none.
-  if (o.needKey !== false && !apiKey && !isLocal(url) && resolved.hosts.some((h) => h.split("/")[0] === hostOf(url))) {
+  // A hosted provider (a profile with its own public address) needs its key whatever URL it is reached at
+  // (a keyless proxy in front of it takes --api-key with any value); self-hosted profiles (vllm, llamacpp,
+  // the generic one) may take none.
+  if (o.needKey !== false && !apiKey && resolved.baseURL !== null) {
     throw new AfwError(`afw ${command}: no API key for ${resolved.name}: set ${resolved.keyEnv} or pass --api-key (it is never written anywhere)`);
   }
-  const order = v["provider-order"] === undefined ? null : listFlag(v["provider-order"], []);
+  // The flag, else the pin a probed profile was learnt under (afw probe --provider-order --save).
+  const order = v["provider-order"] === undefined ? (resolved.providerOrder ? [...resolved.providerOrder] : null) : listFlag(v["provider-order"], []);
   if (order !== null && !order.length) throw new AfwError(`afw ${command}: --provider-order needs at least one provider name (e.g. --provider-order DeepInfra,Together)`);
   if (order && !resolved.pinnable) throw new AfwError(`afw ${command}: --provider-order pins the upstream of a router (openrouter), not ${resolved.name}`);
   const allow: Override[] = [];
@@ -310,6 +296,9 @@ export function batchFlags(command: string, v: BatchFlagValues): { thenSync: boo
 /** --batch refused before anything runs (exit 2): offline, a provider without a batch API here, or without the response cache. */
 export function checkBatch(command: string, ep: ResolvedEndpoint, v: { "no-cache"?: boolean }): void {
   if (ep.offline || !ep.profile) throw new AfwError(`afw ${command}: --batch sends to a provider's batch API (--provider ${BATCH_PROVIDERS.join(" or --provider ")}); the simulated organisms answer at once`);
-  if (!(BATCH_PROVIDERS as readonly string[]).includes(ep.profile.name)) throw new AfwError(`afw ${command}: --batch: no batch API for provider "${ep.profile.name}" here (batches run at ${BATCH_PROVIDERS.join(" and ")}); run without --batch`);
+  if (!(BATCH_PROVIDERS as readonly string[]).includes(ep.profile.name)) {
+    const has = ep.profile.batch ? `${ep.profile.name} has a batch API, but the workbench drives batches only at ${BATCH_PROVIDERS.join(" and ")}` : `no batch API for provider "${ep.profile.name}" here (batches run at ${BATCH_PROVIDERS.join(" and ")})`;
+    throw new AfwError(`afw ${command}: --batch: ${has}; run without --batch`);
+  }
   if (v["no-cache"]) throw new AfwError(`afw ${command}: --batch keeps every answer in the response cache (a resumed run finds there what the batches returned); drop --no-cache`);
 }

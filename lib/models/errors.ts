@@ -11,8 +11,8 @@
  * Error bodies are read whatever their shape: OpenAI's {error: {message,
  * type, code}}, Anthropic's {type: "error", error: {type, message}},
  * Gemini's JSON array [{error: {code, message, status, details}}], vLLM's
- * flat {object: "error", message, type, code}, OpenRouter's {error: {code,
- * message, metadata}}, a bare string, or plain text.
+ * flat {object: "error", message, type, code}, OpenRouter's {error: {code (a number),
+ * message, metadata?}}, a bare string, or plain text.
  */
 import type { ErrorKind } from "../schema/index";
 import { AfwError } from "../util/errors";
@@ -56,6 +56,19 @@ export interface ErrorBody {
 const str = (v: unknown): string | null => (typeof v === "string" && v !== "" ? v : typeof v === "number" ? String(v) : null);
 
 /**
+ * OpenRouter documents its errors as {error: {code: number, message,
+ * metadata?}} (https://openrouter.ai/docs/api/reference/errors-and-debugging):
+ * the numeric code (the HTTP status) is the mark, `metadata` being optional.
+ * OpenAI's code is a string or null; Gemini's numeric code comes with a
+ * `status` and servers that nest a numeric code beside a `type` (OpenAI-style
+ * {message, type, param, code}) are not OpenRouter either.
+ */
+function isOpenRouterError(e: Record<string, unknown>): boolean {
+  if (e.metadata !== undefined && e.metadata !== null) return true;
+  return typeof e.code === "number" && e.type === undefined && e.status === undefined;
+}
+
+/**
  * Read an error body of any known shape.
  * @example readErrorBody('[{"error":{"code":429,"message":"Quota exceeded","status":"RESOURCE_EXHAUSTED"}}]').type // "RESOURCE_EXHAUSTED"
  */
@@ -84,7 +97,7 @@ export function readErrorBody(text: string): ErrorBody {
     const eo = e as Record<string, unknown>;
     if (shape !== "gemini-array") {
       if (d.type === "error") shape = "anthropic";
-      else if (eo.metadata !== undefined) shape = "openrouter";
+      else if (isOpenRouterError(eo)) shape = "openrouter";
     }
     return {
       message: str(eo.message) ?? "",

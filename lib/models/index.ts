@@ -44,6 +44,8 @@ export {
   estimateSweepCost,
   formatEstimate,
   BATCH_PROVIDERS,
+  batchSupport,
+  batchClause,
   type BatchBackend,
   type BatchRequest,
   type BatchResult,

@@ -4,6 +4,9 @@
  * that no longer continue a prefill, models that write their reasoning
  * inline, and the retirement dates of the models the papers used.
  *
+ * A rule taken from one provider's documentation names that provider in
+ * `providers`, so it is not applied where another server runs the model.
+ *
  * Model ids are matched after dropping a router's vendor prefix
  * ("openai/gpt-4o" → "gpt-4o") and writing dots in version numbers as
  * dashes ("claude-3.5-sonnet" → "claude-3-5-sonnet"), so one rule covers the
@@ -82,11 +85,14 @@ export const MODEL_RULES: readonly ModelRule[] = Object.freeze([
     source: "https://github.com/vercel/ai/issues/12296",
   },
   {
-    name: "DeepSeek reasoner",
+    // DeepSeek's own API documents this for its reasoner; the open weights served elsewhere (vLLM,
+    // llama.cpp, Together, DeepInfra, OpenRouter's upstreams) sample at the temperature asked.
+    name: "DeepSeek reasoner (DeepSeek's API)",
     match: /^deepseek-(reasoner|r1)/,
+    providers: ["deepseek"],
     temperature: "ignored",
     thinkTag: true,
-    note: "temperature, top_p and penalties are accepted but have no effect; open-weight R1 output may open with no <think>",
+    note: "at DeepSeek's API, temperature, top_p and penalties are accepted but have no effect",
     source: "https://api-docs.deepseek.com/guides/reasoning_model",
   },
   {
@@ -164,7 +170,7 @@ export interface Retirement {
   source: string;
 }
 
-/** Retirement dates from ../shared/docs/anchors-2026.md §0 (as of 2026-11-29). */
+/** Retirement dates as the vendors' deprecation pages give them (each entry names its page; as of 2026-11-29). */
 export const RETIREMENTS: readonly Retirement[] = Object.freeze([
   {
     vendor: "anthropic",

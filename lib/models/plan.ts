@@ -102,7 +102,11 @@ export function checkRequest(profile: ProviderProfile, model: string, req: Reque
       const r = refuse(`${profile.name} rejects a prefill that ends in whitespace (${short(prefill)}); end the prefill on a visible character`, null);
       if (r) return r;
     } else if (profile.prefill === "unverified") {
-      warnings.push(`${profile.name}: whether ${model} continues a prefill is not documented; run afw probe --save first and pin the upstream provider`);
+      warnings.push(
+        profile.pinnable
+          ? `${profile.name}: whether ${model} continues a prefill depends on the upstream and is not documented; pin one and probe it first (afw probe --provider ${profile.name} --provider-order NAME --model ${model} --save FILE), then run with --provider-file FILE (the pin comes with it)`
+          : `${profile.name}: whether ${model} continues a prefill is not documented; run afw probe --provider ${profile.name} --model ${model} --save FILE first, then run with --provider-file FILE`,
+      );
     } else if (profile.prefill === "prefix" && opts.baseURL && !/\/beta\/?$/.test(opts.baseURL)) {
       warnings.push(`${profile.name}: prefix continuation needs the beta base URL (…/beta), got ${opts.baseURL}`);
     }

@@ -32,6 +32,8 @@ export interface ProbeOptions {
   anthropicVersion?: string;
   /** YYYY-MM-DD stamped on a saved profile. */
   today?: string;
+  /** A router's upstream pin (OpenRouter's provider.order, no fallbacks), sent with every probe request and kept in the saved profile. */
+  providerOrder?: readonly string[] | null;
 }
 
 /** One feature: what the profile says, what the endpoint did. */
@@ -39,7 +41,10 @@ export interface ProbeFinding {
   feature: "token limit" | "temperature 0" | "n" | "prefill" | "reasoning" | "error body";
   expected: string;
   observed: string;
-  /** ok: as the profile says; differs: not as it says; learnt: the profile did not know. */
+  /**
+   * ok: as the profile and the model rules predict (a refusal a rule predicts included);
+   * differs: not as they predict; learnt: the profile did not know; unknown: nothing to tell.
+   */
   verdict: "ok" | "differs" | "learnt" | "unknown";
 }
 
@@ -49,6 +54,10 @@ export interface ProbeReport {
   model: string;
   /** The response's `model` of the first reply. */
   snapshot: string | null;
+  /** The upstream a router says served the first reply (OpenRouter's `provider`), or null. */
+  upstream: string | null;
+  /** The upstream pin sent with every request, or null. */
+  providerOrder: string[] | null;
   findings: ProbeFinding[];
   requests: number;
   prompt_tokens: number;
@@ -71,6 +80,8 @@ interface Outcome {
   status: number | null;
   body: ErrorBody | null;
   line: string;
+  /** The status and the provider's own message, without the advice meant for a run ("" when answered). */
+  said: string;
   fatal: boolean;
 }
 
@@ -83,6 +94,8 @@ export async function probeEndpoint(o: ProbeOptions): Promise<ProbeReport> {
   const base = o.baseURL.replace(/\/+$/, "");
   const agents = createAgents(2);
   const traits = modelTraits(p.name, o.model);
+  const providerOrder = o.providerOrder && o.providerOrder.length && p.pinnable ? [...o.providerOrder] : null;
+  const openaiBody = (profile: ProviderProfile, r: Request, dropTemperature: boolean) => buildOpenAIBody(profile, traits, o.model, r, { dropTemperature, providerOrder });
   const spend = new Spend();
   let requests = 0;
   const timeoutMs = o.timeoutMs ?? 60_000;
@@ -101,16 +114,19 @@ export async function probeEndpoint(o: ProbeOptions): Promise<ProbeReport> {
           const data = JSON.parse(raw.text);
           const reply = p.wire === "anthropic" ? parseAnthropicBody(data) : parseOpenAIBody("chat", data, { thinkClosingOnly: traits.thinkTag });
           spend.add(model, p.name, { cached: false, usage: reply.usage });
-          return { ok: true, reply, status: raw.status, body: null, line: "", fatal: false };
+          return { ok: true, reply, status: raw.status, body: null, line: "", said: "", fatal: false };
         } catch (e) {
-          return { ok: false, reply: null, status: raw.status, body: null, line: redact(oneLine((e as Error).message), o.apiKey), fatal: false };
+          const line = redact(oneLine((e as Error).message), o.apiKey);
+          return { ok: false, reply: null, status: raw.status, body: null, line, said: line, fatal: false };
         }
       }
       const eb = readErrorBody(raw.text);
       const cls = classifyHttpError(raw.status, eb, p.name);
-      return { ok: false, reply: null, status: raw.status, body: eb, line: redact(cls.reason, o.apiKey), fatal: cls.kind === "fatal" && cls.fatal !== "refused" };
+      const said = redact(`${raw.status} ${oneLine(eb.message || "(no message)", 200)}`, o.apiKey);
+      return { ok: false, reply: null, status: raw.status, body: eb, line: redact(cls.reason, o.apiKey), said, fatal: cls.kind === "fatal" && cls.fatal !== "refused" };
     } catch (e) {
-      return { ok: false, reply: null, status: null, body: null, line: redact(oneLine(ac.signal.aborted ? `timeout after ${timeoutMs} ms` : `connection error: ${(e as Error).message}`), o.apiKey), fatal: true };
+      const line = redact(oneLine(ac.signal.aborted ? `timeout after ${timeoutMs} ms` : `connection error: ${(e as Error).message}`), o.apiKey);
+      return { ok: false, reply: null, status: null, body: null, line, said: line, fatal: true };
     } finally {
       clearTimeout(timer);
     }
@@ -122,7 +138,7 @@ export async function probeEndpoint(o: ProbeOptions): Promise<ProbeReport> {
   const greek = (extra: Partial<Request["params"]> = {}) => req([{ role: "user", content: GREEK }], extra);
   const body = (r: Request, tokenParam?: TokenParam, dropTemperature = traits.temperature === "default-only" || traits.temperature === "none"): Record<string, unknown> => {
     if (p.wire === "anthropic") return buildAnthropicBody(o.model, r, { dropTemperature, promptCache: false });
-    const b = buildOpenAIBody(p, traits, o.model, r, { dropTemperature });
+    const b = openaiBody(p, r, dropTemperature);
     if (tokenParam) {
       delete b.max_tokens;
       delete b.max_completion_tokens;
@@ -132,12 +148,15 @@ export async function probeEndpoint(o: ProbeOptions): Promise<ProbeReport> {
   };
 
   const findings: ProbeFinding[] = [];
+  let upstreamSeen: string | null = null;
   const report = (fatal: string | null, snapshot: string | null, saved: Record<string, unknown>): ProbeReport => {
     const row = spend.rows()[0];
     return {
       provider: p.name,
       model: o.model,
       snapshot,
+      upstream: upstreamSeen,
+      providerOrder,
       findings,
       requests,
       prompt_tokens: row?.prompt_tokens ?? 0,
@@ -153,27 +172,29 @@ export async function probeEndpoint(o: ProbeOptions): Promise<ProbeReport> {
   const first = await send(o.model, body(greek()));
   if (!first.ok && first.fatal) return report(first.line, null, {});
   const snapshot = first.reply?.model_snapshot ?? null;
+  const upstream = first.reply?.upstream_provider ?? null;
+  upstreamSeen = upstream;
+
+  // A prediction the model rules make (rather than the profile) is marked so in the "expected" column.
+  const byRule = (x: string) => `${x} (model rule)`;
 
   // 2. Token-limit parameter (OpenAI-shaped APIs only: the Messages API has max_tokens).
   let tokenParam: TokenParam = p.tokenParam;
   if (p.wire === "openai") {
-    const mt = await send(o.model, body(greek(), "max_tokens"));
-    let observed: string;
-    if (mt.ok) {
-      observed = "max_tokens accepted";
-      tokenParam = traits.tokenParam ?? p.tokenParam;
-      if (tokenParam !== "max_tokens") {
-        const mct = await send(o.model, body(greek(), "max_completion_tokens"));
-        if (!mct.ok) tokenParam = "max_tokens";
-        observed = mct.ok ? "both accepted" : "max_tokens only";
-      }
-    } else {
-      const mct = await send(o.model, body(greek(), "max_completion_tokens"));
-      observed = mct.ok ? `max_completion_tokens only (max_tokens: ${mt.line})` : `neither accepted (${mt.line})`;
-      if (mct.ok) tokenParam = "max_completion_tokens";
-    }
     const expected = traits.tokenParam ?? p.tokenParam;
-    findings.push({ feature: "token limit", expected, observed, verdict: observed.includes(expected) || observed === "both accepted" ? "ok" : "differs" });
+    // The rules' max_completion_tokens models refuse max_tokens (see MODEL_RULES).
+    const ruleRefusesMaxTokens = traits.tokenParam === "max_completion_tokens";
+    const mt = await send(o.model, body(greek(), "max_tokens"));
+    const mct = !mt.ok || expected !== "max_tokens" ? await send(o.model, body(greek(), "max_completion_tokens")) : null;
+    let observed: string;
+    if (mt.ok && !mct) observed = "max_tokens accepted";
+    else if (mt.ok && mct!.ok) observed = "both accepted";
+    else if (mt.ok) observed = `max_tokens only (max_completion_tokens refused: ${mct!.said})`;
+    else if (mct!.ok) observed = `max_completion_tokens only (max_tokens refused${ruleRefusesMaxTokens ? ", as the model rule says" : ""}: ${mt.said})`;
+    else observed = `neither accepted (max_tokens: ${mt.said}; max_completion_tokens: ${mct!.said})`;
+    const accepted = (q: TokenParam) => (q === "max_tokens" ? mt.ok : !!mct && mct.ok);
+    tokenParam = accepted(expected) ? expected : mt.ok ? "max_tokens" : mct!.ok ? "max_completion_tokens" : p.tokenParam;
+    findings.push({ feature: "token limit", expected: traits.tokenParam ? byRule(expected) : expected, observed, verdict: accepted(expected) ? "ok" : "differs" });
   } else {
     findings.push({ feature: "token limit", expected: "max_tokens", observed: first.ok ? "max_tokens accepted" : `request failed: ${first.line}`, verdict: first.ok ? "ok" : "unknown" });
   }
@@ -181,8 +202,15 @@ export async function probeEndpoint(o: ProbeOptions): Promise<ProbeReport> {
   // 3. Temperature 0.
   const t0 = await send(o.model, body(greek({ temperature: 0 }), undefined, false));
   const t0ok = t0.ok;
-  const expectT = traits.temperature === "default-only" || traits.temperature === "none" || !p.temperature.allowed ? "rejected" : "accepted";
-  findings.push({ feature: "temperature 0", expected: expectT, observed: t0.ok ? "accepted" : `rejected (${t0.line})`, verdict: (t0.ok ? "accepted" : "rejected") === expectT ? "ok" : "differs" });
+  const ruleRejectsT = traits.temperature === "default-only" || traits.temperature === "none";
+  const expectT = ruleRejectsT || !p.temperature.allowed ? "rejected" : "accepted";
+  const expectTText = ruleRejectsT ? byRule("rejected") : traits.temperature === "ignored" ? byRule("accepted, without effect") : expectT;
+  findings.push({
+    feature: "temperature 0",
+    expected: expectTText,
+    observed: t0.ok ? "accepted" : `rejected${ruleRejectsT ? ", as the model rule says" : ""} (${t0.said})`,
+    verdict: (t0.ok ? "accepted" : "rejected") === expectT ? "ok" : "differs",
+  });
 
   // 4. n = 2.
   let maxN: number | null = p.maxN;
@@ -191,7 +219,7 @@ export async function probeEndpoint(o: ProbeOptions): Promise<ProbeReport> {
   } else {
     const n2 = await send(o.model, body(greek({ n: 2 })));
     const got = n2.reply ? n2.reply.choices.length : 0;
-    const observed = n2.ok ? `n=2 gave ${got} choice${got === 1 ? "" : "s"}` : `rejected (${n2.line})`;
+    const observed = n2.ok ? `n=2 gave ${got} choice${got === 1 ? "" : "s"}` : `rejected (${n2.said})`;
     const works = n2.ok && got >= 2;
     if (!works) maxN = 1;
     const expected = p.maxN === null ? "unknown" : String(p.maxN);
@@ -213,34 +241,39 @@ export async function probeEndpoint(o: ProbeOptions): Promise<ProbeReport> {
   };
   let prefill: PrefillMode = "none";
   let prefillObserved: string;
-  const plainBody = p.wire === "anthropic" ? buildAnthropicBody(o.model, pre, { promptCache: false, dropTemperature: traits.temperature !== "any" }) : { ...buildOpenAIBody({ ...p, prefill: "trailing-assistant" }, traits, o.model, pre, { dropTemperature: traits.temperature !== "any" }) };
+  const plainBody = p.wire === "anthropic" ? buildAnthropicBody(o.model, pre, { promptCache: false, dropTemperature: traits.temperature !== "any" }) : openaiBody({ ...p, prefill: "trailing-assistant" }, pre, traits.temperature !== "any");
   const plain = await send(o.model, plainBody);
   const pv = verdictOf(plain);
   if (pv === "continued") {
     prefill = "trailing-assistant";
     prefillObserved = "continued as a trailing assistant turn";
   } else if (p.wire === "openai") {
-    const cfm = await send(o.model, buildOpenAIBody({ ...p, prefill: "continue-final-message" }, traits, o.model, pre, { dropTemperature: traits.temperature !== "any" }));
+    const cfm = await send(o.model, openaiBody({ ...p, prefill: "continue-final-message" }, pre, traits.temperature !== "any"));
     if (verdictOf(cfm) === "continued") {
       prefill = "continue-final-message";
       prefillObserved = "continued with continue_final_message";
     } else {
-      const px = await send(o.model, buildOpenAIBody({ ...p, prefill: "prefix" }, traits, o.model, pre, { dropTemperature: traits.temperature !== "any" }));
+      const px = await send(o.model, openaiBody({ ...p, prefill: "prefix" }, pre, traits.temperature !== "any"));
       if (verdictOf(px) === "continued") {
         prefill = "prefix";
         prefillObserved = "continued with prefix: true";
-      } else prefillObserved = `not continued (trailing turn: ${plain.ok ? pv : plain.line})`;
+      } else prefillObserved = `not continued (trailing turn: ${plain.ok ? pv : plain.said})`;
     }
   } else {
-    prefillObserved = `not continued (${plain.ok ? pv : plain.line})`;
+    prefillObserved = `not continued (${plain.ok ? pv : plain.said})`;
   }
-  const expectedPrefill = p.prefill;
-  findings.push({
-    feature: "prefill",
-    expected: expectedPrefill,
-    observed: prefillObserved,
-    verdict: expectedPrefill === "unverified" ? "learnt" : expectedPrefill === prefill ? "ok" : "differs",
-  });
+  // A model the rules say refuses prefills (Claude 4.6+) predicts "not continued" whatever the provider
+  // does; its refusal says nothing about the provider's mode, so the profile's mode is kept.
+  const ruleRefusesPrefill = !traits.prefill;
+  let prefillVerdict: ProbeFinding["verdict"];
+  if (ruleRefusesPrefill) {
+    prefillVerdict = prefill === "none" ? "ok" : "differs";
+    if (prefill === "none") {
+      if (!plain.ok) prefillObserved = `refused, as the model rule says (${plain.said})`;
+      prefill = p.prefill;
+    }
+  } else prefillVerdict = p.prefill === "unverified" ? "learnt" : p.prefill === prefill ? "ok" : "differs";
+  findings.push({ feature: "prefill", expected: ruleRefusesPrefill ? byRule("refused") : p.prefill, observed: prefillObserved, verdict: prefillVerdict });
 
   // 6. Reasoning: where it came back in the replies seen.
   const sources = new Set<ReasoningSource>();
@@ -283,7 +316,11 @@ export async function probeEndpoint(o: ProbeOptions): Promise<ProbeReport> {
     prefill,
     reasoning: seen.length ? [...seen, ...p.reasoning.filter((s) => !seen.includes(s))] : p.reasoning,
     errorShape,
-    notes: [`probed with model ${o.model}${snapshot ? ` (snapshot ${snapshot})` : ""}`, ...findings.map((f) => `${f.feature}: ${f.observed}`)],
+    ...(providerOrder ? { providerOrder } : {}),
+    notes: [
+      `probed with model ${o.model}${snapshot ? ` (snapshot ${snapshot})` : ""}${providerOrder ? ` pinned to ${providerOrder.join(", ")} (no fallbacks)${upstream ? `, answered by ${upstream}` : ""}` : ""}`,
+      ...findings.map((f) => `${f.feature}: ${f.observed}`),
+    ],
   };
   return report(null, snapshot, saved);
 }

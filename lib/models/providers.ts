@@ -60,7 +60,7 @@ export interface ProviderProfile {
   completions: boolean;
   /** The `seed` parameter is honoured. */
   seed: boolean;
-  /** A batch API at about half price exists. */
+  /** The provider has a batch API at about half price (the workbench drives only some: see batchSupport in batch/index). */
   batch: boolean;
   /** The response names the upstream provider that served it (OpenRouter's `provider`). */
   upstreamField: boolean;
@@ -73,6 +73,13 @@ export interface ProviderProfile {
   sources: string[];
   /** Set when the profile came from `afw probe --save`. */
   probed_at?: string;
+  /**
+   * The upstream pin a router's profile was probed under (`afw probe
+   * --provider-order`): what the probe found holds for those upstreams only,
+   * so a run with this profile sends the same pin unless --provider-order
+   * is given.
+   */
+  providerOrder?: string[];
 }
 
 const OPENAI_DOCS = "https://developers.openai.com/docs/guides/error-codes";
@@ -543,6 +550,13 @@ export function parseProfile(data: unknown, where = "provider file"): ProviderPr
     out.errorShape = d.errorShape as ErrorShape;
   }
   for (const k of ["completions", "seed", "batch", "upstreamField", "costField", "pinnable"]) bool(k);
+  if (d.providerOrder !== undefined) {
+    if (!Array.isArray(d.providerOrder) || !d.providerOrder.length || !d.providerOrder.every((x) => typeof x === "string" && x !== "")) {
+      throw new AfwError(`${where}: "providerOrder" must be a non-empty list of upstream provider names`);
+    }
+    if (!out.pinnable) throw new AfwError(`${where}: "providerOrder" pins the upstream of a router (openrouter), not ${out.name}`);
+    out.providerOrder = [...(d.providerOrder as string[])];
+  }
   if (d.notes !== undefined) {
     if (!Array.isArray(d.notes) || !d.notes.every((s) => typeof s === "string")) throw new AfwError(`${where}: "notes" must be a list of strings`);
     out.notes = d.notes as string[];

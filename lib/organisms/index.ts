@@ -9,6 +9,7 @@ export { startOrganismServer, type OrganismServer, type OrganismServerOptions } 
 export { respond, generateChat, generateCompletion, placeholder, type Generated } from "./respond";
 export { BUILTIN_ORGANISMS } from "./catalog";
 export { resolveOrganism, type ResolvedOrganism } from "./model-name";
+export { organismNames } from "./names";
 export { makeRegistry, OrganismConfigSchema } from "./registry";
 export { readTier, readUserInput, readChat, asksForScratchpad, type ChatReading } from "./read-prompt";
 export {

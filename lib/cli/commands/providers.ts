@@ -1,4 +1,4 @@
-import { listProfiles, getProfile, RETIREMENTS, retirementOf, todayIso, MODEL_RULES } from "../../models/index";
+import { listProfiles, getProfile, RETIREMENTS, retirementOf, todayIso, MODEL_RULES, BATCH_PROVIDERS, batchClause, batchSupport } from "../../models/index";
 import { parseFlags } from "../args";
 import type { Command } from "../command";
 
@@ -40,8 +40,10 @@ async function run(argv: string[], out: (s: string) => void): Promise<number> {
     });
     if (v.json) out(JSON.stringify(rows, null, 2));
     else {
-      out(`Retirements as of ${today} (from ../shared/docs/anchors-2026.md §0):`);
+      out(`Retirements as of ${today} (from the vendors' deprecation pages, below):`);
       for (const l of pad([["vendor", "date", "state", "models"], ...rows.map((r) => [r.vendor, r.date, r.state, r.models])])) out("  " + l);
+      out("Sources:");
+      for (const src of [...new Set(rows.map((r) => r.source))]) out(`  ${src}  (${rows.filter((r) => r.source === src).map((r) => `${r.vendor} ${r.date}`).join(", ")})`);
     }
     return 0;
   }
@@ -54,7 +56,7 @@ async function run(argv: string[], out: (s: string) => void): Promise<number> {
   if (positionals.length) {
     const p = getProfile(positionals[0]);
     if (v.json) {
-      out(JSON.stringify(p, null, 2));
+      out(JSON.stringify({ ...p, batch_here: batchSupport(p) === "driven" }, null, 2));
       return 0;
     }
     out(`${p.name} — ${p.label}`);
@@ -66,14 +68,15 @@ async function run(argv: string[], out: (s: string) => void): Promise<number> {
     out(`  prefill         ${p.prefill}`);
     out(`  reasoning       ${p.reasoning.length ? p.reasoning.join(", ") : "not returned"}`);
     out(`  error bodies    ${p.errorShape}`);
-    out(`  completions     ${p.completions ? "yes (base models)" : "no"}   batch API: ${p.batch ? "yes (about half price)" : "no"}`);
+    out(`  completions     ${p.completions ? "yes (base models)" : "no"}`);
+    out(`  batch API       ${batchClause(p)}`);
     for (const n of p.notes) out(`  - ${n}`);
     for (const s of p.sources) out(`  source: ${s}`);
     return 0;
   }
   const profiles = listProfiles();
   if (v.json) {
-    out(JSON.stringify(profiles, null, 2));
+    out(JSON.stringify(profiles.map((p) => ({ ...p, batch_here: batchSupport(p) === "driven" })), null, 2));
     return 0;
   }
   const rows = [
@@ -86,12 +89,13 @@ async function run(argv: string[], out: (s: string) => void): Promise<number> {
       p.maxN === null ? "?" : String(p.maxN),
       p.prefill,
       p.reasoning.length ? p.reasoning.join(",") : "-",
-      p.batch ? "yes" : "no",
+      { driven: "yes", "provider-only": "not here", none: "no" }[batchSupport(p)],
       p.baseURL ?? "(yours)",
     ]),
   ];
   for (const l of pad(rows)) out(l);
   out("");
+  out(`batch: yes = afw run / afw judge --batch use the provider's batch API (about half price); not here = the provider has one, but the workbench drives batches only at ${BATCH_PROVIDERS.join(" and ")}.`);
   out("afw providers NAME for notes and sources; afw providers --retired for retirement dates; afw probe to test an endpoint.");
   return 0;
 }

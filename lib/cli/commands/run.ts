@@ -1,8 +1,8 @@
 import { resolve } from "node:path";
 import { loadScenario } from "../../scenario/index";
 import { loadQueries, shippedQueries, SHIPPED_QUERIES_PATH } from "../../queries/index";
-import { isDeliberatorModel, resolveDeliberator, resolveOrganism } from "../../organisms/index";
-import { MOTIVE_ORGANISMS, motiveOrganism } from "../../organisms/motives";
+import { isDeliberatorModel, OrganismError, organismNames, resolveDeliberator, resolveOrganism } from "../../organisms/index";
+import { motiveOrganism } from "../../organisms/motives";
 import { evaluate, openEndpoint, preflightRun, providerReport, type BatchTotals, type RunSummary } from "../../pipeline/index";
 import { readSlimSamples } from "../../store/index";
 import { adhocExperiment, defaultPlacement, experiments, formatPlan, getExperiment, isFinetuneRef, placementAt, planEstimateRequests, planExperiment, type Experiment, type Plan } from "../../experiments/index";
@@ -12,7 +12,7 @@ import { AfwError } from "../../util/errors";
 import { canonicalJson, sha256 } from "../../util/hash";
 import { projectRoot } from "../../util/paths";
 import { batchFlags, checkBatch, endpointOptions, intFlag, listFlag, numFlag, parseFlags, redactUrl, BATCH_FLAGS, BATCH_HELP, CLIENT_FLAGS, PROVIDER_FLAGS, PROVIDER_HELP } from "../args";
-import { EXIT_FATAL_PROVIDER, batchSavingLine, estimateSweepCost, formatEstimate } from "../../models/index";
+import { EXIT_FATAL_PROVIDER, batchSavingLine, estimateSweepCost, findProfile, formatEstimate, servedBy } from "../../models/index";
 import { batchEventPrinter, batchStopLine, batchTotalsLine } from "../batch-lines";
 import { spendLine } from "../../analysis/spend";
 import type { Command } from "../command";
@@ -139,8 +139,13 @@ export interface RunCommandResult {
   report?: string;
 }
 
-/** Check an offline model name: a built-in organism (with parameters) or a motive organism. */
-function checkOfflineModel(m: string): void {
+/**
+ * Check an offline model name: a built-in organism (with parameters), a
+ * motive organism or the deliberator. `inferred`: offline because no
+ * provider, base URL or key was found (not --offline), so a model that is
+ * no organism is most likely a real model the user meant to reach.
+ */
+function checkOfflineModel(m: string, inferred: boolean): void {
   if (motiveOrganism(m) || isFinetuneRef(m)) return; // a fine-tuning folder is checked when the plan resolves it
   if (isDeliberatorModel(m)) {
     try {
@@ -153,8 +158,23 @@ function checkOfflineModel(m: string): void {
   try {
     resolveOrganism(m);
   } catch (e) {
-    throw new AfwError(`afw run: --model ${m}: ${(e as Error).message.split("\n")[0]} Motive organisms: ${Object.keys(MOTIVE_ORGANISMS).join(", ")}.`);
+    // Bad parameters on an organism's name (400): the organism's own message.
+    if (e instanceof OrganismError && e.status !== 404) throw new AfwError(`afw run: --model ${m}: ${e.message.split("\n")[0]}`);
+    const known = `Organisms: ${organismNames().join(", ")} (the first three take rates, e.g. sim-faker@free=0.5,paid=0.1).`;
+    if (!inferred) throw new AfwError(`afw run: --model ${m}: not a simulated organism, and --offline runs only those. ${known}`);
+    const p = findProfile(exampleProvider(m))!;
+    throw new AfwError(
+      `afw run: --model ${m} is not a simulated organism, and no provider, base URL or API key was found, so this run would be offline; ` +
+        `to reach ${m}, name its provider (e.g. --provider ${p.name} with ${p.keyEnv} set; afw providers lists them) or give --base-url. ${known}`,
+    );
   }
+}
+
+/** The provider to suggest for a model: its vendor's own when the catalogue knows it, else OpenRouter's for a vendor/model id, else OpenAI. */
+function exampleProvider(model: string): string {
+  const served = servedBy(model).filter((p) => p !== "vllm" && p !== "openrouter");
+  if (served.length) return served[0];
+  return model.includes("/") ? "openrouter" : "openai";
 }
 
 /** The experiment list for --list. */
@@ -230,7 +250,7 @@ export async function runAny(
   for (const t of scenario.spec.tiers) scenario.render(queries[0], t); // unknown tier → error now, not mid-run
   if (v.variant) tiers.splice(0, tiers.length, ...scenario.spec.tiers);
 
-  if (offline) for (const m of models) checkOfflineModel(m);
+  if (offline) for (const m of models) checkOfflineModel(m, !v.offline);
   const experimentLabel = v.experiment ?? "adhoc";
   const condition = v.condition ?? "baseline";
   const recorded = offline ? null : redactUrl(ep.baseURL!);
@@ -338,7 +358,7 @@ async function experimentRun(name: string, v: RunFlags, modelFlags: string[], ep
   const queries: Query[] = queriesPath ? loadQueries(queriesPath) : shippedQueries(projectRoot());
   const picked = v.conditions === undefined ? undefined : listFlag(v.conditions, []);
   const { experiment: e, only } = await paraphrased(catalogued, v.paraphrases, picked, ctx.log);
-  if (ep.offline) for (const m of modelFlags) checkOfflineModel(m);
+  if (ep.offline) for (const m of modelFlags) checkOfflineModel(m, !v.offline);
   const models = modelFlags.length ? modelFlags : undefined;
   const plan: Plan = planExperiment(e, { queries, offline: ep.offline, models, n, only });
   if (v["dry-run"]) {

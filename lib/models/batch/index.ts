@@ -20,6 +20,25 @@ export { estimateSweepCost, formatEstimate, batchSavingLine, openaiEncodingOf, t
 /** Providers with a batch backend here. */
 export const BATCH_PROVIDERS = ["openai", "anthropic"] as const;
 
+/**
+ * Where a provider stands on batches: "driven" when `--batch` sends to its
+ * batch API here; "provider-only" when the provider has one (the profile's
+ * `batch`) that the workbench does not drive; "none" when it has none.
+ * @example batchSupport({ name: "xai", batch: true }) // "provider-only"
+ */
+export function batchSupport(p: { name: string; batch: boolean }): "driven" | "provider-only" | "none" {
+  if ((BATCH_PROVIDERS as readonly string[]).includes(p.name)) return "driven";
+  return p.batch ? "provider-only" : "none";
+}
+
+/** One clause on a provider's batches, for listings and refusals. */
+export function batchClause(p: { name: string; label?: string; batch: boolean }): string {
+  const s = batchSupport(p);
+  if (s === "driven") return "yes (about half price); afw run and afw judge --batch use it";
+  if (s === "provider-only") return `${p.label ?? p.name} has one (about half price), but the workbench drives batches only at ${BATCH_PROVIDERS.join(" and ")}: --batch is refused here`;
+  return "no";
+}
+
 /** Options of openBatchBackend. */
 export interface BatchBackendOptions {
   /** The profile name: "openai" or "anthropic". */

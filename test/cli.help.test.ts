@@ -22,3 +22,24 @@ describe("afw --help", () => {
     }
   }, 60_000);
 });
+
+describe("afw --version and afw help COMMAND", () => {
+  const capture = async (argv: string[]) => {
+    let out = "";
+    let err = "";
+    const code = await main(argv, { out: (s) => void (out += s + "\n"), log: (s) => void (err += s + "\n"), env: {} });
+    return { code, out, err };
+  };
+  it("prints the version recorded in manifests, and a command's help", async () => {
+    const { AFW_VERSION } = await import("../lib/util/version");
+    const { version } = await import("../package.json");
+    expect(AFW_VERSION).toBe(version);
+    expect(await capture(["--version"])).toMatchObject({ code: 0, out: `afw ${AFW_VERSION}\n` });
+    const viaHelp = await capture(["help", "judge"]);
+    const viaFlag = await capture(["judge", "--help"]);
+    expect(viaHelp.code).toBe(0);
+    expect(viaHelp.out).toBe(viaFlag.out);
+    expect(viaHelp.out).toMatch(/^afw judge DIR/);
+    expect((await capture(["help", "nosuch"])).code).toBe(2);
+  });
+});

@@ -282,6 +282,17 @@ describe("bad input: one line, exit 2, nothing written", () => {
     }
   });
 
+  it("the same samples given twice: the line names both positions and the sample", async () => {
+    const p = join(tmp, "twice.json");
+    writeFileSync(p, JSON.stringify(ours));
+    const out = join(tmp, "never-twice");
+    const r = await runCli(["import", "inspect", p, p, "--out", out]);
+    expect(r.code).toBe(2);
+    expect(oneLine(r.stderr), r.stderr).toBe(true);
+    expect(r.stderr).toMatch(/samples 1 and \d+ share the key ".+" \(model .+, condition .+, tier .+, query .+, sample \d+\): the inputs hold the same sample twice/);
+    expect(existsSync(out)).toBe(false);
+  });
+
   it("export of a folder that is not a results folder; a bad --out; an unknown format; import into a full folder", async () => {
     const notRun = join(tmp, "not-a-run");
     mkdirSync(notRun, { recursive: true });

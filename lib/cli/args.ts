@@ -140,7 +140,7 @@ export const PROVIDER_HELP = `  --provider NAME      provider profile (afw provi
   --allow WHAT         send a request the plan check refuses: prefill, temperature (sends
                        none: the default applies), retired, completions; repeat or comma list
   --reasoning-effort E reasoning_effort for reasoning models (none, minimal, low, medium, high, xhigh)
-  --thinking-budget N  Anthropic extended thinking with budget_tokens N (≥ 1024, below --max-tokens)
+  --thinking-budget N  Anthropic extended thinking with budget_tokens N (≥ 1024, below the request's max tokens)
   --no-prompt-cache    Anthropic: do not cache the system prompt (cache_control)
   --rate-control M     adaptive (default: a rate learnt from 429s) or fixed (the earlier pace)`;
 

@@ -1,4 +1,5 @@
 import { AfwError } from "../util/errors";
+import { AFW_VERSION } from "../util/version";
 import { wantsHelp, type Command, type Io } from "./command";
 import { COMMANDS } from "./commands/index";
 
@@ -18,7 +19,7 @@ async function loadCommand(name: string): Promise<Command> {
 function help(io: Io): void {
   const lines = ["afw — the af-workbook command", ""];
   for (const name of commandNames()) lines.push(`  afw ${name.padEnd(16)} ${COMMANDS[name].summary}`);
-  lines.push("", "  afw COMMAND --help    the flags of one command");
+  lines.push("", "  afw COMMAND --help    the flags of one command (or afw help COMMAND)", "  afw --version         the version");
   io.out(lines.join("\n"));
 }
 
@@ -26,6 +27,12 @@ function help(io: Io): void {
 export async function main(argv: string[], io: Io = defaultIo()): Promise<number> {
   const [cmd, ...rest] = argv;
   try {
+    if (cmd === "--version" || cmd === "-V" || cmd === "version") {
+      io.out(`afw ${AFW_VERSION}`);
+      return 0;
+    }
+    // `afw help run` is `afw run --help`
+    if (cmd === "help" && rest.length) return await main([rest[0], "--help"], io);
     if (cmd === undefined || cmd === "help" || cmd === "--help" || cmd === "-h") {
       help(io);
       return 0;

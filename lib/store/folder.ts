@@ -39,8 +39,14 @@ export async function writeResultsFolder(dir: string, f: ResultsFolder): Promise
     if (!r.success) throw new AfwError(`sample ${i + 1}: ${firstIssue(r.error)}`);
     return r.data;
   });
-  const keys = new Set(samples.map((s) => s.key));
-  if (keys.size !== samples.length) throw new AfwError("samples: two samples share a key");
+  const keys = new Set<string>();
+  for (const [i, s] of samples.entries()) {
+    if (keys.has(s.key)) {
+      const first = samples.findIndex((x) => x.key === s.key);
+      throw new AfwError(`samples ${first + 1} and ${i + 1} share the key "${s.key}" (model ${s.model}, condition ${s.condition}, tier ${s.tier}, query ${s.query_id}, sample ${s.sample}): the inputs hold the same sample twice (the same log given twice, or two logs of one run?)`);
+    }
+    keys.add(s.key);
+  }
   const judgements = (f.judgements ?? []).map((raw, i) => {
     const r = JudgementRecord.safeParse({ created_at: new Date().toISOString(), ...raw });
     if (!r.success) throw new AfwError(`judgement ${i + 1}: ${firstIssue(r.error)}`);

@@ -68,7 +68,7 @@ function FilterControl(props: { col: TableColumn; value: string; set: (v: string
   return html`<input
     class="filter"
     data-filter=${col.id}
-    placeholder=${col.kind === "num" ? ">=0.4" : "contains"}
+    placeholder=${col.kind === "num" ? (/tok/i.test(col.id) ? ">=1000" : ">=0.4") : "contains"}
     title=${col.kind === "num" ? "a number, >=x, <x, a..b" : "text it contains"}
     value=${draft}
     onInput=${(e: Event) => {

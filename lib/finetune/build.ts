@@ -12,7 +12,7 @@
  * offline build (where the writer answers harmful parts with placeholders)
  * carries those placeholders unchanged into the training file.
  */
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { loadScenario } from "../scenario/index";
 import { AfwError } from "../util/errors";
@@ -135,6 +135,7 @@ export async function buildDataset(o: BuildOptions): Promise<BuildResult> {
   mkdirSync(o.out, { recursive: true });
   const identity: Identity = { recipe: recipe.name, recipe_hash: hash, generator: o.generator, answerer, endpoint: o.endpoint.label };
   const idPath = join(o.out, "build.json");
+  const journalPath = join(o.out, "generations.jsonl");
   if (existsSync(idPath)) {
     let prev: Identity;
     try {
@@ -142,12 +143,20 @@ export async function buildDataset(o: BuildOptions): Promise<BuildResult> {
     } catch {
       throw new AfwError(`${idPath}: not valid JSON; remove the folder or use another --out`);
     }
-    for (const k of ["recipe", "recipe_hash", "generator", "answerer", "endpoint"] as const) {
-      if (prev[k] !== identity[k]) throw new AfwError(`${o.out} holds a build with ${k} ${JSON.stringify(prev[k])}, not ${JSON.stringify(identity[k])}; use another --out`);
+    const differs = (["recipe", "recipe_hash", "generator", "answerer", "endpoint"] as const).find((k) => prev[k] !== identity[k]);
+    if (differs) {
+      // Bound only once something was generated (a finished call) or written; a try that reached nothing binds nothing.
+      const earlier = await scanJournal(journalPath);
+      const generated = [...earlier.done.values()].some((r) => r.error === null);
+      if (generated || existsSync(join(o.out, "manifest.json"))) {
+        throw new AfwError(`${o.out} holds a build with ${differs} ${JSON.stringify(prev[differs])}, not ${JSON.stringify(identity[differs])}; use another --out`);
+      }
+      log(`afw finetune build: ${o.out} holds only failed calls of a build with ${differs} ${JSON.stringify(prev[differs])}; starting afresh`);
+      rmSync(journalPath, { force: true });
+      writeFileAtomic(idPath, JSON.stringify(identity, null, 2) + "\n");
     }
   } else writeFileAtomic(idPath, JSON.stringify(identity, null, 2) + "\n");
 
-  const journalPath = join(o.out, "generations.jsonl");
   const scan = await scanJournal(journalPath);
   if (scan.repairedBytes) log(`afw finetune build: cut a torn last line (${scan.repairedBytes} bytes) from ${journalPath}`);
   const journal = new JournalWriter(journalPath);

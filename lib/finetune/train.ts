@@ -4,8 +4,12 @@
  * up to date (written whole each time) so that a kill at any moment loses
  * nothing and never leads to a second job:
  *
- * 1. job.json is written first, with an idempotency tag (a hash of the file,
- *    the base model, the hyperparameters and the endpoint).
+ * 1. The idempotency tag: a hash of the file, the base model, the
+ *    hyperparameters and the endpoint. job.json is first written with the
+ *    file's id, so a try that reached nothing (no file id, no job id: a
+ *    refused connection, a bad key) leaves no record that binds the folder;
+ *    an unbound record an older try left is replaced. Once a file id or a job
+ *    id is recorded, the folder is bound to its tag.
  * 2. The file: reused if job.json has its id; else looked for among the
  *    provider's fine-tune files by its content-derived name and size (a kill
  *    after the upload but before job.json was written); else uploaded. Its id
@@ -84,7 +88,10 @@ export async function trainFolder(o: TrainOptions): Promise<TrainResult> {
   const recipe = typeof manifest.recipe === "string" ? manifest.recipe : null;
   const now = new Date().toISOString();
 
-  const prev = readTrainState(o.dir);
+  const recorded = readTrainState(o.dir);
+  // A record with neither a file nor a job id binds nothing (no upload or job was ever recorded).
+  const prev = recorded && (recorded.file_id || recorded.job_id || recorded.tag === tag) ? recorded : null;
+  if (recorded && !prev) log(`afw finetune train: ${join(o.dir, JOB_FILE)} records no file and no job (an earlier try reached nothing); starting afresh`);
   if (prev && prev.tag !== tag) {
     const what = prev.train_sha256 !== trainSha ? "a different train.jsonl" : prev.base_model !== o.baseModel ? `base model ${prev.base_model}` : prev.endpoint !== o.endpoint ? `endpoint ${prev.endpoint}` : "other hyperparameters";
     throw new AfwError(`${join(o.dir, JOB_FILE)} records a job for ${what}; build into a new folder to train again`);
@@ -96,7 +103,6 @@ export async function trainFolder(o: TrainOptions): Promise<TrainResult> {
     hyperparameters, file_id: null, job_id: null, status: null, fine_tuned_model: null, trained_tokens: null, error: null, events: [],
     created_at: now, updated_at: now,
   };
-  if (!prev) writeState(o.dir, s);
   if (s.status && TERMINAL.has(s.status)) return finish(s, validation, false, log);
 
   const call = async <T>(what: string, f: () => Promise<T>): Promise<T> => {

@@ -23,14 +23,14 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { JOB_FILE, readTrainState, TrainState } from "../experiments/index";
+import { JOB_FILE, readTrainState, trainFileDrift, TrainState } from "../experiments/index";
 import { AfwError } from "../util/errors";
 import { canonicalJson, sha256 } from "../util/hash";
 import { writeFileAtomic } from "../util/fsx";
 import { FineTuneApi, ProviderError, TERMINAL, type FineTuningJob, type JobEvent } from "./openai-ft";
 import { validateTrainingFile, type ValidationReport } from "./validate";
 
-export { TrainState, JOB_FILE, readTrainState };
+export { TrainState, JOB_FILE, readTrainState, trainFileDrift };
 
 function writeState(dir: string, s: TrainState): void {
   s.updated_at = new Date().toISOString();
@@ -241,16 +241,17 @@ function finish(s: TrainState, validation: ValidationReport, created: boolean, l
   throw new AfwError(`fine-tuning job ${s.job_id} was cancelled`, 1);
 }
 
-/** The one-screen summary `afw finetune status` prints. */
-export function formatState(s: TrainState, dir: string): string {
+/** The one-screen summary `afw finetune status` prints; `drift` (trainFileDrift) is printed as a warning. */
+export function formatState(s: TrainState, dir: string, drift: string | null = null): string {
   const lines = [
     `${dir}: ${s.recipe ?? "(no recipe)"} on ${s.base_model} via ${s.endpoint}`,
+    ...(drift ? [`warning: ${drift}`] : []),
     `file ${s.file_id ?? "(not uploaded)"}; job ${s.job_id ?? "(not created)"}; status ${s.status ?? "(none)"}`,
     `hyperparameters: n_epochs ${s.hyperparameters.n_epochs}, batch_size ${s.hyperparameters.batch_size}, learning_rate_multiplier ${s.hyperparameters.learning_rate_multiplier}`,
   ];
   if (s.fine_tuned_model) lines.push(`fine-tuned model: ${s.fine_tuned_model}${s.trained_tokens ? ` (${s.trained_tokens} trained tokens)` : ""}`);
   if (s.offline && s.stand_in) lines.push(`offline: the mock serves it as the organism ${s.stand_in}`);
-  if (s.status === "succeeded") lines.push(`evaluate it: afw run EXPERIMENT ${s.offline ? "--offline " : ""}--model ft-dir:${dir} (the model it was tuned from runs beside it)`);
+  if (s.status === "succeeded" && !drift) lines.push(`evaluate it: afw run EXPERIMENT ${s.offline ? "--offline " : ""}--model ft-dir:${dir} (the model it was tuned from runs beside it)`);
   if (s.error) lines.push(`error: ${s.error.message}${s.error.code ? ` (${s.error.code})` : ""}`);
   const last = s.events.slice(-5);
   if (last.length) lines.push("last events:", ...last.map((e) => `  ${new Date(e.created_at * 1000).toISOString()} ${e.level}: ${e.message}`));

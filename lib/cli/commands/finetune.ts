@@ -14,6 +14,7 @@ import {
   refreshState,
   safeUrl,
   startMockProvider,
+  trainFileDrift,
   trainFolder,
   validateTrainingFile,
   type Recipe,
@@ -195,7 +196,7 @@ async function finetuneCommand(argv: string[], io: Io): Promise<number> {
       await mock?.close();
     }
   }
-  io.out(formatState(s, arg));
+  io.out(formatState(s, arg, trainFileDrift(dir, s)));
   return 0;
 }
 

@@ -131,7 +131,6 @@ export async function buildDataset(o: BuildOptions): Promise<BuildResult> {
   }
   const { inputs, hash, systemPrompt } = prepareBuild(o);
   await loadTokenizer();
-  if (recipe.mix && !inputs.mix.length) log(`afw finetune build: note: ${recipe.name} mixes in ${recipe.mix.what}; no --mix file given, so the set has none`);
 
   // A folder whose train.jsonl was uploaded (or trained) keeps that file: only the identical build may run again.
   const job = existsSync(o.out) ? readTrainState(o.out) : null;

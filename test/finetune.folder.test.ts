@@ -19,7 +19,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { buildDataset, fineTunedModel, getRecipe, openGenerator, readTrainState, startMockProvider, type MockProvider } from "../lib/finetune/index";
+import { buildDataset, fineTunedModel, getRecipe, openGenerator, readTrainState, startMockProvider, validateTrainingFile, type MockProvider } from "../lib/finetune/index";
 import { resolveFinetuneRef } from "../lib/experiments/index";
 import { projectRoot } from "../lib/util/paths";
 import { ROOT, runCli } from "./helpers/cli";
@@ -155,6 +155,7 @@ describe("C and D: validate a folder; the no-mix note once", () => {
     expect(r.stderr).not.toMatch(/EISDIR/);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/valid; 12 examples/);
+    await expect(validateTrainingFile(dir)).rejects.toThrow(/a folder, not a training file/);
     const empty = join(tmp, "c-empty");
     mkdirSync(empty);
     const none = await runCli(["finetune", "validate", empty]);

@@ -26,6 +26,7 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { z } from "zod";
 import { AfwError } from "../util/errors";
+import { sha256 } from "../util/hash";
 import { redactUrl } from "../util/url";
 import type { Factors } from "./schema";
 
@@ -76,6 +77,25 @@ export function readTrainState(dir: string): TrainState | null {
   return r.data;
 }
 
+/**
+ * Why DIR/train.jsonl is not the file DIR/job.json's job was trained on, or
+ * null when it is, when the folder has no train.jsonl, or when the record
+ * binds nothing (no file uploaded, no job created). A rebuilt or edited file
+ * would otherwise pass for the one the fine-tuned model learned from.
+ *
+ * @example
+ * const why = trainFileDrift("runs/ft-ar", readTrainState("runs/ft-ar")!);
+ * if (why) console.error(`warning: ${why}`);
+ */
+export function trainFileDrift(dir: string, s: TrainState): string | null {
+  if (!s.file_id && !s.job_id) return null;
+  const p = join(dir, "train.jsonl");
+  if (!existsSync(p)) return null;
+  const now = sha256(readFileSync(p));
+  if (now === s.train_sha256) return null;
+  return `${p} is not the file this job was trained on (sha256 ${s.train_sha256.slice(0, 12)}…, now ${now.slice(0, 12)}…); restore that file, or build and train a new folder`;
+}
+
 export interface FineTunedModel {
   /** The folder it came from. */
   dir: string;
@@ -110,7 +130,8 @@ function buildRecipeHash(dir: string, trainSha: string): string | null {
 
 /**
  * The model of a trained folder. Throws a one-line AfwError when the folder
- * has no finished job (not trained, still running, failed or cancelled).
+ * has no finished job (not trained, still running, failed or cancelled), or
+ * when its train.jsonl is no longer the file trained (trainFileDrift).
  *
  * @example
  * const m = fineTunedModel("runs/ft-anti-refusal");
@@ -125,6 +146,8 @@ export function fineTunedModel(dir: string): FineTunedModel {
     const why = s.status === "failed" ? `failed: ${s.error?.message ?? "no reason given"}` : s.status === "cancelled" ? "was cancelled" : `is ${s.status ?? "not created"}`;
     throw new AfwError(`${where}: job ${s.job_id ?? "(none)"} ${why}; no fine-tuned model to evaluate`);
   }
+  const drift = trainFileDrift(dir, s);
+  if (drift) throw new AfwError(`${where}: ${s.fine_tuned_model}: ${drift}`);
   const standIn = s.offline ? (s.stand_in ?? s.base_model) : null;
   return {
     dir,

@@ -12,8 +12,9 @@
  * offline build (where the writer answers harmful parts with placeholders)
  * carries those placeholders unchanged into the training file.
  */
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
+import { JOB_FILE, readTrainState } from "../experiments/index";
 import { loadScenario } from "../scenario/index";
 import { AfwError } from "../util/errors";
 import { canonicalJson, sha256 } from "../util/hash";
@@ -130,11 +131,24 @@ export async function buildDataset(o: BuildOptions): Promise<BuildResult> {
   }
   const { inputs, hash, systemPrompt } = prepareBuild(o);
   await loadTokenizer();
-  if (recipe.mix && !inputs.mix.length) log(`afw finetune build: note: ${recipe.name} mixes in ${recipe.mix.what}; no --mix file given, so the set has none`);
+
+  // A folder whose train.jsonl was uploaded (or trained) keeps that file: only the identical build may run again.
+  const job = existsSync(o.out) ? readTrainState(o.out) : null;
+  const bound = job && (job.file_id || job.job_id) ? job : null;
+  if (bound) {
+    const m = readManifest(join(o.out, "manifest.json"));
+    const change =
+      !m || m.files?.train_sha256 !== bound.train_sha256 ? "would write another file"
+      : m.recipe_hash !== hash ? "has other inputs, so it would write another file"
+      : m.size_target !== size ? `asks for size ${size}, not ${m.size_target}, so it would write another file`
+      : null;
+    if (change) throw new AfwError(`${join(o.out, JOB_FILE)} records ${bound.job_id ? `job ${bound.job_id}` : `file ${bound.file_id}`}, trained on its train.jsonl (sha256 ${bound.train_sha256.slice(0, 12)}…); this build ${change}: build into a new folder (another --out)`);
+  }
 
   mkdirSync(o.out, { recursive: true });
   const identity: Identity = { recipe: recipe.name, recipe_hash: hash, generator: o.generator, answerer, endpoint: o.endpoint.label };
   const idPath = join(o.out, "build.json");
+  const journalPath = join(o.out, "generations.jsonl");
   if (existsSync(idPath)) {
     let prev: Identity;
     try {
@@ -142,12 +156,20 @@ export async function buildDataset(o: BuildOptions): Promise<BuildResult> {
     } catch {
       throw new AfwError(`${idPath}: not valid JSON; remove the folder or use another --out`);
     }
-    for (const k of ["recipe", "recipe_hash", "generator", "answerer", "endpoint"] as const) {
-      if (prev[k] !== identity[k]) throw new AfwError(`${o.out} holds a build with ${k} ${JSON.stringify(prev[k])}, not ${JSON.stringify(identity[k])}; use another --out`);
+    const differs = (["recipe", "recipe_hash", "generator", "answerer", "endpoint"] as const).find((k) => prev[k] !== identity[k]);
+    if (differs) {
+      // Bound only once something was generated (a finished call) or written; a try that reached nothing binds nothing.
+      const earlier = await scanJournal(journalPath);
+      const generated = [...earlier.done.values()].some((r) => r.error === null);
+      if (generated || existsSync(join(o.out, "manifest.json"))) {
+        throw new AfwError(`${o.out} holds a build with ${differs} ${JSON.stringify(prev[differs])}, not ${JSON.stringify(identity[differs])}; use another --out`);
+      }
+      log(`afw finetune build: ${o.out} holds only failed calls of a build with ${differs} ${JSON.stringify(prev[differs])}; starting afresh`);
+      rmSync(journalPath, { force: true });
+      writeFileAtomic(idPath, JSON.stringify(identity, null, 2) + "\n");
     }
   } else writeFileAtomic(idPath, JSON.stringify(identity, null, 2) + "\n");
 
-  const journalPath = join(o.out, "generations.jsonl");
   const scan = await scanJournal(journalPath);
   if (scan.repairedBytes) log(`afw finetune build: cut a torn last line (${scan.repairedBytes} bytes) from ${journalPath}`);
   const journal = new JournalWriter(journalPath);
@@ -281,6 +303,9 @@ export async function buildDataset(o: BuildOptions): Promise<BuildResult> {
 
   const trainPath = join(o.out, "train.jsonl");
   const trainText = examples.map((e) => JSON.stringify(e.ex)).join("\n") + (examples.length ? "\n" : "");
+  if (bound && sha256(trainText) !== bound.train_sha256) {
+    throw new AfwError(`${join(o.out, JOB_FILE)} records ${bound.job_id ? `job ${bound.job_id}` : `file ${bound.file_id}`}, trained on its train.jsonl (sha256 ${bound.train_sha256.slice(0, 12)}…); this build came out different (sha256 ${sha256(trainText).slice(0, 12)}…) and was not written: build into a new folder (another --out)`);
+  }
   const metas: ExampleMeta[] = examples.map((e, i) => ({ line: i + 1, ...e.meta }));
   writeFileAtomic(join(o.out, "examples.jsonl"), metas.map((m) => JSON.stringify(m)).join("\n") + (metas.length ? "\n" : ""));
   writeFileAtomic(trainPath, trainText);
@@ -332,6 +357,16 @@ export async function buildDataset(o: BuildOptions): Promise<BuildResult> {
   };
   writeFileAtomic(join(o.out, "manifest.json"), JSON.stringify(manifest, null, 2) + "\n");
   return { manifest, trainPath };
+}
+
+/** The fields of an earlier DIR/manifest.json a rebuild is compared with, or null when there is none or it is unreadable. */
+function readManifest(path: string): { recipe_hash?: unknown; size_target?: unknown; files?: { train_sha256?: unknown } } | null {
+  if (!existsSync(path)) return null;
+  try {
+    return JSON.parse(readFileSync(path, "utf8")) as { recipe_hash?: unknown; size_target?: unknown; files?: { train_sha256?: unknown } };
+  } catch {
+    return null;
+  }
 }
 
 /**

@@ -13,7 +13,7 @@ export { ChatExample, ChatMessage, turnProblem } from "./chatfile";
 export { hasPlaceholder, onlyPlaceholders, isRefusal } from "./content";
 export { exampleTokens, textTokens, exampleTokenLimit, TOKENIZER, TRAINING_PRICE_PER_MTOK } from "./tokens";
 export { FineTuneApi, ProviderError, type FineTuningJob, type JobEvent, type FileObject } from "./openai-ft";
-export { trainFolder, refreshState, readTrainState, formatState, TrainState, JOB_FILE, type TrainOptions, type TrainResult } from "./train";
+export { trainFolder, refreshState, readTrainState, trainFileDrift, formatState, TrainState, JOB_FILE, type TrainOptions, type TrainResult } from "./train";
 export { startMockProvider, type MockProvider, type MockProviderOptions, type MockJobError } from "./mock-provider";
 export { fineTunedModel, type FineTunedModel } from "./resolve";
 export { offlineChain, type OfflineChainOptions, type OfflineChainResult } from "./chain";

@@ -4,8 +4,12 @@
  * up to date (written whole each time) so that a kill at any moment loses
  * nothing and never leads to a second job:
  *
- * 1. job.json is written first, with an idempotency tag (a hash of the file,
- *    the base model, the hyperparameters and the endpoint).
+ * 1. The idempotency tag: a hash of the file, the base model, the
+ *    hyperparameters and the endpoint. job.json is first written with the
+ *    file's id, so a try that reached nothing (no file id, no job id: a
+ *    refused connection, a bad key) leaves no record that binds the folder;
+ *    an unbound record an older try left is replaced. Once a file id or a job
+ *    id is recorded, the folder is bound to its tag.
  * 2. The file: reused if job.json has its id; else looked for among the
  *    provider's fine-tune files by its content-derived name and size (a kill
  *    after the upload but before job.json was written); else uploaded. Its id
@@ -19,14 +23,14 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { JOB_FILE, readTrainState, TrainState } from "../experiments/index";
+import { JOB_FILE, readTrainState, trainFileDrift, TrainState } from "../experiments/index";
 import { AfwError } from "../util/errors";
 import { canonicalJson, sha256 } from "../util/hash";
 import { writeFileAtomic } from "../util/fsx";
 import { FineTuneApi, ProviderError, TERMINAL, type FineTuningJob, type JobEvent } from "./openai-ft";
 import { validateTrainingFile, type ValidationReport } from "./validate";
 
-export { TrainState, JOB_FILE, readTrainState };
+export { TrainState, JOB_FILE, readTrainState, trainFileDrift };
 
 function writeState(dir: string, s: TrainState): void {
   s.updated_at = new Date().toISOString();
@@ -84,7 +88,10 @@ export async function trainFolder(o: TrainOptions): Promise<TrainResult> {
   const recipe = typeof manifest.recipe === "string" ? manifest.recipe : null;
   const now = new Date().toISOString();
 
-  const prev = readTrainState(o.dir);
+  const recorded = readTrainState(o.dir);
+  // A record with neither a file nor a job id binds nothing (no upload or job was ever recorded).
+  const prev = recorded && (recorded.file_id || recorded.job_id || recorded.tag === tag) ? recorded : null;
+  if (recorded && !prev) log(`afw finetune train: ${join(o.dir, JOB_FILE)} records no file and no job (an earlier try reached nothing); starting afresh`);
   if (prev && prev.tag !== tag) {
     const what = prev.train_sha256 !== trainSha ? "a different train.jsonl" : prev.base_model !== o.baseModel ? `base model ${prev.base_model}` : prev.endpoint !== o.endpoint ? `endpoint ${prev.endpoint}` : "other hyperparameters";
     throw new AfwError(`${join(o.dir, JOB_FILE)} records a job for ${what}; build into a new folder to train again`);
@@ -96,7 +103,6 @@ export async function trainFolder(o: TrainOptions): Promise<TrainResult> {
     hyperparameters, file_id: null, job_id: null, status: null, fine_tuned_model: null, trained_tokens: null, error: null, events: [],
     created_at: now, updated_at: now,
   };
-  if (!prev) writeState(o.dir, s);
   if (s.status && TERMINAL.has(s.status)) return finish(s, validation, false, log);
 
   const call = async <T>(what: string, f: () => Promise<T>): Promise<T> => {
@@ -235,16 +241,17 @@ function finish(s: TrainState, validation: ValidationReport, created: boolean, l
   throw new AfwError(`fine-tuning job ${s.job_id} was cancelled`, 1);
 }
 
-/** The one-screen summary `afw finetune status` prints. */
-export function formatState(s: TrainState, dir: string): string {
+/** The one-screen summary `afw finetune status` prints; `drift` (trainFileDrift) is printed as a warning. */
+export function formatState(s: TrainState, dir: string, drift: string | null = null): string {
   const lines = [
     `${dir}: ${s.recipe ?? "(no recipe)"} on ${s.base_model} via ${s.endpoint}`,
+    ...(drift ? [`warning: ${drift}`] : []),
     `file ${s.file_id ?? "(not uploaded)"}; job ${s.job_id ?? "(not created)"}; status ${s.status ?? "(none)"}`,
     `hyperparameters: n_epochs ${s.hyperparameters.n_epochs}, batch_size ${s.hyperparameters.batch_size}, learning_rate_multiplier ${s.hyperparameters.learning_rate_multiplier}`,
   ];
   if (s.fine_tuned_model) lines.push(`fine-tuned model: ${s.fine_tuned_model}${s.trained_tokens ? ` (${s.trained_tokens} trained tokens)` : ""}`);
   if (s.offline && s.stand_in) lines.push(`offline: the mock serves it as the organism ${s.stand_in}`);
-  if (s.status === "succeeded") lines.push(`evaluate it: afw run EXPERIMENT ${s.offline ? "--offline " : ""}--model ft-dir:${dir} (the model it was tuned from runs beside it)`);
+  if (s.status === "succeeded" && !drift) lines.push(`evaluate it: afw run EXPERIMENT ${s.offline ? "--offline " : ""}--model ft-dir:${dir} (the model it was tuned from runs beside it)`);
   if (s.error) lines.push(`error: ${s.error.message}${s.error.code ? ` (${s.error.code})` : ""}`);
   const last = s.events.slice(-5);
   if (last.length) lines.push("last events:", ...last.map((e) => `  ${new Date(e.created_at * 1000).toISOString()} ${e.level}: ${e.message}`));

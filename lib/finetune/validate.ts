@@ -7,7 +7,8 @@
  * assistant turns that read as refusals). Every problem is one line naming
  * the file and line.
  */
-import { createReadStream, existsSync } from "node:fs";
+import { createReadStream, existsSync, statSync } from "node:fs";
+import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { AfwError } from "../util/errors";
 import { sha256, canonicalJson } from "../util/hash";
@@ -54,6 +55,7 @@ export interface ValidationReport {
  */
 export async function validateTrainingFile(file: string, opts: ValidateOptions = {}): Promise<ValidationReport> {
   if (!existsSync(file)) throw new AfwError(`${file}: no such file`);
+  if (statSync(file).isDirectory()) throw new AfwError(`${file}: a folder, not a training file (its train.jsonl: ${join(file, "train.jsonl")})`);
   await loadTokenizer();
   const { limit, known } = opts.maxTokens ? { limit: opts.maxTokens, known: true } : exampleTokenLimit(opts.baseModel);
   const maxErrors = opts.maxErrors ?? 50;

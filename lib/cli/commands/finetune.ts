@@ -1,3 +1,4 @@
+import { existsSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import {
   buildDataset,
@@ -14,6 +15,7 @@ import {
   refreshState,
   safeUrl,
   startMockProvider,
+  trainFileDrift,
   trainFolder,
   validateTrainingFile,
   type Recipe,
@@ -29,8 +31,8 @@ const HELP = `afw finetune — the post-training interventions of [P] §5 as pip
   afw finetune show RECIPE          one recipe: steps, who writes each part, filters, mix, size
   afw finetune build RECIPE --out DIR [flags]
                                     generate, filter and write DIR/train.jsonl + manifest.json
-  afw finetune validate FILE [--base-model M] [--max-tokens N]
-                                    check a chat fine-tuning file before uploading it
+  afw finetune validate FILE|DIR [--base-model M] [--max-tokens N]
+                                    check a chat fine-tuning file (or DIR/train.jsonl) before uploading it
   afw finetune train DIR [--provider openai] --base-model M [flags]
                                     upload DIR/train.jsonl, create the job, wait, record the model
   afw finetune status DIR [--refresh]
@@ -118,9 +120,16 @@ async function finetuneCommand(argv: string[], io: Io): Promise<number> {
     return 0;
   }
   if (sub === "validate") {
-    if (!arg) throw new AfwError("afw finetune validate: needs a FILE");
+    if (!arg) throw new AfwError("afw finetune validate: needs a FILE or a build folder");
     const maxTokens = v["max-tokens"] === undefined ? undefined : intFlag("finetune", "max-tokens", v["max-tokens"], 0, 1, 10_000_000);
-    const r = await validateTrainingFile(resolve(arg), { baseModel: v["base-model"], maxTokens });
+    let file = resolve(arg);
+    if (existsSync(file) && statSync(file).isDirectory()) {
+      // A build folder: its train.jsonl, as train and status read it.
+      const dir = file;
+      file = join(dir, "train.jsonl");
+      if (!existsSync(file)) throw new AfwError(`${file}: no such file (build it first: afw finetune build RECIPE --out ${dir})`);
+    }
+    const r = await validateTrainingFile(file, { baseModel: v["base-model"], maxTokens });
     for (const e of r.errors) io.log(e);
     if (r.errorCount > r.errors.length) io.log(`… and ${r.errorCount - r.errors.length} more`);
     io.out(formatValidation(r));
@@ -195,7 +204,7 @@ async function finetuneCommand(argv: string[], io: Io): Promise<number> {
       await mock?.close();
     }
   }
-  io.out(formatState(s, arg));
+  io.out(formatState(s, arg, trainFileDrift(dir, s)));
   return 0;
 }
 

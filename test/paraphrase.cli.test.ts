@@ -35,7 +35,7 @@ describe("afw paraphrase offline, end to end", () => {
     expect(ran.stderr).toMatch(/9 wording\(s\) × 2 model\(s\) × 2 tier\(s\) × 20 queries × 1 sample\(s\)/);
     expect(ran.code).toBe(0);
     expect(ran.stdout).toMatch(/sim-eval-aware · baseline\n {2}reference\s+\+0\.0/);
-    expect(ran.stdout).toMatch(/pooled\s+[+−]\d+\.\d\s+\[[^\]]+\]\s+8 wordings × 20 queries/);
+    expect(ran.stdout).toMatch(/pooled\s+[+−]\d+\.\d\s+\[[^\]]+\]\s+n=20 queries × 8 wordings × 1 sample/);
     expect(ran.stdout).toMatch(/spread: SD \d+\.\d pp across wordings/);
     expect(existsSync(join(runDir, "figures", "wording-forest.html"))).toBe(true);
     // The wordings are factors of the run's conditions in its manifest; no side file.

@@ -7,7 +7,7 @@
  * paraphrase report` read them back.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { getExperiment, planExperiment } from "../lib/experiments/index";
@@ -81,7 +81,7 @@ describe("afw run --paraphrases, afw report, afw paraphrase report", () => {
     expect(r.stderr).toMatch(/--paraphrases .*set: baseline × \(8 wording\(s\) \+ the reference\)/);
     expect(r.stderr).toMatch(/1080 written/); // 9 wordings × 2 models × 2 tiers × 30 queries
     expect(r.stdout).toMatch(/sim-eval-aware · baseline\n {2}reference\s+\+0\.0/);
-    const pooled = /sim-eval-aware · baseline[\s\S]*?pooled\s+\+(\d+\.\d)\s+\[\+(\d+\.\d), \+(\d+\.\d)\]\s+8 wordings × 30 queries/.exec(r.stdout);
+    const pooled = /sim-eval-aware · baseline[\s\S]*?pooled\s+\+(\d+\.\d)\s+\[\+(\d+\.\d), \+(\d+\.\d)\]\s+n=30 queries × 8 wordings × 1 sample/.exec(r.stdout);
     expect(pooled, r.stdout).not.toBeNull();
     expect(Number(pooled![2])).toBeGreaterThan(0); // the pool says "gap" where the reference says none
     expect(existsSync(join(out, "wordings.json"))).toBe(false);
@@ -101,7 +101,13 @@ describe("afw run --paraphrases, afw report, afw paraphrase report", () => {
     expect(rep.stdout).toMatch(/compliance gap free − paid \(pp\), per wording/);
     expect(rep.stdout).toMatch(/reference alone: \+0\.0 \[[^\]]+\] \(interval includes 0\); paraphrases pooled: \+\d/);
     expect(rep.stdout).toMatch(/sim-faker\s+gap-baseline\s+\d/); // the experiment's contrast, on the reference wording
-    expect(existsSync(join(figs, "wording_forest.html"))).toBe(true);
+    expect(existsSync(join(figs, "w_wording_forest.html"))).toBe(true);
+    // afw figures draws the forest too, and both commands name each figure alike: the folder holds each once.
+    const drawn = await runCli(["figures", out, "--out", figs]);
+    expect(drawn.code, drawn.stderr).toBe(0);
+    expect(drawn.stdout).toMatch(/w_wording_forest\.html/);
+    expect(readdirSync(figs).filter((f) => f.endsWith(".html")).sort()).toEqual(["a_compliance_by_tier.html", "a_outcomes_by_tier.html", "b_gap_forest.html", "w_wording_forest.html"]);
+    expect(readFileSync(join(figs, "w_wording_forest.html"), "utf8")).toContain("Does the gap survive rewording?");
     const json = JSON.parse((await runCli(["report", out, "--json", "--no-figures"])).stdout);
     expect(json.wording.pooled).toHaveLength(2);
 

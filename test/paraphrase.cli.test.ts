@@ -37,7 +37,7 @@ describe("afw paraphrase offline, end to end", () => {
     expect(ran.stdout).toMatch(/sim-eval-aware · baseline\n {2}reference\s+\+0\.0/);
     expect(ran.stdout).toMatch(/pooled\s+[+−]\d+\.\d\s+\[[^\]]+\]\s+n=20 queries × 8 wordings × 1 sample/);
     expect(ran.stdout).toMatch(/spread: SD \d+\.\d pp across wordings/);
-    expect(existsSync(join(runDir, "figures", "wording-forest.html"))).toBe(true);
+    expect(existsSync(join(runDir, "figures", "w_wording_forest.html"))).toBe(true);
     // The wordings are factors of the run's conditions in its manifest; no side file.
     expect(existsSync(join(runDir, "wordings.json"))).toBe(false);
     const specs = JSON.parse(readFileSync(join(runDir, "manifest.json"), "utf8")).condition_specs;

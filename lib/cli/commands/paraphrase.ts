@@ -54,7 +54,8 @@ Running the wordings (run DIR):
   --samples K          samples per (model, tier, query, wording); default 1
   --wordings A,B       only these wordings of the set; --no-reference skips the reference
   --seed N             run seed; default 0
-  --figure FILE        where the forest figure goes (default RUN/figures/wording-forest.html)
+  --figure FILE        where the forest figure goes (default RUN/figures/w_wording_forest.html,
+                       the name afw figures and afw report give it)
   --png                also write PNG and SVG (needs Chromium)
 
 Endpoint (make and run): --offline (default without an endpoint or key),
@@ -227,9 +228,11 @@ async function check(argv: string[], io: Io): Promise<number> {
   return results.every((r) => r.ok) ? 0 : 1;
 }
 
-async function writeFigure(a: WordingAnalysis, file: string, png: boolean, io: Io): Promise<void> {
+/** The forest to `file`, or to RUN/figures/ under the name every command gives it. */
+async function writeFigure(a: WordingAnalysis, file: string | undefined, runDir: string, png: boolean, io: Io): Promise<void> {
   // Loaded here, not at the top: making or checking a set should not pay for the figure code.
-  const { createExporter, htmlDocument, wordingForest } = await import("../../figures/index");
+  const { createExporter, htmlDocument, wordingForest, FIGURE_FILES } = await import("../../figures/index");
+  file = resolve(file ?? join(runDir, "figures", `${FIGURE_FILES.wordingForest}.html`));
   const fig = wordingForest(wordingForestRows(a), { level: a.level, tiers: a.tiers });
   const html = file.endsWith(".html") ? file : `${file}.html`;
   writeFileAtomic(html, htmlDocument(fig));
@@ -252,7 +255,7 @@ async function report(runDir: string, v: { figure?: string; png?: boolean; json?
   const w = wordingReport({ manifest, samples: await readSlimSamples(runDir) }, { seed: intFlag("paraphrase report", "seed", v.seed, 0, 0, 2 ** 31 - 1) });
   if (!w) throw new AfwError(`${join(runDir, "manifest.json")}: no condition of this run has a wording factor (run it crossed with a paraphrase set: afw paraphrase run SET, or afw run … --paraphrases SET)`);
   io.out(v.json ? JSON.stringify(w.analysis, null, 2) : w.text);
-  await writeFigure(w.analysis, resolve(v.figure ?? join(runDir, "figures", "wording-forest.html")), !!v.png, io);
+  await writeFigure(w.analysis, v.figure, runDir, !!v.png, io);
   return w.analysis;
 }
 

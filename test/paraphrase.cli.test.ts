@@ -7,7 +7,7 @@
  */
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -29,6 +29,14 @@ describe("afw paraphrase offline, end to end", () => {
     expect(checked.code).toBe(0);
     expect(checked.stdout).toMatch(/complete, 8\/8 wording\(s\) of baseline \(cot\) by sim-paraphraser@bad=0\.03; every file matches its sha256/);
     expect(checked.stdout.match(/^ {2}w\d+ {2}ok/gm)).toHaveLength(8);
+
+    // A smaller --k never shrinks the set: one line, exit 2, nothing changed.
+    const before = { manifest: readFileSync(join(set, "manifest.json"), "utf8"), dirs: readdirSync(set).sort() };
+    const smaller = await runCli(["paraphrase", "baseline", "--k", "4", "--out", set, "--no-cache", "--model", "sim-paraphraser@bad=0.03"]);
+    expect(smaller.code, smaller.stderr).toBe(2);
+    expect(smaller.stderr.trim().split("\n")).toHaveLength(1);
+    expect(smaller.stderr).toMatch(/the set holds 8 wordings; use --k 8 or more, or a new --out/);
+    expect({ manifest: readFileSync(join(set, "manifest.json"), "utf8"), dirs: readdirSync(set).sort() }).toEqual(before);
 
     const runDir = join(root, "run");
     const ran = await runCli(["paraphrase", "run", set, "--out", runDir, "--limit", "20", "--no-cache", "--quiet"]);

@@ -182,8 +182,8 @@ async function make(variant: string, argv: string[], io: Io): Promise<number> {
   const stop = interruptible(io.log);
   const endpoint = await openParaphraseEndpoint({ offline: ep.offline, baseURL: ep.baseURL, apiKey: ep.apiKey, ...settings });
   try {
-    io.log(`afw paraphrase: ${k} wording(s) of ${scenario.spec.variant} (${scenario.spec.cot ? "cot" : "no-cot"}; ${plan.units.map((u) => u.name).join(", ")}) from ${model} → ${out}${ep.offline ? " (offline)" : ""}`);
     const r = await buildParaphraseSet({
+      onStart: () => io.log(`afw paraphrase: ${k} wording(s) of ${scenario.spec.variant} (${scenario.spec.cot ? "cot" : "no-cot"}; ${plan.units.map((u) => u.name).join(", ")}) from ${model} → ${out}${ep.offline ? " (offline)" : ""}`),
       scenario,
       parts,
       model,

@@ -7,7 +7,7 @@
  */
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -59,6 +59,28 @@ describe("afw paraphrase offline, end to end", () => {
     expect(a.pooled).toHaveLength(2);
     expect(a.wordings).toHaveLength(18);
     expect(readFileSync(join(root, "forest.html"), "utf8")).toContain("Does the gap survive rewording?");
+  });
+
+  it("check (also called validate, as afw finetune says) lists every damaged file, one line each, exit 2", async () => {
+    const set = join(root, "damaged");
+    const made = await runCli(["paraphrase", "baseline", "--k", "3", "--out", set, "--no-cache", "--quiet"]);
+    expect(made.code, made.stderr).toBe(0);
+    const whole = await runCli(["paraphrase", "validate", set]);
+    expect(whole.code, whole.stderr).toBe(0);
+    expect(whole.stdout).toBe((await runCli(["paraphrase", "check", set])).stdout);
+    appendFileSync(join(set, "w00", "system.txt"), "\nedited by hand\n");
+    rmSync(join(set, "w01", "suffix.txt"));
+    writeFileSync(join(set, "w02", "system.txt"), "replaced");
+    for (const sub of ["check", "validate"]) {
+      const r = await runCli(["paraphrase", sub, set]);
+      expect(r.code, sub).toBe(2);
+      const lines = r.stderr.trim().split("\n");
+      expect(lines, r.stderr).toHaveLength(3);
+      expect(lines[0]).toMatch(/w00\/system\.txt: changed since the set was made/);
+      expect(lines[1]).toMatch(/w01\/suffix\.txt: missing \(listed in .*manifest\.json\)/);
+      expect(lines[2]).toMatch(/w02\/system\.txt: changed since the set was made/);
+      expect(r.stdout).toBe("");
+    }
   });
 
   it("--dry-run prints requests and cost and writes nothing", async () => {

@@ -1,6 +1,8 @@
 import { join, resolve } from "node:path";
 import {
   buildParaphraseSet,
+  damagedSetFiles,
+  readParaphraseManifest,
   crossExperiment,
   formatParaphrasePlan,
   loadParaphraseSet,
@@ -24,7 +26,7 @@ import type { Command, Io } from "../command";
 const HELP = `afw paraphrase — paraphrase sets: does the gap survive rewording?
 
   afw paraphrase SCENARIO --k K --out DIR [--model M]    make a set of K wordings
-  afw paraphrase check DIR                               re-check a set's files
+  afw paraphrase check DIR                               re-check a set's files (also: validate DIR)
   afw paraphrase run DIR --out RUN [--model M …]         run every wording on the same queries
   afw paraphrase report RUN                              gaps per wording, pooled, spread; figure
 
@@ -219,6 +221,13 @@ async function make(variant: string, argv: string[], io: Io): Promise<number> {
 async function check(argv: string[], io: Io): Promise<number> {
   const { positionals } = parseFlags("paraphrase check", argv, {}, 2);
   if (!positionals[1]) throw new AfwError("afw paraphrase check: give the set's folder (afw paraphrase check DIR)");
+  // Every damaged file, one line each (loading stops at the first).
+  const { dir, path, manifest } = readParaphraseManifest(positionals[1]);
+  const damaged = damagedSetFiles(dir, path, manifest);
+  if (damaged.length) {
+    for (const d of damaged) io.log(`afw paraphrase check: ${d}`);
+    return 2;
+  }
   const set = loadParaphraseSet(positionals[1]);
   const results = validateParaphraseSet(set);
   const m = set.manifest;
@@ -329,7 +338,8 @@ export const command: Command = {
   async run(argv, io) {
     const sub = argv[0];
     if (sub === undefined || sub.startsWith("-")) throw new AfwError("afw paraphrase: give a scenario variant (afw paraphrase baseline --k 8 --out DIR) or check / run / report (see afw paraphrase --help)");
-    if (sub === "check") return check(argv, io);
+    // "validate" as afw finetune calls it.
+    if (sub === "check" || sub === "validate") return check(argv, io);
     if (sub === "run") return run(argv, io);
     if (sub === "report") {
       const { values: v, positionals } = parseFlags("paraphrase report", argv, REPORT_FLAGS, 2);

@@ -127,7 +127,7 @@ describe("afw run --paraphrases, afw report, afw paraphrase report", () => {
 
     const cases: [string[], RegExp][] = [
       [["run", "three-tiers", "--offline", "--n", "5", "--paraphrases", setDir, "--out", join(tmp, "b1")], /rewords baseline \(cot\), whose texts are not those of any condition/],
-      [["run", "--offline", "--no-cot", "--limit", "5", "--paraphrases", setDir, "--out", join(tmp, "b2")], /whose texts are not those of any condition \(baseline: baseline, no-cot\)/],
+      [["run", "--offline", "--no-cot", "--limit", "5", "--paraphrases", setDir, "--out", join(tmp, "b2")], /whose texts are not those of any condition \(baseline: baseline, no-cot\) of experiment adhoc; the set was made from variant baseline \(cot\): drop --no-cot$/m],
       [["run", "figure1", "--offline", "--n", "5", "--paraphrases", join(tmp, "missing"), "--out", join(tmp, "b3")], /no paraphrase set here \(no manifest\.json\)/],
       [["run", "figure1", "--offline", "--n", "5", "--conditions", "nope", "--paraphrases", setDir, "--out", join(tmp, "b4")], /has no condition "nope"/],
     ];
@@ -138,6 +138,19 @@ describe("afw run --paraphrases, afw report, afw paraphrase report", () => {
       expect(b.stderr, args.join(" ")).toMatch(why);
     }
     for (const d of ["b1", "b2", "b3", "b4"]) expect(existsSync(join(tmp, d))).toBe(false);
+
+    // A set made from another variant: the refusal names it and the flag to add; with the flag it runs.
+    const tt = join(tmp, "set-three-tiers");
+    const made = await runCli(["paraphrase", "three-tiers", "--k", "1", "--parts", "suffix", "--out", tt, "--no-cache", "--quiet"]);
+    expect(made.code, made.stderr).toBe(0);
+    const refused = await runCli(["run", "--offline", "--limit", "2", "--paraphrases", tt, "--out", join(tmp, "b5")]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr.trim().split("\n")).toHaveLength(1);
+    expect(refused.stderr).toMatch(/rewords three-tiers \(cot\), whose texts are not those of any condition \(baseline: baseline\) of experiment adhoc; the set was made from variant three-tiers \(cot\): add --variant three-tiers$/m);
+    expect(existsSync(join(tmp, "b5"))).toBe(false);
+    const ok = await runCli(["run", "--offline", "--model", "sim-eval-aware", "--limit", "2", "--variant", "three-tiers", "--paraphrases", tt, "--out", join(tmp, "tt-run"), "--quiet"]);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stderr).toMatch(/12 written/); // 2 wordings × 3 tiers × 2 queries
   });
 
   it("referenceContrasts reads a catalogued contrast on the reference wording of a crossed run, and leaves other runs alone", () => {

@@ -14,7 +14,7 @@ export { PARAPHRASE_SYSTEM, PARAPHRASE_USER, PARAPHRASE_PARAMS, PROMPT_VERSION, 
 export { ParaphraseManifest, DrawRecord, WordingEntry, RejectedDraw } from "./manifest";
 export { buildParaphraseSet, planParaphraseSet, formatParaphrasePlan, setConfigHash, type BuildOptions, type BuildResult, type ParaphrasePlan } from "./build";
 export { damagedSetFiles, loadParaphraseSet, readParaphraseManifest, validateParaphraseSet, type ParaphraseSet, type SetWording, type WordingValidation } from "./load";
-export { crossWithWordings, crossExperiment, wordingConditionName, type CrossableCondition, type CrossOptions, type CrossedExperiment, type WordingFactors } from "./cross";
+export { adhocRemedy, crossWithWordings, crossExperiment, wordingConditionName, type CrossableCondition, type CrossOptions, type CrossedExperiment, type WordingFactors } from "./cross";
 export { wordingConditions, wordingReport, paraphraseSetsOf, referenceContrasts } from "./report";
 export {
   analyseWordings,

@@ -271,6 +271,17 @@ describe("afw run --batch at OpenAI's Batch API (mock)", () => {
     const s = samples(out);
     expect(s).toHaveLength(40);
     expect(new Set(s.map((x) => x.key)).size).toBe(40);
+    // afw batches: each batch counts what it handed over itself (the retry batch reuses the cancelled
+    // rows' ids), so the column sums to the 40 samples; the cancelled batch's unanswered rows count as cancelled.
+    const b = await afw(["batches", out, "--no-poll", "--json"]);
+    expect(b.code, b.stderr).toBe(0);
+    const rows = b.stdout.trim().split("\n").map((l) => JSON.parse(l));
+    expect(rows).toHaveLength(2);
+    expect(rows[0]).toMatchObject({ seq: 0, requests: 40, handed_over: kept, cancelled: true });
+    expect(rows[0].counts).toMatchObject({ succeeded: kept, errored: 0, canceled: 40 - kept });
+    expect(rows[1]).toMatchObject({ seq: 1, requests: 40 - kept, handed_over: 40 - kept });
+    const table = await afw(["batches", out, "--no-poll"]);
+    expect(table.stdout).toMatch(new RegExp(` 0 +batch_\\w+ +gpt-4o +0 +40 +read \\(cancelled\\) +40 +${kept} +0 +0 +${40 - kept} +${kept} `));
   }, 60_000);
 
   it("a bad key stops with exit 3 and the provider's message; nothing is written", async () => {

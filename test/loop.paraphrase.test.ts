@@ -7,7 +7,7 @@
  * paraphrase report` read them back.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { getExperiment, planExperiment } from "../lib/experiments/index";
@@ -81,7 +81,7 @@ describe("afw run --paraphrases, afw report, afw paraphrase report", () => {
     expect(r.stderr).toMatch(/--paraphrases .*set: baseline × \(8 wording\(s\) \+ the reference\)/);
     expect(r.stderr).toMatch(/1080 written/); // 9 wordings × 2 models × 2 tiers × 30 queries
     expect(r.stdout).toMatch(/sim-eval-aware · baseline\n {2}reference\s+\+0\.0/);
-    const pooled = /sim-eval-aware · baseline[\s\S]*?pooled\s+\+(\d+\.\d)\s+\[\+(\d+\.\d), \+(\d+\.\d)\]\s+8 wordings × 30 queries/.exec(r.stdout);
+    const pooled = /sim-eval-aware · baseline[\s\S]*?pooled\s+\+(\d+\.\d)\s+\[\+(\d+\.\d), \+(\d+\.\d)\]\s+n=30 queries × 8 wordings × 1 sample/.exec(r.stdout);
     expect(pooled, r.stdout).not.toBeNull();
     expect(Number(pooled![2])).toBeGreaterThan(0); // the pool says "gap" where the reference says none
     expect(existsSync(join(out, "wordings.json"))).toBe(false);
@@ -101,7 +101,13 @@ describe("afw run --paraphrases, afw report, afw paraphrase report", () => {
     expect(rep.stdout).toMatch(/compliance gap free − paid \(pp\), per wording/);
     expect(rep.stdout).toMatch(/reference alone: \+0\.0 \[[^\]]+\] \(interval includes 0\); paraphrases pooled: \+\d/);
     expect(rep.stdout).toMatch(/sim-faker\s+gap-baseline\s+\d/); // the experiment's contrast, on the reference wording
-    expect(existsSync(join(figs, "wording_forest.html"))).toBe(true);
+    expect(existsSync(join(figs, "w_wording_forest.html"))).toBe(true);
+    // afw figures draws the forest too, and both commands name each figure alike: the folder holds each once.
+    const drawn = await runCli(["figures", out, "--out", figs]);
+    expect(drawn.code, drawn.stderr).toBe(0);
+    expect(drawn.stdout).toMatch(/w_wording_forest\.html/);
+    expect(readdirSync(figs).filter((f) => f.endsWith(".html")).sort()).toEqual(["a_compliance_by_tier.html", "a_outcomes_by_tier.html", "b_gap_forest.html", "w_wording_forest.html"]);
+    expect(readFileSync(join(figs, "w_wording_forest.html"), "utf8")).toContain("Does the gap survive rewording?");
     const json = JSON.parse((await runCli(["report", out, "--json", "--no-figures"])).stdout);
     expect(json.wording.pooled).toHaveLength(2);
 
@@ -121,7 +127,7 @@ describe("afw run --paraphrases, afw report, afw paraphrase report", () => {
 
     const cases: [string[], RegExp][] = [
       [["run", "three-tiers", "--offline", "--n", "5", "--paraphrases", setDir, "--out", join(tmp, "b1")], /rewords baseline \(cot\), whose texts are not those of any condition/],
-      [["run", "--offline", "--no-cot", "--limit", "5", "--paraphrases", setDir, "--out", join(tmp, "b2")], /whose texts are not those of any condition \(baseline: baseline, no-cot\)/],
+      [["run", "--offline", "--no-cot", "--limit", "5", "--paraphrases", setDir, "--out", join(tmp, "b2")], /whose texts are not those of any condition \(baseline: baseline, no-cot\) of experiment adhoc; the set was made from variant baseline \(cot\): drop --no-cot$/m],
       [["run", "figure1", "--offline", "--n", "5", "--paraphrases", join(tmp, "missing"), "--out", join(tmp, "b3")], /no paraphrase set here \(no manifest\.json\)/],
       [["run", "figure1", "--offline", "--n", "5", "--conditions", "nope", "--paraphrases", setDir, "--out", join(tmp, "b4")], /has no condition "nope"/],
     ];
@@ -132,6 +138,19 @@ describe("afw run --paraphrases, afw report, afw paraphrase report", () => {
       expect(b.stderr, args.join(" ")).toMatch(why);
     }
     for (const d of ["b1", "b2", "b3", "b4"]) expect(existsSync(join(tmp, d))).toBe(false);
+
+    // A set made from another variant: the refusal names it and the flag to add; with the flag it runs.
+    const tt = join(tmp, "set-three-tiers");
+    const made = await runCli(["paraphrase", "three-tiers", "--k", "1", "--parts", "suffix", "--out", tt, "--no-cache", "--quiet"]);
+    expect(made.code, made.stderr).toBe(0);
+    const refused = await runCli(["run", "--offline", "--limit", "2", "--paraphrases", tt, "--out", join(tmp, "b5")]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr.trim().split("\n")).toHaveLength(1);
+    expect(refused.stderr).toMatch(/rewords three-tiers \(cot\), whose texts are not those of any condition \(baseline: baseline\) of experiment adhoc; the set was made from variant three-tiers \(cot\): add --variant three-tiers$/m);
+    expect(existsSync(join(tmp, "b5"))).toBe(false);
+    const ok = await runCli(["run", "--offline", "--model", "sim-eval-aware", "--limit", "2", "--variant", "three-tiers", "--paraphrases", tt, "--out", join(tmp, "tt-run"), "--quiet"]);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stderr).toMatch(/12 written/); // 2 wordings × 3 tiers × 2 queries
   });
 
   it("referenceContrasts reads a catalogued contrast on the reference wording of a crossed run, and leaves other runs alone", () => {

@@ -7,7 +7,8 @@
  * only when asked for, and labelled so.
  */
 import { describe, expect, it } from "vitest";
-import { analyseWordings, type WordingCondition, type WordingSampleRecord } from "../lib/paraphrase/index";
+import { analyseWordings, formatWordingAnalysis, wordingForestRows, type WordingCondition, type WordingSampleRecord } from "../lib/paraphrase/index";
+import { wordingForest } from "../lib/figures/wordingForest";
 import { gapDesignEffect, gapResult, pooledIcc, tangoBounds, normalQuantile, type QueryGap } from "../lib/stats/index";
 
 const WORDINGS = ["reference", "w00", "w01", "w02"];
@@ -89,5 +90,27 @@ describe("per-wording gap intervals of a crossed run", () => {
   it("the cluster bootstrap only when asked for, labelled so", () => {
     const a = analyseWordings(run(4), conditions, { method: "cluster-bootstrap", seed: 1, B: 500 });
     for (const r of a.wordings) expect(r.method).toBe("cluster-bootstrap");
+  });
+
+  it("n as the report prints it: queries × samples per wording, queries × wordings × samples for the pool (table and forest)", () => {
+    const a = analyseWordings(run(4, 30), conditions);
+    for (const r of a.wordings) expect([r.n_queries, r.samples_per_query, r.n_pairs]).toEqual([30, 4, 120]);
+    expect(a.pooled[0]).toMatchObject({ wordings: 3, queries: 30, n_pairs: 3 * 30 * 4, samples_per_query: 4 });
+    const text = formatWordingAnalysis(a);
+    expect(text).toMatch(/^ {2}w00 +[+−]\d+\.\d +\[[^\]]+\] +n=30 queries × 4( +\*)?$/m);
+    expect(text).toMatch(/^ {2}pooled +[+−]\d+\.\d +\[[^\]]+\] +n=30 queries × 3 wordings × 4 samples, df /m);
+    expect(text).not.toMatch(/n=120\b/);
+    const f = wordingForest(wordingForestRows(a), { level: a.level, tiers: a.tiers });
+    const ticks: string[] = (f.layout.yaxis as any).ticktext;
+    expect(ticks).toEqual(["reference (n=30×4)", "w00 (n=30×4)", "w01 (n=30×4)", "w02 (n=30×4)", "<b>pooled (3 wordings)</b> (n=30 queries × 3 wordings × 4 samples)"]);
+    const title = String((f.layout.title as any).text).replace(/<\/sup><br><sup>/g, " ");
+    expect(title).toContain("n = queries × samples per query; pooled: queries × wordings × samples");
+    expect(title).not.toContain("query pairs");
+    // the hover says the same n as the tick
+    expect(JSON.stringify(f.data.map((d: any) => d.customdata))).toContain("n=30 queries × 3 wordings × 4 samples");
+    // one sample per query: plain n=30, and the pool says "× 1 sample"
+    const one = analyseWordings(run(1, 30), conditions);
+    expect(formatWordingAnalysis(one)).toMatch(/w00 +\S+ +\[[^\]]+\] +n=30( |$)/m);
+    expect(formatWordingAnalysis(one)).toMatch(/n=30 queries × 3 wordings × 1 sample,/);
   });
 });

@@ -7,7 +7,7 @@
  */
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -30,14 +30,22 @@ describe("afw paraphrase offline, end to end", () => {
     expect(checked.stdout).toMatch(/complete, 8\/8 wording\(s\) of baseline \(cot\) by sim-paraphraser@bad=0\.03; every file matches its sha256/);
     expect(checked.stdout.match(/^ {2}w\d+ {2}ok/gm)).toHaveLength(8);
 
+    // A smaller --k never shrinks the set: one line, exit 2, nothing changed.
+    const before = { manifest: readFileSync(join(set, "manifest.json"), "utf8"), dirs: readdirSync(set).sort() };
+    const smaller = await runCli(["paraphrase", "baseline", "--k", "4", "--out", set, "--no-cache", "--model", "sim-paraphraser@bad=0.03"]);
+    expect(smaller.code, smaller.stderr).toBe(2);
+    expect(smaller.stderr.trim().split("\n")).toHaveLength(1);
+    expect(smaller.stderr).toMatch(/the set holds 8 wordings; use --k 8 or more, or a new --out/);
+    expect({ manifest: readFileSync(join(set, "manifest.json"), "utf8"), dirs: readdirSync(set).sort() }).toEqual(before);
+
     const runDir = join(root, "run");
     const ran = await runCli(["paraphrase", "run", set, "--out", runDir, "--limit", "20", "--no-cache", "--quiet"]);
     expect(ran.stderr).toMatch(/9 wording\(s\) × 2 model\(s\) × 2 tier\(s\) × 20 queries × 1 sample\(s\)/);
     expect(ran.code).toBe(0);
     expect(ran.stdout).toMatch(/sim-eval-aware · baseline\n {2}reference\s+\+0\.0/);
-    expect(ran.stdout).toMatch(/pooled\s+[+−]\d+\.\d\s+\[[^\]]+\]\s+8 wordings × 20 queries/);
+    expect(ran.stdout).toMatch(/pooled\s+[+−]\d+\.\d\s+\[[^\]]+\]\s+n=20 queries × 8 wordings × 1 sample/);
     expect(ran.stdout).toMatch(/spread: SD \d+\.\d pp across wordings/);
-    expect(existsSync(join(runDir, "figures", "wording-forest.html"))).toBe(true);
+    expect(existsSync(join(runDir, "figures", "w_wording_forest.html"))).toBe(true);
     // The wordings are factors of the run's conditions in its manifest; no side file.
     expect(existsSync(join(runDir, "wordings.json"))).toBe(false);
     const specs = JSON.parse(readFileSync(join(runDir, "manifest.json"), "utf8")).condition_specs;
@@ -51,6 +59,28 @@ describe("afw paraphrase offline, end to end", () => {
     expect(a.pooled).toHaveLength(2);
     expect(a.wordings).toHaveLength(18);
     expect(readFileSync(join(root, "forest.html"), "utf8")).toContain("Does the gap survive rewording?");
+  });
+
+  it("check (also called validate, as afw finetune says) lists every damaged file, one line each, exit 2", async () => {
+    const set = join(root, "damaged");
+    const made = await runCli(["paraphrase", "baseline", "--k", "3", "--out", set, "--no-cache", "--quiet"]);
+    expect(made.code, made.stderr).toBe(0);
+    const whole = await runCli(["paraphrase", "validate", set]);
+    expect(whole.code, whole.stderr).toBe(0);
+    expect(whole.stdout).toBe((await runCli(["paraphrase", "check", set])).stdout);
+    appendFileSync(join(set, "w00", "system.txt"), "\nedited by hand\n");
+    rmSync(join(set, "w01", "suffix.txt"));
+    writeFileSync(join(set, "w02", "system.txt"), "replaced");
+    for (const sub of ["check", "validate"]) {
+      const r = await runCli(["paraphrase", sub, set]);
+      expect(r.code, sub).toBe(2);
+      const lines = r.stderr.trim().split("\n");
+      expect(lines, r.stderr).toHaveLength(3);
+      expect(lines[0]).toMatch(/w00\/system\.txt: changed since the set was made/);
+      expect(lines[1]).toMatch(/w01\/suffix\.txt: missing \(listed in .*manifest\.json\)/);
+      expect(lines[2]).toMatch(/w02\/system\.txt: changed since the set was made/);
+      expect(r.stdout).toBe("");
+    }
   });
 
   it("--dry-run prints requests and cost and writes nothing", async () => {

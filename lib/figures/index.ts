@@ -35,4 +35,4 @@ export { coverageHeatmap, powerCurves, COVERAGE_COLORSCALE, COVERAGE_SPAN } from
 export { estimateTrace, zeroLine, whiskers, type EstimateTraceOptions } from "./traces";
 export { facetGrid, panelTitle, type FacetCell } from "./facets";
 export { wordingForest, type WordingForestRow, type WordingForestOptions } from "./wordingForest";
-export { drawFigures } from "./kinds";
+export { drawFigures, FIGURE_FILES } from "./kinds";

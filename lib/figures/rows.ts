@@ -1,5 +1,6 @@
 import type { GapRow, RateRow } from "../schema/index";
 import type { CoverageRow, PowerRow } from "../stats/index";
+import type { WordingForestRow } from "./wordingForest";
 
 /**
  * Tidy row types for the figure builders. Rates and gaps are fractions
@@ -133,6 +134,8 @@ export interface FigureRowSet {
   e?: MetricRow[];
   f?: MetricRow[];
   g?: HypothesisRow[];
+  /** w: the wording forest of a run crossed with a paraphrase set (lib/paraphrase wordingForestRows), with the gap's tiers and level. */
+  w?: { rows: WordingForestRow[]; level: number; tiers: [string, string] };
   /** i: coverage of the interval methods (rates; gaps at 70% shared draws) and power curves; need no run. */
   i?: { coverageRates: CoverageRow[]; coverageGaps: CoverageRow[]; power: PowerRow[]; shared: number };
 }

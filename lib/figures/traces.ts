@@ -30,6 +30,8 @@ export interface EstimateTraceOptions {
   legendgroup?: string;
   /** Extra hover line per point (plain text). */
   hoverExtra?: ReadonlyArray<string>;
+  /** The n text per point, where it is not `nLabel` of the estimate (e.g. a pooled line over several wordings). */
+  nTexts?: ReadonlyArray<string | undefined>;
   /** Draw lines between points too. */
   lines?: boolean;
   dash?: string;
@@ -82,7 +84,7 @@ export function estimateTrace(o: EstimateTraceOptions): Record<string, unknown> 
     },
     line: o.lines ? { color: o.color, width: 1.5, dash: o.dash ?? "solid" } : undefined,
     [o.horizontal ? "error_x" : "error_y"]: err,
-    customdata: o.estimates.map((e, i) => (e ? [ciText(e, i), nLabel(e), o.hoverExtra?.[i] ?? "", e.method ?? ""] : null)),
+    customdata: o.estimates.map((e, i) => (e ? [ciText(e, i), o.nTexts?.[i] ?? nLabel(e), o.hoverExtra?.[i] ?? "", e.method ?? ""] : null)),
     hovertemplate:
       `${escapeTemplate(o.name)}<br>%{${o.horizontal ? "y" : "x"}}: %{${axis}:.1f}${o.unit === "%" ? "%" : " pp"}` +
       ` %{customdata[0]}<br>%{customdata[1]}<br>%{customdata[2]}<br>%{customdata[3]}<extra></extra>`,

@@ -15,8 +15,10 @@ export interface WordingForestRow extends CountFields, IntervalFields {
   gap: number;
   ci_low: number;
   ci_high: number;
-  /** Query pairs behind a wording's gap; queries behind the pooled one. */
+  /** Pairs behind the row's gap; with `n_queries` and `samples_per_query` the label reads "n=50×4" (queries × samples per query). */
   n: number;
+  /** The n label to print instead (the pooled line: "n=50 queries × 8 wordings × 4 samples"). */
+  nText?: string;
   /** Extra hover text (the pooled line's spread). */
   note?: string;
 }
@@ -46,9 +48,9 @@ const STYLE = {
  *
  * @example
  * wordingForest([
- *   { model: "m", condition: "baseline", label: "reference", kind: "reference", gap: 0, ci_low: -0.07, ci_high: 0.07, n: 50 },
- *   { model: "m", condition: "baseline", label: "w00", kind: "paraphrase", gap: 0.2, ci_low: 0.1, ci_high: 0.32, n: 50 },
- *   { model: "m", condition: "baseline", label: "pooled (8 wordings)", kind: "pooled", gap: 0.19, ci_low: 0.12, ci_high: 0.26, n: 50 },
+ *   { model: "m", condition: "baseline", label: "reference", kind: "reference", gap: 0, ci_low: -0.07, ci_high: 0.07, n: 200, n_queries: 50, samples_per_query: 4 },
+ *   { model: "m", condition: "baseline", label: "w00", kind: "paraphrase", gap: 0.2, ci_low: 0.1, ci_high: 0.32, n: 200, n_queries: 50, samples_per_query: 4 },
+ *   { model: "m", condition: "baseline", label: "pooled (8 wordings)", kind: "pooled", gap: 0.19, ci_low: 0.12, ci_high: 0.26, n: 1600, nText: "n=50 queries × 8 wordings × 4 samples" },
  * ]);
  */
 export function wordingForest(rows: readonly WordingForestRow[], opts: WordingForestOptions = {}): Figure {
@@ -91,6 +93,7 @@ export function wordingForest(rows: readonly WordingForestRow[], opts: WordingFo
           showlegend: i === 0,
           legendgroup: kind,
           hoverExtra: sel.map((r) => `${panel} · ${r.label}${r.note ? ` · ${r.note}` : ""}`),
+          nTexts: sel.map((r) => r.nText),
         }),
       );
     }
@@ -119,7 +122,8 @@ export function wordingForest(rows: readonly WordingForestRow[], opts: WordingFo
       tickvals: labels.map((_, k) => k),
       ticktext: labels.map((l) => {
         const r = ordered.find((x) => x.label === l)!;
-        return r.kind === "pooled" ? `<b>${l}</b> (${nLabel(r)})` : `${l} (${nLabel(r)})`;
+        const n = r.nText ?? nLabel(r);
+        return r.kind === "pooled" ? `<b>${l}</b> (${n})` : `${l} (${n})`;
       }),
       showticklabels: !shared || i % cols === 0,
       range: [labels.length - 0.5, -0.5],
@@ -138,7 +142,7 @@ export function wordingForest(rows: readonly WordingForestRow[], opts: WordingFo
       text: titleText(
         opts.title,
         `Does the gap survive rewording? Compliance gap ${a} − ${b} per wording`,
-        `percentage points · whiskers: each wording's ${levelPct}% CI · diamond and grey band: mean over paraphrases with its ${levelPct}% CI across wordings × queries · ${nMeaning(rows, "query pairs")}`,
+        `percentage points · whiskers: each wording's ${levelPct}% CI · diamond and grey band: mean over paraphrases with its ${levelPct}% CI across wordings × queries · ${nMeaning(rows.filter((r) => r.kind !== "pooled"), "query pairs")}${rows.some((r) => r.kind === "pooled" && r.nText) ? "; pooled: queries × wordings × samples" : ""}`,
       ),
     },
     ...extra,

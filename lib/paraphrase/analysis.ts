@@ -1,5 +1,5 @@
 import type { SampleCell } from "../schema/index";
-import { crossedMeanInterval, gapDesignEffect, gapResult, pooledIcc, type PairedCounts, type QueryGap } from "../stats/index";
+import { crossedMeanInterval, designLabel, gapDesignEffect, gapResult, pooledIcc, type PairedCounts, type QueryGap } from "../stats/index";
 import type { WordingForestRow } from "../figures/wordingForest";
 import { AfwError } from "../util/errors";
 import type { FactorValue } from "./cross";
@@ -48,6 +48,9 @@ export interface WordingGapRow {
   ci_high: number;
   /** (query, sample) pairs present in both tiers. */
   n_pairs: number;
+  /** Queries with at least one pair, and pairs per query (null when queries have different numbers). */
+  n_queries: number;
+  samples_per_query: number | null;
   method: string;
   excludes_zero: boolean;
   tiers: [string, string];
@@ -62,6 +65,9 @@ export interface PooledGapRow {
   queries: number;
   /** Queries dropped because some wording lacked them (failed samples). */
   queries_dropped: number;
+  /** Pairs behind the pool (every pooled wording, its pooled queries), and pairs per (wording, query): null when they differ. */
+  n_pairs: number;
+  samples_per_query: number | null;
   gap: number;
   ci_low: number;
   ci_high: number;
@@ -235,6 +241,8 @@ export function analyseWordings(samples: readonly WordingSample[], conditions: r
       ci_low: iv.low,
       ci_high: iv.high,
       n_pairs: n,
+      n_queries: iv.n_queries,
+      samples_per_query: iv.samples_per_query,
       method: iv.method,
       excludes_zero: iv.low > 0 || iv.high < 0,
       tiers,
@@ -262,12 +270,15 @@ export function analyseWordings(samples: readonly WordingSample[], conditions: r
     const meanGap = gaps.length ? gaps.reduce((a, g) => a + g, 0) / gaps.length : NaN;
     const sd = gaps.length > 1 ? Math.sqrt(gaps.reduce((a, g) => a + (g - meanGap) ** 2, 0) / (gaps.length - 1)) : NaN;
     const excl = paraRows.filter((r) => r.excludes_zero);
+    const pooledPairs = paras.flatMap((c) => queries.map((q) => gapsByCell.get(c)?.get(q)?.m ?? 0));
     const row: PooledGapRow = {
       model,
       condition,
       wordings: paras.length,
       queries: queries.length,
       queries_dropped: allQueries.size - queries.length,
+      n_pairs: pooledPairs.reduce((a, m) => a + m, 0),
+      samples_per_query: pooledPairs.length && pooledPairs.every((m) => m === pooledPairs[0]) ? pooledPairs[0] : null,
       gap: NaN,
       ci_low: NaN,
       ci_high: NaN,
@@ -331,6 +342,31 @@ const pp = (x: number) => (Number.isFinite(x) ? `${x >= 0 ? "+" : "−"}${Math.a
 const pp0 = (x: number) => (Number.isFinite(x) ? `${(100 * x).toFixed(1)}` : "n/a");
 
 /**
+ * A wording's n as the report prints it: queries × samples per query
+ * ("n=50 queries × 4"; "n=50" with one sample each).
+ *
+ * @example
+ * wordingN({ n_pairs: 200, n_queries: 50, samples_per_query: 4 }); // "n=50 queries × 4"
+ */
+export function wordingN(r: Pick<WordingGapRow, "n_pairs" | "n_queries" | "samples_per_query">): string {
+  return designLabel({ n_queries: r.n_queries, n_samples: r.n_pairs, ...(r.samples_per_query === null ? {} : { samples_min: r.samples_per_query, samples_max: r.samples_per_query }) });
+}
+
+/**
+ * The pooled line's n, said plainly: queries × wordings × samples per query
+ * ("n=50 queries × 8 wordings × 4 samples"; "… , 1,596 pairs" when the
+ * samples per query differ).
+ *
+ * @example
+ * pooledN({ queries: 50, wordings: 8, n_pairs: 1600, samples_per_query: 4 }); // "n=50 queries × 8 wordings × 4 samples"
+ */
+export function pooledN(p: Pick<PooledGapRow, "queries" | "wordings" | "n_pairs" | "samples_per_query">): string {
+  const head = `n=${p.queries} ${p.queries === 1 ? "query" : "queries"} × ${p.wordings} ${p.wordings === 1 ? "wording" : "wordings"}`;
+  if (p.samples_per_query === null) return `${head}, ${p.n_pairs.toLocaleString("en-US")} pairs`;
+  return p.samples_per_query === 1 ? `${head} × 1 sample` : `${head} × ${p.samples_per_query} samples`;
+}
+
+/**
  * The analysis as text: per model and condition, the reference wording,
  * every paraphrase wording, then the pooled line and the spread.
  */
@@ -342,10 +378,10 @@ export function formatWordingAnalysis(a: WordingAnalysis): string {
     const rows = a.wordings.filter((r) => r.model === p.model && r.condition === p.condition);
     const w = Math.max(9, ...rows.map((r) => r.wording.length));
     for (const r of rows) {
-      lines.push(`  ${r.wording.padEnd(w)}  ${pp(r.gap).padStart(6)}  [${pp(r.ci_low)}, ${pp(r.ci_high)}]  n=${r.n_pairs}${r.excludes_zero ? "  *" : ""}`);
+      lines.push(`  ${r.wording.padEnd(w)}  ${pp(r.gap).padStart(6)}  [${pp(r.ci_low)}, ${pp(r.ci_high)}]  ${wordingN(r)}${r.excludes_zero ? "  *" : ""}`);
     }
     lines.push(
-      `  ${"pooled".padEnd(w)}  ${pp(p.gap).padStart(6)}  [${pp(p.ci_low)}, ${pp(p.ci_high)}]  ${p.wordings} wordings × ${p.queries} queries${Number.isFinite(p.df) ? `, df ${p.df.toFixed(1)}` : ""}${p.queries_dropped ? ` (${p.queries_dropped} queries dropped: missing under some wording)` : ""}`,
+      `  ${"pooled".padEnd(w)}  ${pp(p.gap).padStart(6)}  [${pp(p.ci_low)}, ${pp(p.ci_high)}]  ${pooledN(p)}${Number.isFinite(p.df) ? `, df ${p.df.toFixed(1)}` : ""}${p.queries_dropped ? ` (${p.queries_dropped} queries dropped: missing under some wording)` : ""}`,
     );
     lines.push(
       `  spread: SD ${pp0(p.wording_sd)} pp across wordings (${pp0(p.wording_sd_component)} pp net of query noise), range ${pp(p.min_gap)} to ${pp(p.max_gap)}; ${p.excluding_zero}/${p.wordings} wordings' intervals exclude 0 (${p.positive_excluding_zero} above it)`,
@@ -364,7 +400,7 @@ export function wordingForestRows(a: WordingAnalysis): WordingForestRow[] {
   const out: WordingForestRow[] = [];
   for (const p of a.pooled) {
     for (const r of a.wordings.filter((x) => x.model === p.model && x.condition === p.condition)) {
-      out.push({ model: r.model, condition: r.condition, label: r.wording, kind: r.kind, gap: r.gap, ci_low: r.ci_low, ci_high: r.ci_high, n: r.n_pairs });
+      out.push({ model: r.model, condition: r.condition, label: r.wording, kind: r.kind, gap: r.gap, ci_low: r.ci_low, ci_high: r.ci_high, n: r.n_pairs, n_queries: r.n_queries, n_samples: r.n_pairs, samples_per_query: r.samples_per_query, method: r.method });
     }
     out.push({
       model: p.model,
@@ -374,7 +410,9 @@ export function wordingForestRows(a: WordingAnalysis): WordingForestRow[] {
       gap: p.gap,
       ci_low: p.ci_low,
       ci_high: p.ci_high,
-      n: p.queries,
+      n: p.n_pairs,
+      nText: pooledN(p),
+      method: p.method,
       note: `between-wording SD ${pp0(p.wording_sd)} pp; ${p.excluding_zero}/${p.wordings} exclude 0`,
     });
   }

@@ -42,6 +42,8 @@ export interface BuildOptions {
   concurrency?: number;
   signal?: AbortSignal;
   log?: (line: string) => void;
+  /** Called once the --out folder is known to be usable, before anything is written (a refusal stays one line). */
+  onStart?: () => void;
 }
 
 export interface BuildResult {
@@ -166,6 +168,10 @@ export async function buildParaphraseSet(o: BuildOptions): Promise<BuildResult> 
       if (prev.config_hash !== configHash) {
         throw new AfwError(`--out ${out} holds a paraphrase set made with other settings (config ${prev.config_hash}, now ${configHash}); use a new --out`);
       }
+      // A smaller --k never shrinks a set: its wordings may already be in runs.
+      if (prev.wordings.length > o.k) {
+        throw new AfwError(`--out ${out}: the set holds ${prev.wordings.length} wordings; use --k ${prev.wordings.length} or more, or a new --out`);
+      }
       createdAt = prev.created_at;
       if (prev.status === "complete" && prev.wordings.length >= o.k) {
         settled = new Map(prev.rejected.filter((r) => r.reasons.some((x) => x.check === "call")).map((r) => [r.draw, r]));
@@ -174,6 +180,7 @@ export async function buildParaphraseSet(o: BuildOptions): Promise<BuildResult> 
       throw new AfwError(`--out ${out}: exists, is not empty and holds no paraphrase set; use a new --out`);
     }
   }
+  o.onStart?.();
   mkdirSync(out, { recursive: true });
   writeFileAtomic(join(out, "reference", "system.txt"), sc.system);
   writeFileAtomic(join(out, "reference", "suffix.txt"), sc.suffix);
@@ -346,7 +353,7 @@ export async function buildParaphraseSet(o: BuildOptions): Promise<BuildResult> 
   } finally {
     writer.close();
   }
-  // Wording folders of an earlier run that this run did not accept (e.g. K lowered) are removed.
+  // Wording folders of an earlier run that this run did not accept (a draw judged again) are removed.
   const keep = new Set(wordings.map((w) => w.id));
   for (const name of readdirSync(out)) if (/^w\d+$/.test(name) && !keep.has(name)) rmSync(join(out, name), { recursive: true, force: true });
   const status = wordings.length >= o.k ? "complete" : "incomplete";

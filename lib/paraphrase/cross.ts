@@ -33,6 +33,24 @@ export interface CrossOptions {
   wordings?: readonly string[];
 }
 
+/**
+ * What an ad-hoc run (afw run --paraphrases SET, no experiment) should change
+ * when the set rewords another variant, or the same one with the other cot
+ * setting, than the run asked for; null when the set was made from files or
+ * already matches.
+ *
+ * @example
+ * adhocRemedy({ variant: "three-tiers", cot: true, system_file: null, suffix_file: null }, { variant: "baseline", cot: true });
+ * // "the set was made from variant three-tiers (cot): add --variant three-tiers"
+ */
+export function adhocRemedy(made: { variant: string; cot: boolean; system_file: string | null; suffix_file: string | null }, run: { variant: string; cot: boolean }): string | null {
+  if (made.system_file || made.suffix_file) return null;
+  if (made.variant === run.variant && made.cot === run.cot) return null;
+  const add = [...(made.variant !== run.variant ? [`--variant ${made.variant}`] : []), ...(made.cot !== run.cot && !made.cot ? ["--no-cot"] : [])];
+  const fix = [...(add.length ? [`add ${add.join(" ")}`] : []), ...(made.cot !== run.cot && made.cot ? ["drop --no-cot"] : [])];
+  return `the set was made from variant ${made.variant} (${made.cot ? "cot" : "no-cot"}): ${fix.join(" and ")}`;
+}
+
 /** The name of a crossed condition: the condition, two dashes, the wording ("baseline--w03", "baseline--reference"). */
 export function wordingConditionName(condition: string, wording: string): string {
   return `${condition}--${wording}`;
@@ -112,7 +130,7 @@ export interface CrossedExperiment {
  * const { experiment } = crossExperiment(getExperiment("post-training"), loadParaphraseSet("sets/baseline"), { only: ["baseline", "prefill-basic"] });
  * // conditions: baseline--reference, baseline--w00, …, prefill-basic--reference, prefill-basic--w00, …
  */
-export function crossExperiment(e: Experiment, set: ParaphraseSet, opts: CrossOptions & { only?: readonly string[] } = {}): CrossedExperiment {
+export function crossExperiment(e: Experiment, set: ParaphraseSet, opts: CrossOptions & { only?: readonly string[]; remedy?: string } = {}): CrossedExperiment {
   const m = set.manifest;
   const src = m.source;
   const setId = src.hash.slice(0, 16);
@@ -146,7 +164,7 @@ export function crossExperiment(e: Experiment, set: ParaphraseSet, opts: CrossOp
   if (!crossed.length) {
     const which = opts.only ? `conditions ${opts.only.join(", ")}` : `any condition (${e.conditions.map((c) => `${c.name}: ${c.variant}${c.cot ? "" : ", no-cot"}`).join("; ")})`;
     throw new AfwError(
-      `paraphrase set ${set.dir} rewords ${m.scenario.variant} (${m.scenario.cot ? "cot" : "no-cot"}${m.scenario.system_file || m.scenario.suffix_file ? ", from files" : ""}), whose texts are not those of ${which} of experiment ${e.name}; make a set from one of its conditions (afw paraphrase VARIANT)`,
+      `paraphrase set ${set.dir} rewords ${m.scenario.variant} (${m.scenario.cot ? "cot" : "no-cot"}${m.scenario.system_file || m.scenario.suffix_file ? ", from files" : ""}), whose texts are not those of ${which} of experiment ${e.name}; ${opts.remedy ?? "make a set from one of its conditions (afw paraphrase VARIANT)"}`,
     );
   }
   const renamed = (name: string) => (crossed.includes(name) ? (withRef ? wordingConditionName(name, "reference") : null) : name);

@@ -13,8 +13,8 @@ export { checkUnit, KEY_TERMS, DEFAULT_LIMITS, type Reason, type UnitCheck, type
 export { PARAPHRASE_SYSTEM, PARAPHRASE_USER, PARAPHRASE_PARAMS, PROMPT_VERSION, paraphraseRequest, extractParaphrase, promptsHash } from "./prompts";
 export { ParaphraseManifest, DrawRecord, WordingEntry, RejectedDraw } from "./manifest";
 export { buildParaphraseSet, planParaphraseSet, formatParaphrasePlan, setConfigHash, type BuildOptions, type BuildResult, type ParaphrasePlan } from "./build";
-export { loadParaphraseSet, validateParaphraseSet, type ParaphraseSet, type SetWording, type WordingValidation } from "./load";
-export { crossWithWordings, crossExperiment, wordingConditionName, type CrossableCondition, type CrossOptions, type CrossedExperiment, type WordingFactors } from "./cross";
+export { damagedSetFiles, loadParaphraseSet, readParaphraseManifest, validateParaphraseSet, type ParaphraseSet, type SetWording, type WordingValidation } from "./load";
+export { adhocRemedy, crossWithWordings, crossExperiment, wordingConditionName, type CrossableCondition, type CrossOptions, type CrossedExperiment, type WordingFactors } from "./cross";
 export { wordingConditions, wordingReport, paraphraseSetsOf, referenceContrasts } from "./report";
 export {
   analyseWordings,

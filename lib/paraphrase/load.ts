@@ -26,13 +26,8 @@ export interface ParaphraseSet {
   reference: { systemFile: string; suffixFile: string };
 }
 
-/**
- * Read a paraphrase set folder: the manifest (checked against its schema),
- * and every wording's files, each checked against the sha256 the manifest
- * recorded (so a file edited by hand is caught before it is run). Any
- * problem is one AfwError naming the file.
- */
-export function loadParaphraseSet(dirIn: string): ParaphraseSet {
+/** A set's manifest, parsed (one line naming the file when it is missing or not a set's). */
+export function readParaphraseManifest(dirIn: string): { dir: string; path: string; manifest: ParaphraseManifest } {
   const dir = resolve(dirIn);
   const mp = join(dir, "manifest.json");
   if (!existsSync(mp)) throw new AfwError(`${dirIn}: no paraphrase set here (no manifest.json); make one with afw paraphrase SCENARIO --out ${dirIn}`);
@@ -44,20 +39,53 @@ export function loadParaphraseSet(dirIn: string): ParaphraseSet {
   }
   const r = ParaphraseManifest.safeParse(raw);
   if (!r.success) throw new AfwError(`${mp}: not a paraphrase set manifest (${r.error.issues[0].path.join(".")}: ${r.error.issues[0].message})`);
-  const m = r.data;
-  const read = (rel: string, want: string) => {
+  return { dir, path: mp, manifest: r.data };
+}
+
+/**
+ * Every file a set's manifest lists that is missing or no longer matches
+ * its sha256, one line each ("…/w03/system.txt: changed since the set was
+ * made (…)"); empty when the set is whole.
+ */
+export function damagedSetFiles(dir: string, manifestPath: string, m: ParaphraseManifest): string[] {
+  const out: string[] = [];
+  const listed: [string, string][] = [
+    [m.source.reference_system_file, m.source.system_sha256],
+    [m.source.reference_suffix_file, m.source.suffix_sha256],
+    ...m.wordings.flatMap((w): [string, string][] => [
+      [w.system_file, w.system_sha256],
+      [w.suffix_file, w.suffix_sha256],
+    ]),
+  ];
+  for (const [rel, want] of listed) {
     const p = join(dir, rel);
-    if (!existsSync(p)) throw new AfwError(`${p}: missing (listed in ${mp})`);
+    if (!existsSync(p)) {
+      out.push(`${p}: missing (listed in ${manifestPath})`);
+      continue;
+    }
     const got = sha256(readFileSync(p));
-    if (got !== want) throw new AfwError(`${p}: changed since the set was made (sha256 ${got.slice(0, 12)}…, manifest says ${want.slice(0, 12)}…)`);
-    return p;
-  };
-  const reference = { systemFile: read(m.source.reference_system_file, m.source.system_sha256), suffixFile: read(m.source.reference_suffix_file, m.source.suffix_sha256) };
+    if (got !== want) out.push(`${p}: changed since the set was made (sha256 ${got.slice(0, 12)}…, manifest says ${want.slice(0, 12)}…)`);
+  }
+  return out;
+}
+
+/**
+ * Read a paraphrase set folder: the manifest (checked against its schema),
+ * and every wording's files, each checked against the sha256 the manifest
+ * recorded (so a file edited by hand is caught before it is run). Any
+ * problem is one AfwError naming the file (the first damaged one, and how
+ * many more: `afw paraphrase check` lists them all).
+ */
+export function loadParaphraseSet(dirIn: string): ParaphraseSet {
+  const { dir, path: mp, manifest: m } = readParaphraseManifest(dirIn);
+  const damaged = damagedSetFiles(dir, mp, m);
+  if (damaged.length) throw new AfwError(damaged[0] + (damaged.length > 1 ? ` (and ${damaged.length - 1} more damaged file(s): afw paraphrase check ${dirIn} lists them)` : ""));
+  const reference = { systemFile: join(dir, m.source.reference_system_file), suffixFile: join(dir, m.source.reference_suffix_file) };
   const wordings = m.wordings.map((w) => ({
     id: w.id,
     draw: w.draw,
-    systemFile: read(w.system_file, w.system_sha256),
-    suffixFile: read(w.suffix_file, w.suffix_sha256),
+    systemFile: join(dir, w.system_file),
+    suffixFile: join(dir, w.suffix_file),
     systemSha256: w.system_sha256,
     suffixSha256: w.suffix_sha256,
     meanChrf: w.mean_chrf,

@@ -253,7 +253,7 @@ export function figureCases(): FigureCase[] {
       const e = gapEst(0.1 + 0.04 * w, 0.05, 1200 + 10 * i + w, 1);
       rows.push({ model, condition: "baseline", label: `w${String(w).padStart(2, "0")}`, kind: "paraphrase", gap: e.value, ci_low: e.ci_low, ci_high: e.ci_high, n: e.n, ...counts(e as never) });
     }
-    rows.push({ model, condition: "baseline", label: "pooled (8 wordings)", kind: "pooled", gap: 0.2, ci_low: 0.12, ci_high: 0.28, n: 50, n_queries: 50, n_samples: 400, samples_per_query: 8 });
+    rows.push({ model, condition: "baseline", label: "pooled (8 wordings)", kind: "pooled", gap: 0.2, ci_low: 0.12, ci_high: 0.28, n: 3200, nText: "n=50 queries × 8 wordings × 8 samples" });
     return rows;
   });
   cases.push({ name: "x_wording_forest", fig: wordingForest(wording), n: ["n=50"] });

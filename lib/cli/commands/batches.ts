@@ -124,8 +124,10 @@ async function run(argv: string[], out: (s: string) => void, log: (s: string) =>
     const now = Date.now();
     const rows = batches.map((b) => {
       const s = status.get(b.seq) ?? null;
-      const delivered = b.rows.reduce((n, [cid]) => n + (j.delivered.has(cid) ? 1 : 0), 0);
-      const counts = s?.counts ?? b.ended?.counts ?? null;
+      // Handed over from this batch's own results: a retry batch reuses the ids of the rows it sends again.
+      const delivered = b.handedOver.size;
+      // The rows as read (OpenAI's counts fold cancelled rows into failed; its rows say batch_cancelled).
+      const counts = s?.counts ?? (b.kinds ? { ...b.kinds, total: b.rows.length, processing: 0 } : null) ?? b.ended?.counts ?? null;
       return {
         provider,
         seq: b.seq,

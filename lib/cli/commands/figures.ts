@@ -4,6 +4,7 @@ import { sampleRows } from "../../frame/index";
 import { loadRun, type LoadedRun } from "../../store/index";
 import { drawFigures, type Figure } from "../../figures/index";
 import type { FigureKind } from "../../experiments/index";
+import { wordingForestRows, wordingReport } from "../../paraphrase/index";
 import { AfwError } from "../../util/errors";
 import { parseFlags } from "../args";
 import type { Command } from "../command";
@@ -13,7 +14,7 @@ const HELP = `afw figures DIR — write every figure that applies to a results f
 
   --out D          where figures go; default DIR/figures
   --stats          also write the statistics figures (coverage heatmaps, power curves)
-  --only a,b,…     only these figure kinds (a b c d e f g i)
+  --only a,b,…     only these figure kinds (a b c d e f g w i)
 
 HTML always; PNG and SVG too when Chromium is installed.
 
@@ -31,6 +32,8 @@ the manifest records (see docs/architecture.md):
      base model next to its chat version (the models' family factor)
   g  post-training hypotheses: conditions with a hypothesis factor, next to a
      reference condition for the same model
+  w  wording forest: a run crossed with a paraphrase set (conditions with a
+     wording factor: afw run … --paraphrases SET, afw paraphrase run)
   i  coverage heatmaps and power curves (with --stats; need no run)
 Folders written before conditions carried factors still draw a, b and c; a
 kind that needs factors is skipped with a note.`;
@@ -51,12 +54,19 @@ export async function figuresCommand(argv: string[], out: (s: string) => void, l
   if (!positionals[0]) throw new AfwError("afw figures: give the results folder (afw figures DIR)");
   const dir = resolve(positionals[0]);
   const only = v.only?.split(",").map((s) => s.trim().toLowerCase()).filter(Boolean);
-  const bad = only?.filter((k) => !"abcdefgi".includes(k) || k.length !== 1);
-  if (bad?.length) throw new AfwError(`afw figures: --only takes figure kinds a b c d e f g i, got "${bad[0]}"`);
+  const bad = only?.filter((k) => !"abcdefgwi".includes(k) || k.length !== 1);
+  if (bad?.length) throw new AfwError(`afw figures: --only takes figure kinds a b c d e f g w i, got "${bad[0]}"`);
   const run = await loadRun(dir);
-  const made = figureSet(run, only ? (only.filter((k) => k !== "i") as FigureKind[]) : undefined);
+  const made = figureSet(run, only ? (only.filter((k) => k !== "i" && k !== "w") as FigureKind[]) : undefined);
   for (const note of made.notes) log(`afw figures: ${note}`);
-  const figs: Record<string, Figure> = drawFigures(made.rows);
+  const rows = { ...made.rows };
+  if (!only || only.includes("w")) {
+    // The wording forest, as afw report draws it, when the run is crossed with wordings.
+    const wording = wordingReport(run);
+    if (wording) rows.w = { rows: wordingForestRows(wording.analysis), level: wording.analysis.level, tiers: wording.analysis.tiers };
+    else if (only?.includes("w")) log("afw figures: figure w (wording forest) skipped: no condition of this folder has a wording factor (run it crossed with a paraphrase set)");
+  }
+  const figs: Record<string, Figure> = drawFigures(rows);
   if (v.stats && (!only || only.includes("i"))) Object.assign(figs, drawFigures({ i: statisticsRows() }));
   const names = Object.keys(figs);
   if (!names.length) {

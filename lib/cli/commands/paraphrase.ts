@@ -1,6 +1,8 @@
 import { join, resolve } from "node:path";
 import {
   buildParaphraseSet,
+  damagedSetFiles,
+  readParaphraseManifest,
   crossExperiment,
   formatParaphrasePlan,
   loadParaphraseSet,
@@ -24,7 +26,7 @@ import type { Command, Io } from "../command";
 const HELP = `afw paraphrase — paraphrase sets: does the gap survive rewording?
 
   afw paraphrase SCENARIO --k K --out DIR [--model M]    make a set of K wordings
-  afw paraphrase check DIR                               re-check a set's files
+  afw paraphrase check DIR                               re-check a set's files (also: validate DIR)
   afw paraphrase run DIR --out RUN [--model M …]         run every wording on the same queries
   afw paraphrase report RUN                              gaps per wording, pooled, spread; figure
 
@@ -54,7 +56,8 @@ Running the wordings (run DIR):
   --samples K          samples per (model, tier, query, wording); default 1
   --wordings A,B       only these wordings of the set; --no-reference skips the reference
   --seed N             run seed; default 0
-  --figure FILE        where the forest figure goes (default RUN/figures/wording-forest.html)
+  --figure FILE        where the forest figure goes (default RUN/figures/w_wording_forest.html,
+                       the name afw figures and afw report give it)
   --png                also write PNG and SVG (needs Chromium)
 
 Endpoint (make and run): --offline (default without an endpoint or key),
@@ -181,8 +184,8 @@ async function make(variant: string, argv: string[], io: Io): Promise<number> {
   const stop = interruptible(io.log);
   const endpoint = await openParaphraseEndpoint({ offline: ep.offline, baseURL: ep.baseURL, apiKey: ep.apiKey, ...settings });
   try {
-    io.log(`afw paraphrase: ${k} wording(s) of ${scenario.spec.variant} (${scenario.spec.cot ? "cot" : "no-cot"}; ${plan.units.map((u) => u.name).join(", ")}) from ${model} → ${out}${ep.offline ? " (offline)" : ""}`);
     const r = await buildParaphraseSet({
+      onStart: () => io.log(`afw paraphrase: ${k} wording(s) of ${scenario.spec.variant} (${scenario.spec.cot ? "cot" : "no-cot"}; ${plan.units.map((u) => u.name).join(", ")}) from ${model} → ${out}${ep.offline ? " (offline)" : ""}`),
       scenario,
       parts,
       model,
@@ -218,6 +221,13 @@ async function make(variant: string, argv: string[], io: Io): Promise<number> {
 async function check(argv: string[], io: Io): Promise<number> {
   const { positionals } = parseFlags("paraphrase check", argv, {}, 2);
   if (!positionals[1]) throw new AfwError("afw paraphrase check: give the set's folder (afw paraphrase check DIR)");
+  // Every damaged file, one line each (loading stops at the first).
+  const { dir, path, manifest } = readParaphraseManifest(positionals[1]);
+  const damaged = damagedSetFiles(dir, path, manifest);
+  if (damaged.length) {
+    for (const d of damaged) io.log(`afw paraphrase check: ${d}`);
+    return 2;
+  }
   const set = loadParaphraseSet(positionals[1]);
   const results = validateParaphraseSet(set);
   const m = set.manifest;
@@ -227,9 +237,11 @@ async function check(argv: string[], io: Io): Promise<number> {
   return results.every((r) => r.ok) ? 0 : 1;
 }
 
-async function writeFigure(a: WordingAnalysis, file: string, png: boolean, io: Io): Promise<void> {
+/** The forest to `file`, or to RUN/figures/ under the name every command gives it. */
+async function writeFigure(a: WordingAnalysis, file: string | undefined, runDir: string, png: boolean, io: Io): Promise<void> {
   // Loaded here, not at the top: making or checking a set should not pay for the figure code.
-  const { createExporter, htmlDocument, wordingForest } = await import("../../figures/index");
+  const { createExporter, htmlDocument, wordingForest, FIGURE_FILES } = await import("../../figures/index");
+  file = resolve(file ?? join(runDir, "figures", `${FIGURE_FILES.wordingForest}.html`));
   const fig = wordingForest(wordingForestRows(a), { level: a.level, tiers: a.tiers });
   const html = file.endsWith(".html") ? file : `${file}.html`;
   writeFileAtomic(html, htmlDocument(fig));
@@ -252,7 +264,7 @@ async function report(runDir: string, v: { figure?: string; png?: boolean; json?
   const w = wordingReport({ manifest, samples: await readSlimSamples(runDir) }, { seed: intFlag("paraphrase report", "seed", v.seed, 0, 0, 2 ** 31 - 1) });
   if (!w) throw new AfwError(`${join(runDir, "manifest.json")}: no condition of this run has a wording factor (run it crossed with a paraphrase set: afw paraphrase run SET, or afw run … --paraphrases SET)`);
   io.out(v.json ? JSON.stringify(w.analysis, null, 2) : w.text);
-  await writeFigure(w.analysis, resolve(v.figure ?? join(runDir, "figures", "wording-forest.html")), !!v.png, io);
+  await writeFigure(w.analysis, v.figure, runDir, !!v.png, io);
   return w.analysis;
 }
 
@@ -326,7 +338,8 @@ export const command: Command = {
   async run(argv, io) {
     const sub = argv[0];
     if (sub === undefined || sub.startsWith("-")) throw new AfwError("afw paraphrase: give a scenario variant (afw paraphrase baseline --k 8 --out DIR) or check / run / report (see afw paraphrase --help)");
-    if (sub === "check") return check(argv, io);
+    // "validate" as afw finetune calls it.
+    if (sub === "check" || sub === "validate") return check(argv, io);
     if (sub === "run") return run(argv, io);
     if (sub === "report") {
       const { values: v, positionals } = parseFlags("paraphrase report", argv, REPORT_FLAGS, 2);

@@ -25,7 +25,7 @@ import { AfwError } from "../../util/errors";
 import { experiments, getExperiment } from "../../experiments/index";
 import { motivationsReport } from "../../analysis/motivations";
 import { referenceContrasts, wordingForestRows, wordingReport } from "../../paraphrase/index";
-import { wordingForest } from "../../figures/index";
+import { FIGURE_FILES, wordingForest } from "../../figures/index";
 import { formatSpend, spendReport } from "../../analysis/spend";
 import { noSamplesLine, runStatus, runStatusLines } from "../../analysis/run-status";
 
@@ -319,9 +319,10 @@ export async function printReport(input: LoadedRun | ResultsTally, o: ReportOpti
   if (o.figuresDir !== null && rates.length) {
     const fdir = resolve(o.figuresDir ?? join(tally.dir, "figures"));
     const p = o.prefix ?? "";
-    const figs: Record<string, Figure> = { [`${p}compliance_by_tier`]: complianceByTier(rates) };
-    if (gaps.length) figs[`${p}compliance_gap`] = gapForest(gaps);
-    if (wording) figs[`${p}wording_forest`] = wordingForest(wordingForestRows(wording.analysis), { level: wording.analysis.level, tiers: wording.analysis.tiers });
+    // The names afw figures gives the same figures (lib/figures FIGURE_FILES).
+    const figs: Record<string, Figure> = { [`${p}${FIGURE_FILES.compliance}`]: complianceByTier(rates) };
+    if (gaps.length) figs[`${p}${FIGURE_FILES.gapForest}`] = gapForest(gaps);
+    if (wording) figs[`${p}${FIGURE_FILES.wordingForest}`] = wordingForest(wordingForestRows(wording.analysis), { level: wording.analysis.level, tiers: wording.analysis.tiers });
     const files = await writeFigures(figs, fdir, log);
     log(`afw report: wrote ${files.length} figure file(s) to ${fdir}`);
   }

@@ -258,7 +258,7 @@ export async function runAny(
     ? resolve(v.out)
     : defaultOut({ models, tiers, cot, queries: queriesPath ?? SHIPPED_QUERIES_PATH, limit, samples, seed, params, experiment: experimentLabel, condition, base: recorded ?? "offline", sys: v["system-file"], user: v["user-template"], suffix: v["suffix-file"], ...(v.variant ? { variant: v.variant } : {}), ...(v["prefill-file"] ? { prefill_file: v["prefill-file"] } : {}), ...(Object.keys(protocol).length ? { protocol } : {}), ...(v.paraphrases ? { paraphrases: resolve(v.paraphrases) } : {}), ...providerParts(v) });
   const adhoc = adhocExperiment({ experiment: experimentLabel, condition, variant: v.variant ?? "baseline", cot, tiers: ownTiers ? undefined : tiers, overrides, protocol, models, queries: queries.length, samples });
-  const { experiment } = await paraphrased(adhoc, v.paraphrases, undefined, log);
+  const { experiment } = await paraphrased(adhoc, v.paraphrases, undefined, log, { variant: v.variant ?? "baseline", cot });
   return interruptible(log, async (signal) => {
     const endpoint = await openEndpoint(ep);
     try {
@@ -420,11 +420,13 @@ async function experimentRun(name: string, v: RunFlags, modelFlags: string[], ep
  * --conditions asked for) is applied before crossing, so the crossed
  * experiment is run whole. Without DIR, the experiment as it is.
  */
-async function paraphrased(e: Experiment, dir: string | undefined, only: string[] | undefined, log: (s: string) => void): Promise<{ experiment: Experiment; only: string[] | undefined }> {
+async function paraphrased(e: Experiment, dir: string | undefined, only: string[] | undefined, log: (s: string) => void, adhoc?: { variant: string; cot: boolean }): Promise<{ experiment: Experiment; only: string[] | undefined }> {
   if (dir === undefined) return { experiment: e, only };
-  const { crossExperiment, loadParaphraseSet } = await import("../../paraphrase/index");
+  const { adhocRemedy, crossExperiment, loadParaphraseSet } = await import("../../paraphrase/index");
   const set = loadParaphraseSet(resolve(dir));
-  const c = crossExperiment(e, set, { only });
+  // An ad-hoc run of another variant than the set's: say which flag makes them match.
+  const remedy = adhoc ? adhocRemedy(set.manifest.scenario, adhoc) : null;
+  const c = crossExperiment(e, set, { only, ...(remedy ? { remedy } : {}) });
   log(`afw run: --paraphrases ${dir}: ${c.crossed.join(", ")} × (${set.wordings.length} wording(s) + the reference)${c.unchanged.length ? `; not reworded by this set, run as they are: ${c.unchanged.join(", ")}` : ""}`);
   return { experiment: c.experiment, only: undefined };
 }

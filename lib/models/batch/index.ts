@@ -13,7 +13,7 @@ export { AnthropicBatchBackend, readAnthropicRow, type AnthropicBatchOptions } f
 export { BatchApiError } from "./http";
 export { customIdFor, CUSTOM_ID_RE } from "./custom-id";
 export { splitRows, type Sized } from "./split";
-export { readJournal, foldJournal, JournalWriter, JournalRecord, cutTornTail, safeBaseUrl, type JournalBatch, type JournalState } from "./journal";
+export { readJournal, foldJournal, JournalWriter, JournalRecord, cutTornTail, safeBaseUrl, type JournalBatch, type JournalState, type RowKinds } from "./journal";
 export { runBatches, replyResult, failedResult, type BatchRequest, type BatchResult, type BatchEvent, type RunBatchesOptions, type BatchRunSummary } from "./run";
 export { estimateSweepCost, formatEstimate, batchSavingLine, openaiEncodingOf, type CostEstimate, type EstimateRequest, type EstimateOptions, type ModelCost } from "./estimate";
 

@@ -31,6 +31,10 @@ import { AfwError } from "../../util/errors";
 
 const Counts = z.object({ total: z.number(), processing: z.number(), succeeded: z.number(), errored: z.number(), expired: z.number(), canceled: z.number() });
 
+/** A batch's rows by what its results said of them (OpenAI's request_counts fold cancelled rows into failed; the rows do not). */
+const RowKinds = z.object({ succeeded: z.number().int(), errored: z.number().int(), expired: z.number().int(), canceled: z.number().int() });
+export type RowKinds = z.infer<typeof RowKinds>;
+
 export const JournalRecord = z.discriminatedUnion("t", [
   z.object({ t: z.literal("job"), v: z.literal(1), tag: z.string().regex(/^[a-z0-9]{6,32}$/), provider: z.string(), base_url: z.string(), at: z.number() }),
   z.object({
@@ -52,7 +56,8 @@ export const JournalRecord = z.discriminatedUnion("t", [
   z.object({ t: z.literal("ended"), seq: z.number().int(), status: z.string(), counts: Counts, at: z.number() }),
   /** seq: the batch the rows came from; -1 the response cache, -2 synchronous calls. */
   z.object({ t: z.literal("delivered"), seq: z.number().int(), ids: z.array(z.string()) }),
-  z.object({ t: z.literal("downloaded"), seq: z.number().int(), at: z.number(), delivered: z.number().int(), again: z.number().int() }),
+  /** kinds: what the provider said of the batch's rows, read from its results (older journals lack it). */
+  z.object({ t: z.literal("downloaded"), seq: z.number().int(), at: z.number(), delivered: z.number().int(), again: z.number().int(), kinds: RowKinds.optional() }),
   z.object({ t: z.literal("cancel"), seq: z.number().int(), at: z.number() }),
   z.object({ t: z.literal("stopped"), seqs: z.array(z.number().int()), at: z.number() }),
 ]);
@@ -76,6 +81,10 @@ export interface JournalBatch {
   createdAt: number | null;
   ended: { status: string; counts: z.infer<typeof Counts>; at: number } | null;
   downloaded: boolean;
+  /** Its rows by kind, as read from its results (null: not read, or an older journal). */
+  kinds: RowKinds | null;
+  /** custom_ids handed over from this batch's own results (a retry batch reuses the ids of the rows it sends again). */
+  handedOver: Set<string>;
   cancelled: boolean;
   /** A run already stopped on this cancelled batch. */
   stopped: boolean;
@@ -126,6 +135,8 @@ export function foldJournal(records: readonly JournalRecord[], where = "journal"
           createdAt: null,
           ended: null,
           downloaded: false,
+          kinds: null,
+          handedOver: new Set(),
           cancelled: false,
           stopped: false,
         });
@@ -154,10 +165,17 @@ export function foldJournal(records: readonly JournalRecord[], where = "journal"
         break;
       case "delivered":
         for (const id of r.ids) st.delivered.add(id);
+        if (r.seq >= 0) {
+          const b = st.batches.get(r.seq);
+          if (b) for (const id of r.ids) b.handedOver.add(id);
+        }
         break;
-      case "downloaded":
-        batch(r.seq, i).downloaded = true;
+      case "downloaded": {
+        const b = batch(r.seq, i);
+        b.downloaded = true;
+        if (r.kinds) b.kinds = r.kinds;
         break;
+      }
       case "cancel":
         batch(r.seq, i).cancelled = true;
         break;

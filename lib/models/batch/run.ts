@@ -43,7 +43,7 @@ import { Spend } from "../spend";
 import type { CallResult } from "../types";
 import { customIdFor } from "./custom-id";
 import { BatchApiError, sleep } from "./http";
-import { JournalWriter, readJournal, safeBaseUrl, type JournalBatch, type JournalState } from "./journal";
+import { JournalWriter, readJournal, safeBaseUrl, type JournalBatch, type JournalState, type RowKinds } from "./journal";
 import { splitRows } from "./split";
 import type { BatchBackend, BatchStatus, RawRow } from "./types";
 
@@ -313,9 +313,11 @@ class BatchJob {
     const fresh = results.filter((r) => !this.done(r.custom_id, r.key));
     if (!fresh.length) return;
     this.w.append({ t: "delivered", seq, ids: fresh.map((r) => r.custom_id) });
+    const batch = seq >= 0 ? this.st.batches.get(seq) : undefined;
     for (const r of fresh) {
       this.st.delivered.add(r.custom_id);
       this.handed.add(r.custom_id);
+      batch?.handedOver.add(r.custom_id);
     }
     for (const r of fresh) {
       if (r.source === "batch") this.s.delivered.batch++;
@@ -369,7 +371,7 @@ class BatchJob {
           at,
         };
         this.w.append(rec);
-        const b: JournalBatch = { seq, round, model: rec.model, api: rec.api, path: rec.path, rows: rec.rows, bytes: rec.bytes, plannedAt: at, submittingAt: null, fileId: null, creatingAt: null, batchId: null, createdAt: null, ended: null, downloaded: false, cancelled: false, stopped: false };
+        const b: JournalBatch = { seq, round, model: rec.model, api: rec.api, path: rec.path, rows: rec.rows, bytes: rec.bytes, plannedAt: at, submittingAt: null, fileId: null, creatingAt: null, batchId: null, createdAt: null, ended: null, downloaded: false, kinds: null, handedOver: new Set(), cancelled: false, stopped: false };
         this.st.batches.set(seq, b);
         for (const id of ids) {
           const l = this.roundsOf.get(id);
@@ -634,9 +636,10 @@ class BatchJob {
     if (this.client.fatal) throw this.client.fatal;
   }
 
-  private closeBatch(b: JournalBatch, delivered: number, again: number): void {
-    this.w.append({ t: "downloaded", seq: b.seq, at: Date.now(), delivered, again });
+  private closeBatch(b: JournalBatch, delivered: number, again: number, kinds?: RowKinds): void {
+    this.w.append({ t: "downloaded", seq: b.seq, at: Date.now(), delivered, again, ...(kinds ? { kinds } : {}) });
     b.downloaded = true;
+    if (kinds) b.kinds = kinds;
     this.event({ type: "downloaded", seq: b.seq, batchId: b.batchId, rows: delivered, line: `batch ${b.seq} (${b.batchId}): ${delivered} result(s) handed over, ${again} to send again` });
   }
 
@@ -648,6 +651,7 @@ class BatchJob {
     const again: Row[] = [];
     let foreign = 0;
     let delivered = 0;
+    const kinds: RowKinds = { succeeded: 0, errored: 0, expired: 0, canceled: 0 };
     let chunk: BatchResult[] = [];
     const flush = async () => {
       if (!chunk.length) return;
@@ -663,6 +667,7 @@ class BatchJob {
       }
       if (seen.has(raw.custom_id)) continue;
       seen.add(raw.custom_id);
+      kinds[raw.kind === "timeout" ? "errored" : raw.kind]++;
       const req = this.byCid.get(raw.custom_id);
       if (!req || this.done(raw.custom_id, req.key)) continue;
       const row = { cid: raw.custom_id, req };
@@ -673,7 +678,7 @@ class BatchJob {
         if (e instanceof FatalProviderError) {
           // Keep what was read; the rest of the batch is planned again on resume (once the cause is fixed).
           await flush();
-          this.closeBatch(b, delivered, b.rows.length - delivered);
+          this.closeBatch(b, delivered, b.rows.length - delivered, kinds);
         }
         throw e;
       }
@@ -699,7 +704,9 @@ class BatchJob {
     }
     // A batch cancelled with afw batches --cancel: its unanswered rows wait for the next run.
     const keep = b.cancelled && !b.stopped ? [] : again;
-    this.closeBatch(b, delivered, again.length);
+    // Rows a cancelled batch never listed never ran: cancelled too.
+    if (b.cancelled || s.cancelled) kinds.canceled += b.rows.filter(([cid]) => !seen.has(cid)).length;
+    this.closeBatch(b, delivered, again.length, kinds);
     return keep;
   }
 

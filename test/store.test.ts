@@ -139,7 +139,7 @@ describe("writeResultsFolder", () => {
     const parent = tmp();
     const dir = join(parent, "x");
     await expect(writeResultsFolder(dir, { manifest: manifest(), samples: [sample("a"), { ...sample("b"), sample: -1 }] })).rejects.toThrow(/^sample 2: sample:/);
-    await expect(writeResultsFolder(dir, { manifest: manifest(), samples: [sample("a"), sample("a")] })).rejects.toThrow("samples: two samples share a key");
+    await expect(writeResultsFolder(dir, { manifest: manifest(), samples: [sample("a"), sample("a")] })).rejects.toThrow('share the key "a"');
     const judgement = { judge: "x", version: "v", judge_model: null, prompt_hash: null, label: null, score: null, valid: false };
     await expect(writeResultsFolder(dir, { manifest: manifest(), samples: [sample("a")], judgements: [{ sample_key: "zz", judgement }] })).rejects.toThrow('judgement 1: no sample has key "zz"');
     await expect(writeResultsFolder(dir, { manifest: { ...manifest(), status: "done" } as unknown as RunManifest, samples: [sample("a")] })).rejects.toThrow(/refusing to write a manifest/);

@@ -413,8 +413,8 @@ export class ModelClient {
    * is refused or everything is sent. Memoised per model and parameter shape.
    */
   paramsNotSent(model: string, req: Request): string[] {
-    const p = req.params ?? {};
-    const shape = `${model}\u0000${req.api}\u0000${Object.keys(p).filter((k) => (p as Record<string, unknown>)[k] !== undefined).sort().join(",")}\u0000${p.temperature}`;
+    const p: Record<string, unknown> = req.params ?? {};
+    const shape = `${model}\u0000${req.api}\u0000${Object.keys(p).filter((k) => p[k] !== undefined).sort().join(",")}\u0000${String(p.temperature)}`;
     let r = this.unsent.get(shape);
     if (!r) {
       const chk = this.check(model, req);

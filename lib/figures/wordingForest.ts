@@ -122,7 +122,8 @@ export function wordingForest(rows: readonly WordingForestRow[], opts: WordingFo
       tickvals: labels.map((_, k) => k),
       ticktext: labels.map((l) => {
         const r = ordered.find((x) => x.label === l)!;
-        const n = r.nText ?? nLabel(r);
+        // On the axis the pooled n is compact ("n=50×8×4"); the subtitle says what the factors are, the hover says it in words.
+        const n = r.nText ? r.nText.replace(/ (?:queries|query|wordings?|samples?)\b/g, "").replace(/ × /g, "×") : nLabel(r);
         return r.kind === "pooled" ? `<b>${l}</b> (${n})` : `${l} (${n})`;
       }),
       showticklabels: !shared || i % cols === 0,

@@ -102,7 +102,7 @@ describe("per-wording gap intervals of a crossed run", () => {
     expect(text).not.toMatch(/n=120\b/);
     const f = wordingForest(wordingForestRows(a), { level: a.level, tiers: a.tiers });
     const ticks: string[] = (f.layout.yaxis as any).ticktext;
-    expect(ticks).toEqual(["reference (n=30×4)", "w00 (n=30×4)", "w01 (n=30×4)", "w02 (n=30×4)", "<b>pooled (3 wordings)</b> (n=30 queries × 3 wordings × 4 samples)"]);
+    expect(ticks).toEqual(["reference (n=30×4)", "w00 (n=30×4)", "w01 (n=30×4)", "w02 (n=30×4)", "<b>pooled (3 wordings)</b> (n=30×3×4)"]);
     const title = String((f.layout.title as any).text).replace(/<\/sup><br><sup>/g, " ");
     expect(title).toContain("n = queries × samples per query; pooled: queries × wordings × samples");
     expect(title).not.toContain("query pairs");

@@ -96,13 +96,13 @@ export const PRICE_TABLE: readonly PriceRow[] = Object.freeze([
   o("gpt-5-20*", 1.25, 0.125, 10, true),
   { vendor: "deepseek", model: "deepseek-chat", price: { input: 0.28, cached_input: 0.028, output: 0.42 }, checked: false, source: DEEPSEEK },
   { vendor: "deepseek", model: "deepseek-reasoner", price: { input: 0.28, cached_input: 0.028, output: 0.42 }, checked: false, source: DEEPSEEK },
-  // Open-weight and other models as OpenRouter lists them (prices vary by host; last known, unchecked).
   // Vendors' own list prices, last known (unchecked here).
   { vendor: "google", model: "gemini-2-5-pro*", price: { input: 1.25, output: 10 }, checked: false, source: "https://ai.google.dev/gemini-api/docs/pricing" },
   { vendor: "google", model: "gemini-2-5-flash*", price: { input: 0.3, output: 2.5 }, checked: false, source: "https://ai.google.dev/gemini-api/docs/pricing" },
   { vendor: "google", model: "gemini-2-0-flash*", price: { input: 0.1, output: 0.4 }, checked: false, source: "https://ai.google.dev/gemini-api/docs/pricing" },
   { vendor: "together", model: "meta-llama-3-1-405b-instruct-turbo", price: { input: 3.5, output: 3.5 }, checked: false, source: "https://www.together.ai/pricing" },
   { vendor: "xai", model: "grok-3*", price: { input: 3, output: 15 }, checked: false, source: "https://docs.x.ai/docs/models" },
+  // Open-weight and other models as OpenRouter lists them (prices vary by host; last known, unchecked).
   r("llama-4-scout*", 0.08, 0.3),
   r("llama-4-maverick*", 0.15, 0.6),
   r("llama-3-70b-instruct", 0.3, 0.4),

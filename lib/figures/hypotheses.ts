@@ -72,7 +72,7 @@ function hypothesisForest(rows: readonly HypothesisRow[], opts: { title?: string
       if (metric === "gap") shapes.push(zeroLine(true, xaxis, yaxis));
     });
   });
-  if (flagged && data.length) data[data.length - 1].meta = { afw: { noInterval: [...(((data[data.length - 1].meta as any)?.afw?.noInterval ?? []) as unknown[]), { index: -1, reason: "zero-width" }] } };
+  if (flagged) footnoteDifference(data);
   const levelPct = Math.round((opts.level ?? 0.95) * 100);
   const layout = baseLayout({
     title: {
@@ -168,7 +168,7 @@ export function hypothesisPanels(rows: readonly HypothesisRow[], opts: { title?:
     });
   });
   // a difference printed without its interval is footnoted like a point drawn without one
-  if (diffFlag && data.length) data[data.length - 1].meta = { afw: { noInterval: [...(((data[data.length - 1].meta as any)?.afw?.noInterval ?? []) as unknown[]), { index: -1, reason: "zero-width" }] } };
+  if (diffFlag) footnoteDifference(data);
   const levelPct = Math.round((opts.level ?? 0.95) * 100);
   const layout = baseLayout({
     title: {
@@ -185,4 +185,12 @@ export function hypothesisPanels(rows: readonly HypothesisRow[], opts: { title?:
     width: Math.max(720, 110 + plotW + 170),
   });
   return finishFigure(data, layout);
+}
+
+/** Footnote a difference printed without its interval, as a point drawn without one is footnoted (on the last trace's meta). */
+function footnoteDifference(data: Record<string, unknown>[]): void {
+  const last = data[data.length - 1];
+  if (!last) return;
+  const prior = (last.meta as { afw?: { noInterval?: unknown[] } } | undefined)?.afw?.noInterval ?? [];
+  last.meta = { afw: { noInterval: [...prior, { index: -1, reason: "zero-width" }] } };
 }

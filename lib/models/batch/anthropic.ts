@@ -27,19 +27,11 @@
  * (https://platform.claude.com/docs/en/api/errors).
  */
 import { oneLine } from "../redact";
-import { BatchApiError, BatchHttp } from "./http";
+import { backendHttp, BatchApiError, type BatchBackendHttpOptions, type BatchHttp } from "./http";
 import type { BatchBackend, BatchLine, BatchSpec, BatchStatus, Found, RawRow, SubmitHooks } from "./types";
 
-export interface AnthropicBatchOptions {
-  baseURL: string;
-  apiKey: string;
+export interface AnthropicBatchOptions extends BatchBackendHttpOptions {
   anthropicVersion?: string;
-  provider?: string;
-  label?: string;
-  timeoutMs?: number;
-  maxAttempts?: number;
-  retryBaseMs?: number;
-  retryMaxMs?: number;
   limits?: Partial<BatchBackend["limits"]>;
 }
 
@@ -93,16 +85,7 @@ export class AnthropicBatchBackend implements BatchBackend {
     this.label = o.label ?? "Anthropic Message Batches API";
     // 256 MB is the documented cap; keep a margin ("MB" may mean 10^6).
     this.limits = { maxRequests: 100_000, maxBytes: 250_000_000, ...(o.limits ?? {}) };
-    this.http = new BatchHttp({
-      provider: this.provider,
-      label: this.label,
-      apiKey: o.apiKey,
-      headers: { "x-api-key": o.apiKey, "anthropic-version": o.anthropicVersion ?? "2023-06-01", "user-agent": "af-workbook" },
-      timeoutMs: o.timeoutMs,
-      maxAttempts: o.maxAttempts,
-      retryBaseMs: o.retryBaseMs,
-      retryMaxMs: o.retryMaxMs,
-    });
+    this.http = backendHttp(o, this.provider, this.label, { "x-api-key": o.apiKey, "anthropic-version": o.anthropicVersion ?? "2023-06-01" });
   }
 
   lineText(line: BatchLine): string {

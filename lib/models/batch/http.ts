@@ -47,6 +47,23 @@ export interface BatchHttpOptions {
   retryMaxMs?: number;
 }
 
+/** The options every batch backend takes for its HTTP (the provider's own options add to them). */
+export interface BatchBackendHttpOptions {
+  baseURL: string;
+  apiKey: string;
+  provider?: string;
+  label?: string;
+  timeoutMs?: number;
+  maxAttempts?: number;
+  retryBaseMs?: number;
+  retryMaxMs?: number;
+}
+
+/** A backend's HTTP: its provider name, label and auth headers, with the caller's timeout and retry settings. */
+export function backendHttp(o: BatchBackendHttpOptions, provider: string, label: string, headers: Record<string, string>): BatchHttp {
+  return new BatchHttp({ provider, label, apiKey: o.apiKey, headers: { ...headers, "user-agent": "af-workbook" }, timeoutMs: o.timeoutMs, maxAttempts: o.maxAttempts, retryBaseMs: o.retryBaseMs, retryMaxMs: o.retryMaxMs });
+}
+
 interface Raw {
   status: number;
   headers: Headers;

@@ -24,18 +24,10 @@
  *   (https://hexdocs.pm/oapi_open_ai/OpenAi.Batch.html).
  */
 import { oneLine } from "../redact";
-import { BatchApiError, BatchHttp } from "./http";
+import { backendHttp, BatchApiError, type BatchBackendHttpOptions, type BatchHttp } from "./http";
 import type { BatchBackend, BatchLine, BatchSpec, BatchStatus, Found, RawRow, SubmitHooks } from "./types";
 
-export interface OpenAIBatchOptions {
-  baseURL: string;
-  apiKey: string;
-  provider?: string;
-  label?: string;
-  timeoutMs?: number;
-  maxAttempts?: number;
-  retryBaseMs?: number;
-  retryMaxMs?: number;
+export interface OpenAIBatchOptions extends BatchBackendHttpOptions {
   /** Override the provider's limits (tests). */
   limits?: Partial<BatchBackend["limits"]>;
 }
@@ -85,16 +77,7 @@ export class OpenAIBatchBackend implements BatchBackend {
     this.label = o.label ?? "OpenAI Batch API";
     // 200 MB is the documented cap; keep a margin for the multipart envelope and for "MB" meaning 10^6.
     this.limits = { maxRequests: 50_000, maxBytes: 190_000_000, ...(o.limits ?? {}) };
-    this.http = new BatchHttp({
-      provider: this.provider,
-      label: this.label,
-      apiKey: o.apiKey,
-      headers: { authorization: `Bearer ${o.apiKey}`, "user-agent": "af-workbook" },
-      timeoutMs: o.timeoutMs,
-      maxAttempts: o.maxAttempts,
-      retryBaseMs: o.retryBaseMs,
-      retryMaxMs: o.retryMaxMs,
-    });
+    this.http = backendHttp(o, this.provider, this.label, { authorization: `Bearer ${o.apiKey}` });
   }
 
   lineText(line: BatchLine, path: string): string {
